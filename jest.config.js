@@ -1,0 +1,23 @@
+/** One jest run for the whole tree: unit tests beside the code, integration tests in each
+ * package's test/integration, the end-to-end test in test/e2e. Sources are transformed by swc,
+ * so tests never need a build; `tsc -b` type-checks separately. */
+const packages = {
+  '@servping/shared': 'shared',
+  '@servping/runtime': 'runtime',
+  '@servping/worker': 'services/worker',
+  '@servping/aggregator': 'services/aggregator',
+  '@servping/collector': 'services/collector',
+  '@servping/versions': 'services/versions',
+};
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/shared', '<rootDir>/runtime', '<rootDir>/services', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
+  moduleNameMapper: Object.fromEntries(
+    Object.entries(packages).map(([name, dir]) => [`^${name}$`, `<rootDir>/${dir}/src/index.ts`]),
+  ),
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,28 @@
+export { createLogger, type Logger } from './logger';
+export { createPgPool, type PgPoolOptions } from './pg-pool';
+export { createRedis, type RedisRole } from './redis-connection';
+export {
+  createMetricsRegistry,
+  createOpsRouter,
+  startOpsServer,
+  type OpsOptions,
+  type ReadinessAnswer,
+  type ReadinessCheck,
+} from './ops-router';
+export { runService } from './process-lifecycle';
+export {
+  runWorkers,
+  closeWorkersWithin,
+  stopWorkers,
+  type QueueWorker,
+  type OwnedConnection,
+} from './worker-lifecycle';
+export { readDatabaseFacts, type SqlQueryable } from './database-facts';
+export {
+  INSTANCE_SETTINGS_COLUMNS,
+  toInstanceSettings,
+  type InstanceSettings,
+  type InstanceSettingsRow,
+} from './instance-settings';
+export { readDictionaryFiles, MAX_DEFINITION_FILE_BYTES, type DictionaryFile } from './dictionary-files';
+export { createRateLimit } from './rate-limit';

@@ -1,0 +1,180 @@
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Counter, Histogram } from 'prom-client';
+import {
+  JOB_QUEUE,
+  ServpingError,
+  submitRetryDelayMs,
+  type JobDataByName,
+  type JobName,
+} from '@servping/shared';
+import {
+  createMetricsRegistry,
+  createPgPool,
+  createRedis,
+  runWorkers,
+  startOpsServer,
+  stopWorkers,
+  type Logger,
+} from '@servping/runtime';
+import type { AggregatorConfig } from './config';
+import { aggregateRun } from './jobs/aggregate-run.job';
+import { enqueueUnsentPayloads } from './jobs/enqueue-unsent';
+import { SUBMIT_BACKOFF } from './jobs/submit-job-options';
+import { submitPayload } from './jobs/submit-payload.job';
+import { createRawUsageDataRepository } from './repositories/raw-usage-data.repository';
+import { createRunChildrenRepository } from './repositories/run-children.repository';
+import { createRunsRepository } from './repositories/runs.repository';
+import { createSettingsRepository } from './repositories/settings.repository';
+import { createVersionsClient } from './repositories/versions-client.repository';
+
+type AggregateJobName = Extract<JobName, 'aggregate-run' | 'submit-payload'>;
+
+/** Fails at startup unless the handlers cover exactly the job names routed to the aggregate queue. */
+function assertHandlers(names: readonly string[]): void {
+  const routed = (Object.keys(JOB_QUEUE) as JobName[]).filter((n) => JOB_QUEUE[n] === 'aggregate');
+  const missing = routed.filter((n) => !names.includes(n));
+  const extra = names.filter((n) => !(routed as string[]).includes(n));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new ServpingError(
+      'SERVPING_CONFIG',
+      `aggregate queue handlers mismatch: missing [${missing.join(', ')}], not routed here [${extra.join(', ')}]`,
+    );
+  }
+}
+
+export interface Aggregator {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The ops server's port once started (useful with AGGREGATOR_OPS_PORT=0). */
+  opsPort(): number | undefined;
+}
+
+/**
+ * Wires the aggregator: one BullMQ worker on `aggregate` running `aggregate-run` (merge → store)
+ * and `submit-payload` (send with retries). Builds clients; nothing is processed before `start`.
+ */
+export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggregator {
+  const servpingDb = createPgPool({
+    connectionString: config.servpingDatabaseUrl,
+    applicationName: 'servping-aggregator',
+  });
+  const workerRedis = createRedis(config.redisUrl, 'blocking');
+  const queueRedis = createRedis(config.redisUrl, 'blocking');
+  const queueOptions = { connection: queueRedis, prefix: config.queuePrefix };
+  const submitQueue = new Queue(JOB_QUEUE['submit-payload'], queueOptions);
+  const metricsQueue = new Queue(JOB_QUEUE['compute-metric'], queueOptions);
+
+  const rawUsageData = createRawUsageDataRepository(servpingDb);
+  const settings = createSettingsRepository(servpingDb);
+  const jobLogger = logger.child({ component: 'jobs' });
+
+  const handlers: { [N in AggregateJobName]: (job: Job<JobDataByName[N]>) => Promise<unknown> } = {
+    'aggregate-run': (job) =>
+      aggregateRun(job, {
+        children: createRunChildrenRepository(metricsQueue),
+        rawUsageData,
+        runs: createRunsRepository(servpingDb),
+        submitQueue,
+        submitRetryDelaysMs: config.submitRetryDelaysMs,
+        logger: jobLogger,
+      }),
+    'submit-payload': (job) =>
+      submitPayload(job, {
+        rawUsageData,
+        settings,
+        versionsClient: (baseUrl) => createVersionsClient({ baseUrl, timeoutMs: config.submitTimeoutMs }),
+        versionsUrlOverride: config.versionsUrl,
+        logger: jobLogger,
+        now: () => new Date(),
+      }),
+  };
+
+  assertHandlers(Object.keys(handlers));
+
+  const registry = createMetricsRegistry('aggregator');
+  const jobSeconds = new Histogram({
+    name: 'servping_aggregator_job_duration_seconds',
+    help: 'Wall time of aggregate and submit jobs.',
+    labelNames: ['name'],
+    buckets: [0.05, 0.1, 0.5, 1, 5, 15, 60],
+    registers: [registry],
+  });
+  const jobsTotal = new Counter({
+    name: 'servping_aggregator_jobs_total',
+    help: 'Aggregate and submit jobs by outcome.',
+    labelNames: ['name', 'outcome'],
+    registers: [registry],
+  });
+
+  const worker = new Worker(
+    JOB_QUEUE['aggregate-run'],
+    async (job: Job) => {
+      const handler = handlers[job.name as AggregateJobName] as ((j: Job) => Promise<unknown>) | undefined;
+      if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on the aggregate queue`);
+      const end = jobSeconds.startTimer({ name: job.name });
+      try {
+        return await handler(job);
+      } finally {
+        end();
+      }
+    },
+    {
+      connection: workerRedis,
+      prefix: config.queuePrefix,
+      concurrency: config.concurrency,
+      autorun: false,
+      settings: {
+        // attempts = delays + 1, so attemptsMade always indexes the configured list.
+        backoffStrategy: (attemptsMade, type) =>
+          type === SUBMIT_BACKOFF ? (submitRetryDelayMs(attemptsMade, config.submitRetryDelaysMs) ?? 0) : 0,
+      },
+    },
+  );
+  worker.on('completed', (job) => jobsTotal.inc({ name: job.name, outcome: 'completed' }));
+  worker.on('failed', (job, err) => {
+    jobsTotal.inc({ name: job?.name ?? 'unknown', outcome: 'failed' });
+    jobLogger.warn({ jobId: job?.id, name: job?.name, err }, 'job failed');
+  });
+  // Redis outages surface here; BullMQ reconnects by itself, so they are logged, not fatal.
+  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  for (const queue of [submitQueue, metricsQueue])
+    queue.on('error', (err) => logger.error({ err }, 'queue error'));
+
+  let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
+  let running: Promise<void> | undefined;
+
+  return {
+    async start() {
+      ops = await startOpsServer({
+        port: config.opsPort,
+        registry,
+        checks: {
+          redis: () => queueRedis.ping(),
+          servping_db: () => servpingDb.query('SELECT 1'),
+        },
+      });
+      await enqueueUnsentPayloads({
+        rawUsageData,
+        submitQueue,
+        retryDelaysMs: config.submitRetryDelaysMs,
+        logger,
+      });
+      running = runWorkers([worker], logger);
+    },
+    async stop() {
+      // Past the budget the jobs are abandoned to BullMQ's stalled-job recovery, which re-runs
+      // them: both jobs are idempotent.
+      await stopWorkers({
+        workers: [worker],
+        running,
+        timeoutMs: config.stopTimeoutMs,
+        dependents: [submitQueue, metricsQueue],
+        connections: [workerRedis, queueRedis],
+        logger,
+      });
+      await servpingDb.end();
+      await ops?.close();
+    },
+    opsPort: () => ops?.port,
+  };
+}

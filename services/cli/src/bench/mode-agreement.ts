@@ -1,0 +1,45 @@
+/**
+ * Whether two modes computed the same values: every exact metric must match to the last digit
+ * (integers; averages to 1e-9 relative), estimates are left to the HLL section's error figures.
+ */
+import type { MetricValue } from '@servping/shared';
+
+export interface Agreement {
+  compared: number;
+  mismatched: number;
+  /** Up to 10 differing key paths with both values. */
+  examples: Array<{ keyPath: string; a: MetricValue; b: MetricValue }>;
+}
+
+export function compareValues(
+  a: Readonly<Record<string, MetricValue>>,
+  b: Readonly<Record<string, MetricValue>>,
+  skip: ReadonlySet<string> = new Set(),
+): Agreement {
+  const result: Agreement = { compared: 0, mismatched: 0, examples: [] };
+  for (const [keyPath, left] of Object.entries(a)) {
+    if (skip.has(keyPath) || !(keyPath in b)) continue;
+    const right = b[keyPath] as MetricValue;
+    result.compared += 1;
+    if (!sameValue(left, right)) {
+      result.mismatched += 1;
+      if (result.examples.length < 10) result.examples.push({ keyPath, a: left, b: right });
+    }
+  }
+  return result;
+}
+
+function sameValue(a: MetricValue, b: MetricValue): boolean {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    const left = a as Record<string, MetricValue>;
+    const right = b as Record<string, MetricValue>;
+    return [...keys].every(
+      (k) => k in left && k in right && sameValue(left[k] as MetricValue, right[k] as MetricValue),
+    );
+  }
+  return a === b;
+}

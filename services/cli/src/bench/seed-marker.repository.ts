@@ -1,0 +1,89 @@
+/**
+ * A one-row marker table in the instance database saying which `demo seed --rows --seed` filled
+ * it, so repeated bench runs at the same scale skip the (minutes-long) seeding. The marker is
+ * cleared before seeding and written only after the seeder finished, so an interrupted seed is
+ * never taken for a complete one. The demo tables are UNLOGGED, so a server crash empties them
+ * while the (logged) marker survives: the marker only counts when the data is there too.
+ */
+import { Client } from 'pg';
+
+export interface SeedMarker {
+  rows: number;
+  seed: number;
+  /** The `--now` the timestamps were generated relative to (ISO). */
+  now: string;
+  seededAt: string;
+}
+
+const TABLE = 'servping_bench_seed';
+/**
+ * A demo table every seed fills. Crash recovery resets every unlogged table at once, so one
+ * non-empty table is enough to know the seed survived; EXISTS reads one row, not the table.
+ */
+const PROBE_TABLE = 'users';
+const UNDEFINED_TABLE = '42P01';
+const INVALID_CATALOG = '3D000';
+
+async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, application_name: 'servping-bench' });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The marker, or null when the database, the table or the row does not exist, or when the demo
+ * data it vouches for is gone (the probe table is missing or empty).
+ */
+export async function readSeedMarker(url: string): Promise<SeedMarker | null> {
+  try {
+    return await withClient(url, async (client) => {
+      const { rows } = await client.query<{ rows: string; seed: string; now: Date; seeded_at: Date }>(
+        `SELECT rows, seed, now, seeded_at FROM ${TABLE} LIMIT 1`,
+      );
+      const row = rows[0];
+      if (!row) return null;
+      const probe = await client.query<{ present: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM ${PROBE_TABLE}) AS present`,
+      );
+      if (probe.rows[0]?.present !== true) return null;
+      return {
+        rows: Number(row.rows),
+        seed: Number(row.seed),
+        now: row.now.toISOString(),
+        seededAt: row.seeded_at.toISOString(),
+      };
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === UNDEFINED_TABLE || code === INVALID_CATALOG) return null;
+    throw error;
+  }
+}
+
+/** Drops the marker; a database that does not exist yet has none to drop. */
+export async function clearSeedMarker(url: string): Promise<void> {
+  try {
+    await withClient(url, (client) => client.query(`DROP TABLE IF EXISTS ${TABLE}`));
+  } catch (error) {
+    if ((error as { code?: string }).code !== INVALID_CATALOG) throw error;
+  }
+}
+
+export async function writeSeedMarker(url: string, marker: SeedMarker): Promise<void> {
+  await withClient(url, async (client) => {
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (rows bigint NOT NULL, seed bigint NOT NULL, now timestamptz NOT NULL, seeded_at timestamptz NOT NULL)`,
+    );
+    await client.query(`DELETE FROM ${TABLE}`);
+    await client.query(`INSERT INTO ${TABLE} (rows, seed, now, seeded_at) VALUES ($1, $2, $3, $4)`, [
+      marker.rows,
+      marker.seed,
+      marker.now,
+      marker.seededAt,
+    ]);
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * One servping run on a freshly started stack (Versions, collector, aggregator, N workers as
+ * separate processes): trigger → payload acknowledged by Versions, with the longest instance
+ * statement sampled and every process's peak memory read before the stack stops.
+ */
+import { startStack } from '../stack/service-stack';
+import { getRun, triggerRun, type RunState } from './collector-client';
+import { startActivitySampler, type SampledStatement } from './activity-sampler.repository';
+import { payloadSubmission } from './bench-state.repository';
+import { freePorts, portsFree } from './free-ports';
+import { readProcessMemory, type ProcessMemory } from './process-memory';
+
+export interface StackRunOptions {
+  repoRoot: string;
+  env: NodeJS.ProcessEnv;
+  workers: number;
+  logDir: string;
+  adminToken: string;
+  servpingUrl: string;
+  /** Where to sample statements: a URL of the same server and the instance database's name. */
+  instance: { url: string; name: string };
+  runTimeoutS: number;
+  onProgress?: (line: string) => void;
+}
+
+export interface StackRunResult {
+  workers: number;
+  /** Stack start until every process answered /healthz (not part of wallMs). */
+  startMs: number;
+  /** Trigger until Versions acknowledged the payload (`raw_usage_data.sent_at`). */
+  wallMs: number;
+  /** Trigger until the run was finished (payload stored by the aggregator). */
+  storedMs: number;
+  metrics: RunState['metrics'];
+  shards: number;
+  /** Sum of the per-metric compute times the workers reported. */
+  computeS: number;
+  statements: SampledStatement;
+  memory: Record<string, ProcessMemory | null>;
+  fallbacks: Array<{ name: string; error?: string }>;
+  logDir: string;
+}
+
+const POLL_MS = 100;
+
+export async function runOnStack(options: StackRunOptions): Promise<StackRunResult> {
+  const [versions, collector, aggregatorOps, workerOpsBase] = await freeStackPorts(options.workers);
+  const startBegan = performance.now();
+  const stack = await startStack({
+    repoRoot: options.repoRoot,
+    env: options.env,
+    workers: options.workers,
+    ports: { versions, collector, aggregatorOps, workerOpsBase },
+    logDir: options.logDir,
+  });
+  const startMs = performance.now() - startBegan;
+  try {
+    const sampler = await startActivitySampler(options.instance.url, options.instance.name);
+    let statements: SampledStatement;
+    let view: RunState;
+    let sentAt: Date;
+    const triggeredAt = Date.now();
+    try {
+      const runId = await triggerRun(stack.collectorUrl, options.adminToken);
+      const deadline = triggeredAt + options.runTimeoutS * 1000;
+      view = await pollUntil(deadline, `run ${runId} to finish`, async () => {
+        const current = await getRun(stack.collectorUrl, options.adminToken, runId);
+        options.onProgress?.(`${current.state} ${current.metrics.done}/${current.metrics.total} metrics`);
+        if (current.state === 'failed')
+          throw new Error(`run ${runId} failed: ${current.error ?? 'no error given'}`);
+        return current.state === 'finished' ? current : undefined;
+      });
+      sentAt = await pollUntil(deadline, `the payload of run ${runId} to reach Versions`, async () => {
+        const { sentAt: at, lastError } = await payloadSubmission(options.servpingUrl, runId);
+        if (!at && lastError) throw new Error(`Versions refused the payload of run ${runId}: ${lastError}`);
+        return at ?? undefined;
+      });
+    } finally {
+      statements = await sampler.stop();
+    }
+    const finalView = await getRun(stack.collectorUrl, options.adminToken, view.id);
+    const memory: Record<string, ProcessMemory | null> = {};
+    for (const [name, pid] of Object.entries(stack.pids)) memory[name] = await readProcessMemory(pid);
+    return {
+      workers: options.workers,
+      startMs: Math.round(startMs),
+      wallMs: sentAt.getTime() - triggeredAt,
+      storedMs: view.finishedAt ? new Date(view.finishedAt).getTime() - triggeredAt : Number.NaN,
+      metrics: finalView.metrics,
+      shards: finalView.shards,
+      computeS: round3(finalView.perMetric.reduce((sum, m) => sum + (m.timeElapsedS ?? 0), 0)),
+      statements,
+      memory,
+      fallbacks: finalView.perMetric
+        .filter((m) => m.state !== 'done')
+        .slice(0, 20)
+        .map((m) => ({ name: m.name, ...(m.error ? { error: m.error } : {}) })),
+      logDir: options.logDir,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/**
+ * Ports for the stack: three single ports and a run of `workers` consecutive ones for the
+ * workers' ops servers (startStack numbers them from a base), retried until such a run is free.
+ */
+async function freeStackPorts(workers: number): Promise<[number, number, number, number]> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const [a, b, c, base] = (await freePorts(4)) as [number, number, number, number];
+    const run = Array.from({ length: workers }, (_, i) => base + i);
+    if (run.some((p) => p > 65535 || p === a || p === b || p === c)) continue;
+    if (workers === 1 || (await portsFree(run.slice(1)))) return [a, b, c, base];
+  }
+  throw new Error(`found no ${workers} consecutive free ports for the workers`);
+}
+
+/** Calls `probe` every POLL_MS until it returns a value; throws at `deadline` (epoch ms). */
+async function pollUntil<T>(deadline: number, what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;

@@ -1,0 +1,135 @@
+/**
+ * `servping demo run` — the README's main job: seed a small demo instance, start Versions, the
+ * collector, N workers and the aggregator as separate processes, trigger one service ping over
+ * HTTP, show its progress, print a summary, and keep everything up until Ctrl-C
+ * (`DEMO_ONCE=1`: exit after the summary, 0 only if the payload reached Versions).
+ */
+import path from 'node:path';
+import { commonEnv, readEnv } from '@servping/shared';
+import { parseFlags, UsageError, type Command, type CommandIo } from '../command';
+import { ensureDatabase } from '../demo/instance-schema.repository';
+import { startStack, type RunningStack } from '../stack/service-stack';
+import { CollectorClient, progressLine, type RunProgress } from '../stack/run-client';
+import { demoSeedCommand } from './demo-seed';
+
+const FLAGS = {
+  rows: { type: 'number' },
+  seed: { type: 'number' },
+  workers: { type: 'number' },
+} as const;
+
+const USAGE = `usage: servping demo run [--rows <N>] [--seed <int>] [--workers <n>]
+
+Seeds the demo instance (INSTANCE_DATABASE_URL) with N rows (default 100000), starts Versions,
+the collector, n workers (default 2) and the aggregator as separate processes, triggers one
+service ping, and prints a summary. Services stay up until Ctrl-C; with DEMO_ONCE=1 it exits after
+the summary, with status 0 only if the payload reached Versions. Logs: .demo/logs/.
+`;
+
+/** Demo-only tokens, used when the environment sets none; printed so the dashboards can be opened. */
+const DEMO_TOKENS = {
+  SERVPING_ADMIN_TOKENS: 'demo-admin-token',
+  SERVPING_API_TOKENS: 'demo-api-token:read_service_ping+api',
+  VERSIONS_READ_TOKENS: 'demo-read-token',
+  // The demo product's own settings, reported by the catalog's SettingMetric definitions.
+  SERVPING_PRODUCT_SETTINGS:
+    '{"ldap_encrypted_secrets_enabled":false,"smtp_encrypted_secrets_enabled":false}',
+};
+
+const PORTS = { versions: 3001, collector: 3000, aggregatorOps: 9102, workerOpsBase: 9111 };
+
+export const demoRunCommand: Command = {
+  name: 'demo run',
+  summary: 'Seed a demo instance, start every service, run one service ping end to end',
+  usage: USAGE,
+  async run(args, io) {
+    const { flags } = parseFlags(args, FLAGS);
+    const rows = flags.rows ?? 100_000;
+    const workers = flags.workers ?? 2;
+    if (!Number.isInteger(rows) || rows < 1) throw new UsageError('--rows must be a positive integer');
+    if (!Number.isInteger(workers) || workers < 1 || workers > 16)
+      throw new UsageError('--workers must be 1..16');
+    const env: NodeJS.ProcessEnv = { ...DEMO_TOKENS, ...io.env };
+    const urls = readEnv(env, {
+      servping: commonEnv.servpingDatabaseUrl,
+      versions: commonEnv.versionsDatabaseUrl,
+    });
+    const started = Date.now();
+
+    for (const url of [urls.servping, urls.versions]) await ensureDatabase(url);
+    const seedArgs = ['--rows', String(rows), '--seed', String(flags.seed ?? 1)];
+    if ((await demoSeedCommand.run(seedArgs, { ...io, env })) !== 0) return 1;
+
+    const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
+    io.stdout.write(`starting versions, collector, aggregator and ${workers} workers\n`);
+    const stack = await startStack({
+      repoRoot,
+      env,
+      workers,
+      ports: PORTS,
+      logDir: path.join(repoRoot, '.demo', 'logs'),
+    });
+    try {
+      const view = await runOnce(stack, env, io);
+      printSummary(io, stack, view, env, (Date.now() - started) / 1000);
+      const delivered = Boolean(view.submission?.usageDataId);
+      if (env.DEMO_ONCE === '1') return delivered ? 0 : 1;
+      io.stdout.write('services keep running; press Ctrl-C to stop\n');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      return 0;
+    } finally {
+      io.stdout.write('stopping services\n');
+      await stack.stop();
+    }
+  },
+};
+
+async function runOnce(stack: RunningStack, env: NodeJS.ProcessEnv, io: CommandIo): Promise<RunProgress> {
+  const adminToken = (env.SERVPING_ADMIN_TOKENS ?? '').split(',')[0]?.trim() ?? '';
+  const client = new CollectorClient(stack.collectorUrl, adminToken);
+  const runId = await client.trigger({ submit: true, requestedBy: 'cli' });
+  io.stdout.write(`triggered ${runId}\n`);
+  const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;
+  let last = '';
+  const view = await client.waitForRun(runId, {
+    submit: true,
+    timeoutMs: 10 * 60_000,
+    onProgress: (progress) => {
+      const line = progressLine(progress);
+      if (tty) io.stdout.write(`\r${line}`);
+      else if (line !== last) io.stdout.write(`${line}\n`);
+      last = line;
+    },
+  });
+  if (tty) io.stdout.write('\n');
+  return view;
+}
+
+function printSummary(
+  io: CommandIo,
+  stack: RunningStack,
+  view: RunProgress,
+  env: NodeJS.ProcessEnv,
+  wallS: number,
+): void {
+  const first = (list: string | undefined) => (list ?? '').split(',')[0]?.trim() ?? '';
+  const adminToken = first(env.SERVPING_ADMIN_TOKENS);
+  const lines = [
+    '',
+    `run ${view.id}: ${view.state}${view.error ? ` (${view.error})` : ''}`,
+    `  metrics computed    ${view.metrics.done} of ${view.metrics.total} (${view.shards} shards)`,
+    `  fallbacks           ${view.metrics.fallbacks}`,
+    `  wall time           ${wallS.toFixed(1)} s (seed + start + run)`,
+    `  usage_data_id       ${view.submission?.usageDataId ?? `not delivered: ${view.submission?.lastError ?? 'no answer'}`}`,
+    '',
+    `  run view            ${stack.collectorUrl}/runs/${view.id}   (user any, password ${adminToken})`,
+    `  queues (bull-board) ${stack.collectorUrl}/admin/queues   (same login)`,
+    `  payload             curl -H 'PRIVATE-TOKEN: ${adminToken}' ${stack.collectorUrl}/api/v4/usage_data/service_ping`,
+    `  Versions dashboard  ${stack.versionsUrl}/dashboard?token=${first(env.VERSIONS_READ_TOKENS)}`,
+    '',
+  ];
+  io.stdout.write(lines.join('\n'));
+}

@@ -1,0 +1,122 @@
+/**
+ * `servping bench` at a tiny scale through `runCli`: it must seed, run every section and write a
+ * JSON result whose every section carries positive measurements (no section may end in an error
+ * or be silently empty). The services are started from their built `dist/main.js`, as the bench
+ * itself does: run `npm run build` first.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { runCli } from '../../src/main';
+import { benchDatabases } from '../../src/bench/bench-options';
+import { deleteQueueKeys } from '../../src/bench/bench-state.repository';
+import { dropDatabase } from '../../src/demo/instance-schema.repository';
+
+const PG = 'postgres://root@127.0.0.1:5432';
+const PREFIX = `servping_bench_smoke_${process.pid}`;
+const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function sink(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
+
+type Json = Record<string, unknown>;
+const get = (value: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Json)[k] : undefined), value);
+
+function expectMeasured(section: unknown, name: string, ...numberPaths: string[][]) {
+  expect({ name, error: get(section, 'error'), skipped: get(section, 'skipped') }).toEqual({
+    name,
+    error: undefined,
+    skipped: undefined,
+  });
+  for (const keys of numberPaths) {
+    const value = get(section, ...keys);
+    expect({ name, path: keys.join('.'), positive: typeof value === 'number' && value > 0 }).toEqual({
+      name,
+      path: keys.join('.'),
+      positive: true,
+    });
+  }
+}
+
+describe('servping bench (smoke)', () => {
+  let out: string;
+  const dbs = benchDatabases(PG, PREFIX);
+
+  beforeAll(async () => {
+    out = await mkdtemp(path.join(tmpdir(), 'servping-bench-smoke-'));
+  });
+
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+    for (const url of [dbs.instance, dbs.servping, dbs.versions]) await dropDatabase(url);
+    await deleteQueueKeys(REDIS, dbs.queuePrefix);
+  });
+
+  it('measures every section at --rows 2e4 with one worker', async () => {
+    const stdout = sink();
+    const stderr = sink();
+    const code = await runCli(
+      [
+        'bench',
+        '--rows',
+        '2e4',
+        '--workers',
+        '1',
+        '--skip-ingest',
+        '--queue-metrics',
+        '200',
+        '--db-prefix',
+        PREFIX,
+        '--out',
+        out,
+      ],
+      { stdout: stdout.stream, stderr: stderr.stream, env: { REDIS_URL: REDIS } },
+    );
+    expect({ code, stderr: stderr.text() }).toEqual({ code: 0, stderr: '' });
+
+    const files = (await readdir(out)).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(1);
+    const result = JSON.parse(await readFile(path.join(out, files[0] as string), 'utf8')) as Json;
+
+    expect(get(result, 'seed', 'rows')).toBe(20_000);
+    expectMeasured(result.catalog, 'catalog', ['total'], ['database']);
+    expectMeasured(
+      get(result, 'modes', 'naive'),
+      'naive',
+      ['wallMs'],
+      ['statements', 'longestMs'],
+      ['memory', 'peakRssMb'],
+    );
+    expectMeasured(
+      get(result, 'modes', 'gitlab'),
+      'gitlab',
+      ['wallMs'],
+      ['statements', 'longestMs'],
+      ['memory', 'peakRssMb'],
+    );
+    expect(get(result, 'modes', 'gitlab', 'agreementWithNaive', 'compared')).toBeGreaterThan(100);
+    expectMeasured(
+      get(result, 'modes', 'servping', '1'),
+      'servping 1w',
+      ['wallMs'],
+      ['memory', 'worker-1', 'peakRssMb'],
+    );
+    expectMeasured(get(result, 'ratios', '1'), 'ratios', ['overNaive'], ['overGitlab']);
+    expectMeasured(result.hll, 'hll', ['servpingSqlMs'], ['gitlabSqlMs'], ['speedup']);
+    expect(get(result, 'hll', 'cardinalities')).toHaveLength(2);
+    expectMeasured(result.queueOverhead, 'queue overhead', ['wallMs'], ['msPerMetric']);
+    expect(result.ingest).toEqual({ skipped: '--skip-ingest' });
+    // The chart and the Markdown summary are written next to the JSON.
+    expect((await readdir(out)).filter((f) => /\.(md|svg)$/.test(f))).toHaveLength(2);
+  }, 120_000);
+});

@@ -1,0 +1,36 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Router } from 'express';
+import { JOB_QUEUE, type QueueName } from '@servping/shared';
+import type { Queue } from 'bullmq';
+
+export const DASHBOARD_PATH = '/admin/queues';
+
+/**
+ * The form bull-board shows for "Add job" on the runs queue: a `trigger-run` job whose data the
+ * planner reads (requested_by defaults to dashboard, submit to true).
+ */
+export const TRIGGER_RUN_FORM_SCHEMA = {
+  type: 'object',
+  properties: {
+    requestedBy: { type: 'string', enum: ['dashboard'], default: 'dashboard' },
+    submit: { type: 'boolean', default: true, description: 'false: store the payload without sending it' },
+  },
+  additionalProperties: false,
+};
+
+/** bull-board over all four pipeline queues (the flow tree needs every queue of the flow). */
+export function dashboardRouter(queues: Readonly<Record<QueueName, Queue>>): Router {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(DASHBOARD_PATH);
+  const runsQueue = JOB_QUEUE['trigger-run'];
+  createBullBoard({
+    queues: Object.entries(queues).map(
+      ([name, queue]) =>
+        new BullMQAdapter(queue, name === runsQueue ? { jobDataSchema: TRIGGER_RUN_FORM_SCHEMA } : {}),
+    ),
+    serverAdapter,
+  });
+  return serverAdapter.getRouter() as Router;
+}

@@ -1,0 +1,12 @@
+export { buildCollector, SCHEDULER_ID, BODY_LIMIT, type Collector, type CollectorOptions } from './app';
+export {
+  loadConfig,
+  collectorEnv,
+  parseApiTokens,
+  TOKEN_SCOPES,
+  type CollectorConfig,
+  type TokenScope,
+} from './config';
+export { buildRunFlow, aggregateJobId, metricJobId, shardJobId, type RunPlan } from './planning/run-flow';
+export { migrateServpingDatabase } from './database/servping-database';
+export { createEventTracker, type EventTracker } from './repositories/event-tracking.repository';

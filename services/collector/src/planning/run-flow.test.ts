@@ -1,0 +1,98 @@
+import type { RunFacts } from '@servping/shared';
+import { plannedMetric } from '../../../../shared/test/support/definitions';
+import { buildRunFlow, shardCount, type RunPlan } from './run-flow';
+
+const metric = (keyPath: string) =>
+  plannedMetric(keyPath, { kind: 'redis_counter', key: `USAGE_${keyPath.toUpperCase()}` });
+
+const facts: RunFacts = {
+  instance: {
+    uuid: '0b3ab2f4-0000-4000-8000-000000000001',
+    hostname: 'gitlab.example.com',
+    version: '17.5.0',
+    edition: 'EE',
+    installationType: 'omnibus',
+    database: { adapter: 'postgresql', version: '15.19', pgSystemId: null, flavor: null },
+    collectedDataCategories: ['standard'],
+  },
+  settings: { operating_system: 'linux' },
+  license: {},
+};
+
+const plan: RunPlan = {
+  runId: 'run-1700000000000',
+  recordedAt: '2023-11-14T22:13:20.000Z',
+  submit: true,
+  facts,
+  metrics: [
+    { metric: metric('a') },
+    {
+      metric: metric('b'),
+      shards: [
+        { start: 1, finish: 101 },
+        { start: 101, finish: 201 },
+      ],
+    },
+  ],
+  deferred: [metric('c')],
+  retentionSeconds: 600,
+};
+
+describe('buildRunFlow', () => {
+  const flow = buildRunFlow(plan);
+
+  it('is one aggregate-run parent on the aggregate queue carrying the deferred metrics', () => {
+    expect(flow.name).toBe('aggregate-run');
+    expect(flow.queueName).toBe('aggregate');
+    expect(flow.opts?.jobId).toBe('run-1700000000000-aggregate');
+    expect(flow.data).toEqual({
+      runId: 'run-1700000000000',
+      recordedAt: '2023-11-14T22:13:20.000Z',
+      facts,
+      submit: true,
+      deferred: [metric('c')],
+    });
+  });
+
+  it('has one compute-metric child per metric with deterministic ids and no shards for small ones', () => {
+    expect(flow.children?.map((c) => [c.name, c.queueName, c.opts?.jobId, c.children?.length ?? 0])).toEqual([
+      ['compute-metric', 'metrics', 'run-1700000000000-m-0', 0],
+      ['compute-metric', 'metrics', 'run-1700000000000-m-1', 2],
+    ]);
+    expect(flow.children?.[0]?.data).toEqual({
+      runId: 'run-1700000000000',
+      recordedAt: '2023-11-14T22:13:20.000Z',
+      facts,
+      metric: metric('a'),
+    });
+  });
+
+  it('puts compute-shard jobs under a sharded metric, each with its range and index', () => {
+    const shards = flow.children?.[1]?.children ?? [];
+    expect(shards.map((s) => [s.name, s.queueName, s.opts?.jobId])).toEqual([
+      ['compute-shard', 'shards', 'run-1700000000000-m-1-s-0'],
+      ['compute-shard', 'shards', 'run-1700000000000-m-1-s-1'],
+    ]);
+    expect(shards[1]?.data).toMatchObject({ range: { start: 101, finish: 201 }, index: 1 });
+    expect(flow.children?.[1]?.data).toMatchObject({ shards: plan.metrics[1]?.shards });
+  });
+
+  it('gives every child retries with jittered backoff, retention and ignoreDependencyOnFailure', () => {
+    const children = [...(flow.children ?? []), ...(flow.children?.[1]?.children ?? [])];
+    expect(children).toHaveLength(4);
+    for (const child of children) {
+      expect(child.opts).toMatchObject({
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+        ignoreDependencyOnFailure: true,
+        removeOnComplete: { age: 600 },
+        removeOnFail: { age: 600 },
+      });
+      expect(child.opts?.jobId).not.toContain(':');
+    }
+  });
+
+  it('counts shard jobs', () => {
+    expect(shardCount(plan)).toBe(2);
+  });
+});

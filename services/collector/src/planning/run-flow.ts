@@ -1,0 +1,91 @@
+import type { FlowJob, JobsOptions } from 'bullmq';
+import {
+  JOB_QUEUE,
+  type JobDataByName,
+  type JobName,
+  type PlannedMetric,
+  type ShardRange,
+  type RunFacts,
+} from '@servping/shared';
+
+/** Everything the flow of one run is built from; the output of planning. */
+export interface RunPlan {
+  runId: string;
+  recordedAt: string;
+  submit: boolean;
+  /** System, setting and license facts every job of the run reports. */
+  facts: RunFacts;
+  metrics: { metric: PlannedMetric; shards?: ShardRange[] }[];
+  deferred: PlannedMetric[];
+  /** Completed and failed jobs are removed after this many seconds. */
+  retentionSeconds: number;
+}
+
+/** Retries of a metric or shard job: transient database or Redis trouble gets three chances. */
+const CHILD_ATTEMPTS = 3;
+const BACKOFF_DELAY_MS = 2000;
+
+export const aggregateJobId = (runId: string): string => `${runId}-aggregate`;
+export const metricJobId = (runId: string, index: number): string => `${runId}-m-${index}`;
+export const shardJobId = (runId: string, index: number, shard: number): string =>
+  `${runId}-m-${index}-s-${shard}`;
+
+function job<N extends JobName>(
+  name: N,
+  data: JobDataByName[N],
+  opts: JobsOptions,
+  children?: FlowJob[],
+): FlowJob {
+  return { name, queueName: JOB_QUEUE[name], data, opts, ...(children ? { children } : {}) };
+}
+
+/**
+ * The whole run as one BullMQ flow: `aggregate-run` is the parent of one `compute-metric` per
+ * metric; a sharded metric's job is itself the parent of its `compute-shard` jobs. A failed child
+ * never blocks its parent (`ignoreDependencyOnFailure`): it becomes a fallback value, never a
+ * stuck run. Job ids are deterministic, so adding the same plan twice (a retried planner) is a no-op.
+ */
+export function buildRunFlow(plan: RunPlan): FlowJob {
+  const { runId, recordedAt, facts } = plan;
+  const retention = { age: plan.retentionSeconds };
+  const childOptions = (jobId: string): JobsOptions => ({
+    jobId,
+    attempts: CHILD_ATTEMPTS,
+    backoff: { type: 'exponential', delay: BACKOFF_DELAY_MS, jitter: 0.5 },
+    ignoreDependencyOnFailure: true,
+    removeOnComplete: retention,
+    removeOnFail: retention,
+  });
+  const children = plan.metrics.map(({ metric, shards }, index) => {
+    const shardJobs = shards?.map((range, shard) =>
+      job(
+        'compute-shard',
+        { runId, recordedAt, metric, range, index: shard },
+        childOptions(shardJobId(runId, index, shard)),
+      ),
+    );
+    return job(
+      'compute-metric',
+      { runId, recordedAt, facts, metric, ...(shards ? { shards } : {}) },
+      childOptions(metricJobId(runId, index)),
+      shardJobs,
+    );
+  });
+  return job(
+    'aggregate-run',
+    { runId, recordedAt, facts, submit: plan.submit, deferred: plan.deferred },
+    {
+      jobId: aggregateJobId(runId),
+      attempts: CHILD_ATTEMPTS,
+      backoff: { type: 'exponential', delay: BACKOFF_DELAY_MS, jitter: 0.5 },
+      removeOnComplete: retention,
+      removeOnFail: retention,
+    },
+    children,
+  );
+}
+
+/** Number of shard jobs in a plan. */
+export function shardCount(plan: Pick<RunPlan, 'metrics'>): number {
+  return plan.metrics.reduce((sum, m) => sum + (m.shards?.length ?? 0), 0);
+}

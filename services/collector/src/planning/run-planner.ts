@@ -1,0 +1,178 @@
+import { UnrecoverableError, type FlowProducer, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import {
+  DefinitionError,
+  batchColumn,
+  type JobDataByName,
+  type PlannedMetric,
+  type ShardRange,
+} from '@servping/shared';
+import type { DictionarySource } from '../dictionary/dictionary-source';
+import type { CollectorMetrics } from '../observability/collector-metrics';
+import type { InstanceStatsRepository } from '../repositories/instance-stats.repository';
+import type { RunsRepository } from '../repositories/runs.repository';
+import type { SettingsRepository } from '../repositories/settings.repository';
+import type { RunTrigger } from '../runs/run-trigger';
+import { selectMetrics } from './metric-selection';
+import { runFacts } from './run-facts';
+import { buildRunFlow, shardCount, type RunPlan } from './run-flow';
+import { decideShards, worthSharding, type ShardPolicy, type TableStats } from './shard-decision';
+
+export interface RunPlannerDeps {
+  runs: RunsRepository;
+  settings: SettingsRepository;
+  stats: InstanceStatsRepository;
+  dictionary: DictionarySource;
+  flowProducer: FlowProducer;
+  trigger: RunTrigger;
+  clock: () => Date;
+  random: () => number;
+  shardPolicy: ShardPolicy;
+  splaySeconds: number;
+  productSettings: Readonly<Record<string, string | number | boolean | null>>;
+  operatingSystem: string;
+  retentionS: number;
+  metrics: CollectorMetrics;
+  logger: Logger;
+}
+
+export type PlanResult =
+  | { outcome: 'planned'; runId: string; jobs: number; shards: number; deferred: number }
+  | { outcome: 'skipped'; runId: string; reason: string }
+  | { outcome: 'scheduled'; runId: string };
+
+type TriggerJob = Job<Partial<JobDataByName['trigger-run']>>;
+
+/**
+ * The collector's worker on the `runs` queue. A job whose id is a run id plans that run; the weekly
+ * scheduler's tick and a job added from the dashboard start a run through the trigger (same
+ * checks as the API), so every run is one `run-…` job and one `runs` row.
+ */
+export class RunPlanner {
+  constructor(private readonly deps: RunPlannerDeps) {}
+
+  async process(job: TriggerJob): Promise<PlanResult> {
+    if (job.id?.startsWith('run-')) return this.plan(job.id, job);
+    const scheduled = job.repeatJobKey !== undefined;
+    const { runId } = await this.deps.trigger.trigger({
+      requestedBy: scheduled ? 'schedule' : (job.data.requestedBy ?? 'dashboard'),
+      submit: job.data.submit ?? true,
+      // GitLab sleeps 0..60 s before a scheduled ping so instances on the same cron do not collide.
+      delayMs: scheduled ? Math.floor(this.deps.random() * this.deps.splaySeconds * 1000) : 0,
+    });
+    return { outcome: 'scheduled', runId };
+  }
+
+  /** Plans run `runId` and enqueues its flow; safe to repeat (the clock and job ids are fixed). */
+  async plan(runId: string, job?: TriggerJob): Promise<PlanResult> {
+    const { deps } = this;
+    const logger = deps.logger.child({ runId });
+    const run = await deps.runs.get(runId);
+    if (!run) return this.skip(runId, 'no runs row: the run was never recorded');
+    if (run.state !== 'planned') return this.skip(runId, `run is already ${run.state}`);
+    try {
+      const settings = await deps.settings.get();
+      if (!settings.enabled) {
+        await deps.runs.markFailed(runId, 'service ping is disabled on this instance');
+        return this.skip(runId, 'instance disabled');
+      }
+      const definitions = await deps.dictionary();
+      const recordedAt = await deps.runs.fixRecordedAt(runId, deps.clock());
+      const selection = selectMetrics(definitions, settings.permittedDataCategories);
+      const facts = runFacts({
+        settings,
+        database: await deps.stats.databaseFacts(),
+        productSettings: deps.productSettings,
+        operatingSystem: deps.operatingSystem,
+      });
+      const plan: RunPlan = {
+        runId,
+        recordedAt: recordedAt.toISOString(),
+        submit: run.submit,
+        facts,
+        metrics: await this.shardMetrics(selection.compute, logger),
+        deferred: selection.deferred,
+        retentionSeconds: deps.retentionS,
+      };
+      await deps.flowProducer.add(buildRunFlow(plan));
+      const shards = shardCount(plan);
+      await deps.runs.markRunning(runId, {
+        metricsTotal: plan.metrics.length + plan.deferred.length,
+        shards,
+      });
+      deps.metrics.runs.inc({ outcome: 'planned' });
+      logger.info(
+        { jobs: plan.metrics.length, shards, deferred: plan.deferred.length, recordedAt: plan.recordedAt },
+        'run planned',
+      );
+      return { outcome: 'planned', runId, jobs: plan.metrics.length, shards, deferred: plan.deferred.length };
+    } catch (err) {
+      const final =
+        err instanceof DefinitionError || !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      logger.error({ err, final }, 'planning failed');
+      if (final) {
+        await deps.runs.markFailed(runId, (err as Error).message);
+        deps.metrics.runs.inc({ outcome: 'failed' });
+      }
+      // A broken dictionary stays broken on retry: fail the job at once.
+      throw err instanceof DefinitionError ? new UnrecoverableError(err.message) : err;
+    }
+  }
+
+  private skip(runId: string, reason: string): PlanResult {
+    this.deps.metrics.runs.inc({ outcome: 'skipped' });
+    this.deps.logger.warn({ runId, reason }, 'run not planned');
+    return { outcome: 'skipped', runId, reason };
+  }
+
+  /**
+   * Decides the shards of each database metric, reading each table's size once and the MIN/MAX of
+   * each (table, batch column) once per run, and only for tables large enough to shard. Statistics
+   * that cannot be read leave the metric unsharded: its own job then reports the failure.
+   */
+  private async shardMetrics(
+    metrics: PlannedMetric[],
+    logger: Logger,
+  ): Promise<{ metric: PlannedMetric; shards?: ShardRange[] }[]> {
+    const { stats, shardPolicy } = this.deps;
+    const sizes = new Map<string, Promise<number | null>>();
+    const bounds = new Map<string, Promise<TableStats['bounds']>>();
+    const safely = <T>(what: string, read: () => Promise<T>, fallback: T) =>
+      read().catch((err: unknown) => {
+        logger.warn({ err, what }, 'cannot read table statistics; not sharding');
+        return fallback;
+      });
+    const out: { metric: PlannedMetric; shards?: ShardRange[] }[] = [];
+    for (const metric of metrics) {
+      if (metric.spec.kind !== 'database') {
+        out.push({ metric });
+        continue;
+      }
+      const { query } = metric.spec;
+      if (!sizes.has(query.table))
+        sizes.set(
+          query.table,
+          safely(`size of ${query.table}`, () => stats.estimatedRows(query.table), null),
+        );
+      const estimatedRows = await sizes.get(query.table)!;
+      if (!worthSharding(estimatedRows, shardPolicy)) {
+        out.push({ metric });
+        continue;
+      }
+      const column = batchColumn(query);
+      const boundsKey = `${column.table}.${column.column}`;
+      if (!bounds.has(boundsKey))
+        bounds.set(
+          boundsKey,
+          safely(`bounds of ${boundsKey}`, () => stats.batchBounds(query), null),
+        );
+      const shards = decideShards(
+        query,
+        { estimatedRows, bounds: await bounds.get(boundsKey)! },
+        shardPolicy,
+      );
+      out.push(shards ? { metric, shards } : { metric });
+    }
+    return out;
+  }
+}

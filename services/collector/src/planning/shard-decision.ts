@@ -1,0 +1,49 @@
+import { DEFAULT_BATCH_SIZES, planShards, type DatabaseQuery, type ShardRange } from '@servping/shared';
+
+/** What the planner knows about a metric's table: its estimated size and the batch column's bounds. */
+export interface TableStats {
+  /** `pg_class.reltuples`, or the bounds' width when the table was never analyzed; null if unknown. */
+  estimatedRows: number | null;
+  /** Inclusive MIN/MAX of the batch column; null when the table is empty or the column not an integer. */
+  bounds: { min: number; max: number } | null;
+}
+
+export interface ShardPolicy {
+  /** A table with more rows than this is split; each shard covers about this many rows. */
+  rowsPerShard: number;
+  /** Upper limit per metric, so one huge table cannot flood the queue. */
+  maxShards: number;
+}
+
+/** Shards below this many batches are not worth a job of their own. */
+const MIN_BATCHES_PER_SHARD = 2;
+
+/** True when the table is large enough that sharding is considered (and MIN/MAX worth reading). */
+export function worthSharding(estimatedRows: number | null, policy: ShardPolicy): boolean {
+  return estimatedRows !== null && estimatedRows > policy.rowsPerShard;
+}
+
+/**
+ * The shards of one database metric, or undefined when it runs as a single job: small tables,
+ * unknown bounds, or a plan that yields one shard. Explicit start/finish of the definition narrow
+ * the bounds, as they narrow GitLab's batch counter.
+ */
+export function decideShards(
+  query: DatabaseQuery,
+  stats: TableStats,
+  policy: ShardPolicy,
+): ShardRange[] | undefined {
+  if (!worthSharding(stats.estimatedRows, policy) || !stats.bounds) return undefined;
+  const min = query.start ?? stats.bounds.min;
+  const max = query.finish ?? stats.bounds.max;
+  if (min > max) return undefined;
+  const wanted = Math.ceil((stats.estimatedRows as number) / policy.rowsPerShard);
+  const shards = planShards({
+    min,
+    max,
+    batchSize: query.batchSize ?? DEFAULT_BATCH_SIZES[query.operation],
+    maxShards: Math.min(wanted, policy.maxShards),
+    minBatchesPerShard: MIN_BATCHES_PER_SHARD,
+  });
+  return shards.length > 1 ? shards : undefined;
+}

@@ -1,0 +1,67 @@
+import type { Redis } from 'ioredis';
+import { HLL_KEY_EXPIRY_S, hllKey, ServpingError } from '@servping/shared';
+
+/** GitLab's `Redis::HLL::BATCH_SIZE`: values per PFADD, so one huge request is not one huge command. */
+export const PFADD_BATCH_SIZE = 300;
+
+export interface EventTrackerOptions {
+  redis: Redis;
+  /** Events some available redis_hll or aggregated metric counts (`knownEvents(definitions)`). */
+  knownEvents: ReadonlySet<string>;
+  /** Full keys of available plain counters (`knownCounterKeys(definitions)`). */
+  knownCounters: ReadonlySet<string>;
+}
+
+export interface EventTracker {
+  /**
+   * Adds `values` (user ids, project ids…) to the event's HyperLogLog of the ISO week containing
+   * `at`, and resets its expiry to six weeks, in one MULTI so the key never exists without a TTL.
+   */
+  trackUniqueEvent(event: string, values: ReadonlyArray<string | number>, at: Date): Promise<void>;
+  /** INCRBY on a plain counter; resolves to the new total. */
+  incrementCounter(key: string, by?: number): Promise<number>;
+}
+
+function unknownEvent(what: string): ServpingError {
+  return new ServpingError('SERVPING_UNKNOWN_EVENT', what);
+}
+
+/**
+ * The one writer of usage data in Redis, shared by the HTTP tracking API and the demo seeder.
+ * Unknown names are refused rather than written: a key no metric reads would only waste memory,
+ * and a typo would otherwise be silently lost (GitLab raises UnknownEvent in development).
+ */
+export function createEventTracker({ redis, knownEvents, knownCounters }: EventTrackerOptions): EventTracker {
+  return {
+    async trackUniqueEvent(event, values, at) {
+      if (!knownEvents.has(event)) {
+        throw unknownEvent(`unknown event '${event}': no active or broken redis_hll metric counts it`);
+      }
+      if (values.length === 0) return;
+      const key = hllKey(event, at);
+      const multi = redis.multi();
+      for (let i = 0; i < values.length; i += PFADD_BATCH_SIZE) {
+        multi.pfadd(key, ...values.slice(i, i + PFADD_BATCH_SIZE).map(String));
+      }
+      multi.expire(key, HLL_KEY_EXPIRY_S);
+      await execOrThrow(multi, `tracking event '${event}'`);
+    },
+
+    async incrementCounter(key, by = 1) {
+      if (!knownCounters.has(key)) {
+        throw unknownEvent(`unknown counter '${key}': no active or broken redis metric reads it`);
+      }
+      if (!Number.isSafeInteger(by) || by < 1) {
+        throw new RangeError(`counter increment must be a positive integer, got ${String(by)}`);
+      }
+      return redis.incrby(key, by);
+    },
+  };
+}
+
+async function execOrThrow(multi: ReturnType<Redis['multi']>, what: string): Promise<void> {
+  const replies = await multi.exec();
+  if (replies === null) throw new Error(`${what}: Redis discarded the transaction`);
+  const failed = replies.find(([err]) => err !== null);
+  if (failed?.[0]) throw failed[0];
+}

@@ -1,0 +1,36 @@
+import type { Pool } from 'pg';
+import { readDatabaseFacts } from '@servping/runtime';
+import { boundsQuery, type DatabaseQuery, type InstanceFacts } from '@servping/shared';
+
+/** Reads, from the instance database, what the planner needs: table sizes, batch bounds, database facts. */
+export class InstanceStatsRepository {
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * The planner's row estimate (`pg_class.reltuples`): free to read, unlike COUNT(*). Null when the
+   * table does not exist or was never analyzed (PostgreSQL 14+ reports -1 then).
+   */
+  async estimatedRows(table: string): Promise<number | null> {
+    const { rows } = await this.pool.query<{ reltuples: number }>(
+      'SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)',
+      [`"${table.replace(/"/g, '""')}"`],
+    );
+    const reltuples = rows[0]?.reltuples;
+    return reltuples === undefined || reltuples < 0 ? null : Math.round(reltuples);
+  }
+
+  /** Inclusive MIN/MAX of the query's batch column; null for an empty table or a non-integer column. */
+  async batchBounds(query: DatabaseQuery): Promise<{ min: number; max: number } | null> {
+    const statement = boundsQuery(query);
+    const { rows } = await this.pool.query<{ min: unknown; max: unknown }>(statement.text, statement.params);
+    const min = Number(rows[0]?.min);
+    const max = Number(rows[0]?.max);
+    if (rows[0]?.min === null || !Number.isSafeInteger(min) || !Number.isSafeInteger(max)) return null;
+    return { min, max };
+  }
+
+  /** GitLab's `database.*` facts (version, pg_system_id, flavor), read once per run. */
+  databaseFacts(): Promise<InstanceFacts['database']> {
+    return readDatabaseFacts(this.pool);
+  }
+}

@@ -1,0 +1,141 @@
+import type { Pool } from 'pg';
+
+export const RUN_STATES = ['planned', 'running', 'finished', 'failed'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+export type RequestedBy = 'schedule' | 'api' | 'cli' | 'dashboard';
+
+export interface RunRecord {
+  id: string;
+  state: RunState;
+  requestedBy: RequestedBy;
+  submit: boolean;
+  recordedAt: Date | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+  metricsTotal: number;
+  metricsDone: number;
+  fallbacks: number;
+  shards: number;
+  error: string | null;
+}
+
+interface RunRow {
+  id: string;
+  state: RunState;
+  requested_by: RequestedBy;
+  submit: boolean;
+  recorded_at: Date | null;
+  created_at: Date;
+  finished_at: Date | null;
+  metrics_total: number;
+  metrics_done: number;
+  fallbacks: number;
+  shards: number;
+  error: string | null;
+}
+
+function toRun(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    state: row.state,
+    requestedBy: row.requested_by,
+    submit: row.submit,
+    recordedAt: row.recorded_at,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    metricsTotal: row.metrics_total,
+    metricsDone: row.metrics_done,
+    fallbacks: row.fallbacks,
+    shards: row.shards,
+    error: row.error,
+  };
+}
+
+/** Result of `create`: the new run, or the run that is already active (the one-active-run index). */
+export type CreateRunResult =
+  { created: true; run: RunRecord } | { created: false; active: RunRecord | undefined };
+
+const UNIQUE_VIOLATION = '23505';
+
+export class RunsRepository {
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * Inserts a `planned` run unless one is active. The partial unique index `runs_one_active` makes
+   * this safe under concurrency: of two simultaneous inserts exactly one commits.
+   */
+  async create(run: { id: string; requestedBy: RequestedBy; submit: boolean }): Promise<CreateRunResult> {
+    try {
+      const { rows } = await this.pool.query<RunRow>(
+        `INSERT INTO runs (id, state, requested_by, submit) VALUES ($1, 'planned', $2, $3) RETURNING *`,
+        [run.id, run.requestedBy, run.submit],
+      );
+      return { created: true, run: toRun(rows[0] as RunRow) };
+    } catch (err) {
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+      return { created: false, active: await this.findActive() };
+    }
+  }
+
+  async findActive(): Promise<RunRecord | undefined> {
+    const { rows } = await this.pool.query<RunRow>(
+      `SELECT * FROM runs WHERE state IN ('planned', 'running') LIMIT 1`,
+    );
+    return rows[0] ? toRun(rows[0]) : undefined;
+  }
+
+  /** Marks active runs older than `maxAgeS` failed, so a run whose aggregator never came cannot block forever. */
+  async failAbandoned(maxAgeS: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `UPDATE runs SET state = 'failed', finished_at = now(),
+         error = 'abandoned: still active after ' || $1 || ' s'
+       WHERE state IN ('planned', 'running') AND created_at < now() - make_interval(secs => $1)
+       RETURNING id`,
+      [maxAgeS],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async get(id: string): Promise<RunRecord | undefined> {
+    const { rows } = await this.pool.query<RunRow>('SELECT * FROM runs WHERE id = $1', [id]);
+    return rows[0] ? toRun(rows[0]) : undefined;
+  }
+
+  async list(limit: number): Promise<RunRecord[]> {
+    const { rows } = await this.pool.query<RunRow>('SELECT * FROM runs ORDER BY created_at DESC LIMIT $1', [
+      limit,
+    ]);
+    return rows.map(toRun);
+  }
+
+  /** Fixes the run's clock once: a retried plan reuses the first `recorded_at`. */
+  async fixRecordedAt(id: string, recordedAt: Date): Promise<Date> {
+    const { rows } = await this.pool.query<{ recorded_at: Date }>(
+      'UPDATE runs SET recorded_at = COALESCE(recorded_at, $2) WHERE id = $1 RETURNING recorded_at',
+      [id, recordedAt],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`run ${id} does not exist`);
+    return row.recorded_at;
+  }
+
+  /** The flow is enqueued: the run is `running` with its planned totals. */
+  async markRunning(id: string, totals: { metricsTotal: number; shards: number }): Promise<void> {
+    await this.pool.query(
+      `UPDATE runs SET state = 'running', metrics_total = $2, shards = $3 WHERE id = $1 AND state = 'planned'`,
+      [id, totals.metricsTotal, totals.shards],
+    );
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE runs SET state = 'failed', finished_at = now(), error = $2
+       WHERE id = $1 AND state IN ('planned', 'running')`,
+      [id, error],
+    );
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.pool.query(`DELETE FROM runs WHERE id = $1 AND state = 'planned'`, [id]);
+  }
+}

@@ -1,0 +1,64 @@
+import type { Pool } from 'pg';
+import type { DataCategory } from '@servping/shared';
+import {
+  INSTANCE_SETTINGS_COLUMNS,
+  toInstanceSettings,
+  type InstanceSettings,
+  type InstanceSettingsRow,
+} from '@servping/runtime';
+
+/** Facts the deployment states at every start (env), as opposed to state an admin changes. */
+export type DeploymentFacts = Pick<
+  InstanceSettings,
+  'hostname' | 'version' | 'edition' | 'installationType' | 'versionsUrl'
+>;
+
+export type SettingsChange = Partial<
+  Pick<InstanceSettings, 'enabled' | 'permittedDataCategories' | 'license'>
+>;
+
+export class SettingsRepository {
+  constructor(private readonly pool: Pool) {}
+
+  /**
+   * Creates the row on first start (the uuid is generated then, once) and refreshes the
+   * deployment facts on later starts: a new version is a new fact, the uuid and admin choices stay.
+   */
+  async initialize(facts: DeploymentFacts, categories: readonly DataCategory[]): Promise<InstanceSettings> {
+    const { rows } = await this.pool.query<InstanceSettingsRow>(
+      `INSERT INTO settings (id, hostname, version, edition, installation_type, versions_url, permitted_data_categories)
+       VALUES (1, $1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET hostname = EXCLUDED.hostname, version = EXCLUDED.version,
+         edition = EXCLUDED.edition, installation_type = EXCLUDED.installation_type,
+         versions_url = EXCLUDED.versions_url, updated_at = now()
+       RETURNING ${INSTANCE_SETTINGS_COLUMNS}`,
+      [facts.hostname, facts.version, facts.edition, facts.installationType, facts.versionsUrl, categories],
+    );
+    return toInstanceSettings(rows[0] as InstanceSettingsRow);
+  }
+
+  async get(): Promise<InstanceSettings> {
+    const { rows } = await this.pool.query<InstanceSettingsRow>(
+      `SELECT ${INSTANCE_SETTINGS_COLUMNS} FROM settings WHERE id = 1`,
+    );
+    const row = rows[0];
+    if (!row) throw new Error('settings row missing: the collector initializes it at start');
+    return toInstanceSettings(row);
+  }
+
+  async update(change: SettingsChange): Promise<InstanceSettings> {
+    const { rows } = await this.pool.query<InstanceSettingsRow>(
+      `UPDATE settings SET enabled = COALESCE($1, enabled),
+         permitted_data_categories = COALESCE($2, permitted_data_categories),
+         license = CASE WHEN $3::boolean THEN $4::jsonb ELSE license END, updated_at = now()
+       WHERE id = 1 RETURNING ${INSTANCE_SETTINGS_COLUMNS}`,
+      [
+        change.enabled ?? null,
+        change.permittedDataCategories ?? null,
+        change.license !== undefined,
+        change.license === undefined ? null : JSON.stringify(change.license),
+      ],
+    );
+    return toInstanceSettings(rows[0] as InstanceSettingsRow);
+  }
+}

@@ -1,0 +1,176 @@
+import express, { type Router } from 'express';
+import type { JSONSchemaType } from 'ajv';
+import type { Redis } from 'ioredis';
+import {
+  ServpingError,
+  counterKey,
+  definitionsToYaml,
+  knownCounterKeys,
+  knownEvents,
+  type MetricDefinition,
+} from '@servping/shared';
+import type { DictionarySource } from '../dictionary/dictionary-source';
+import { ApiError } from '../http/api-error';
+import { requireScope, type TokenTable } from '../http/auth';
+import { validateBody } from '../http/validate-body';
+import { createEventTracker, type EventTracker } from '../repositories/event-tracking.repository';
+import type { RawUsageDataRepository } from '../repositories/raw-usage-data.repository';
+import type { SettingsRepository } from '../repositories/settings.repository';
+import { nonSqlExport, queriesExport, type ExportFacts } from '../usage-data/export-shapes';
+
+/** GitLab answers 400 with exactly this text above 50 events. */
+export const MAX_EVENTS_PER_REQUEST = 50;
+
+interface TrackEventBody {
+  event: string;
+  namespace_id?: number;
+  project_id?: number;
+  /** servping extension: the user to count; default is the token's own identity. */
+  user_id?: number | string;
+  additional_properties?: Record<string, unknown>;
+  send_to_snowplow?: boolean;
+}
+
+const trackEventSchema: JSONSchemaType<TrackEventBody> = {
+  type: 'object',
+  required: ['event'],
+  additionalProperties: false,
+  properties: {
+    event: { type: 'string', minLength: 1, maxLength: 200 },
+    namespace_id: { type: 'integer', nullable: true },
+    project_id: { type: 'integer', nullable: true },
+    user_id: { type: ['integer', 'string'], nullable: true, maxLength: 200 } as never,
+    additional_properties: { type: 'object', nullable: true, required: [] },
+    send_to_snowplow: { type: 'boolean', nullable: true },
+  },
+};
+
+const trackEventsSchema: JSONSchemaType<{ events: TrackEventBody[] }> = {
+  type: 'object',
+  required: ['events'],
+  additionalProperties: false,
+  properties: { events: { type: 'array', items: trackEventSchema } },
+};
+
+const eventOnlySchema: JSONSchemaType<{ event: string }> = {
+  type: 'object',
+  required: ['event'],
+  additionalProperties: false,
+  properties: { event: { type: 'string', minLength: 1, maxLength: 200 } },
+};
+
+export interface UsageDataRoutesDeps {
+  tokens: TokenTable;
+  /** The dictionary, reloaded at most every few seconds (exports and tracking are public hot paths). */
+  dictionary: DictionarySource;
+  /** Cached load for the tracking hot path. */
+  settings: SettingsRepository;
+  payloads: RawUsageDataRepository;
+  redis: Redis;
+  clock: () => Date;
+}
+
+/** GitLab's `/api/v4/usage_data/*`: payload and dictionary exports, and the event tracking API. */
+export function usageDataRoutes(deps: UsageDataRoutesDeps): Router {
+  const router = express.Router();
+  const admin = requireScope(deps.tokens, 'admin');
+  const api = requireScope(deps.tokens, 'api');
+
+  let tracker: { definitions: MetricDefinition[]; tracker: EventTracker } | undefined;
+  const currentTracker = async (): Promise<EventTracker> => {
+    const definitions = await deps.dictionary();
+    if (tracker?.definitions !== definitions) {
+      tracker = {
+        definitions,
+        tracker: createEventTracker({
+          redis: deps.redis,
+          knownEvents: knownEvents(definitions),
+          knownCounters: knownCounterKeys(definitions),
+        }),
+      };
+    }
+    return tracker.tracker;
+  };
+  const exportFacts = async (): Promise<ExportFacts> => {
+    const s = await deps.settings.get();
+    return { ...s, recordedAt: deps.clock() };
+  };
+
+  router.get('/service_ping', requireScope(deps.tokens, 'read_service_ping'), async (_req, res) => {
+    res.json((await deps.payloads.latest())?.payload ?? {});
+  });
+
+  // Anonymous, as in GitLab: the dictionary is public documentation.
+  router.get('/metric_definitions', async (req, res) => {
+    const includePaths = ['true', '1'].includes(String(req.query.include_paths ?? ''));
+    const yaml = definitionsToYaml(await deps.dictionary(), { includePaths });
+    res.type('application/yaml').send(yaml);
+  });
+
+  router.get('/queries', admin, async (_req, res) => {
+    res.json(queriesExport(await deps.dictionary(), await exportFacts()));
+  });
+
+  router.get('/non_sql_metrics', admin, async (_req, res) => {
+    const [definitions, facts, last] = await Promise.all([
+      deps.dictionary(),
+      exportFacts(),
+      deps.payloads.latest(),
+    ]);
+    res.json(nonSqlExport(definitions, facts, last?.payload));
+  });
+
+  const trackOne = async (body: TrackEventBody, fallbackUser: string) => {
+    const user = body.user_id ?? fallbackUser;
+    await (await currentTracker()).trackUniqueEvent(body.event, [user], deps.clock());
+  };
+
+  router.post('/track_event', api, validateBody(trackEventSchema), async (req, res) => {
+    await trackOne(req.body as TrackEventBody, `token:${req.principal?.tokenId}`);
+    res.json({ tracked: 1 });
+  });
+
+  router.post(
+    '/track_events',
+    api,
+    (req, _res, next) => {
+      const events = (req.body as { events?: unknown } | undefined)?.events;
+      if (Array.isArray(events) && events.length > MAX_EVENTS_PER_REQUEST) {
+        throw new ApiError(400, `Maximum ${MAX_EVENTS_PER_REQUEST} events allowed in one request.`);
+      }
+      next();
+    },
+    validateBody(trackEventsSchema),
+    async (req, res) => {
+      const { events } = req.body as { events: TrackEventBody[] };
+      // Every name is checked before anything is written: a request with one unknown event tracks nothing.
+      const known = knownEvents(await deps.dictionary());
+      const unknown = events.find((e) => !known.has(e.event));
+      if (unknown) {
+        throw new ServpingError(
+          'SERVPING_UNKNOWN_EVENT',
+          `unknown event '${unknown.event}': no active or broken redis_hll metric counts it`,
+        );
+      }
+      for (const event of events) await trackOne(event, `token:${req.principal?.tokenId}`);
+      res.json({ tracked: events.length });
+    },
+  );
+
+  router.post('/increment_counter', api, validateBody(eventOnlySchema), async (req, res) => {
+    const { event } = req.body as { event: string };
+    const definitions = await deps.dictionary();
+    const counters = knownCounterKeys(definitions);
+    // GitLab clients send the event name; the full key (USAGE_…) is accepted too.
+    const key = [counterKey({ event }), event].find((k) => counters.has(k)) ?? counterKey({ event });
+    const total = await (await currentTracker()).incrementCounter(key);
+    res.json({ counter: key, total });
+  });
+
+  router.post('/increment_unique_users', api, validateBody(eventOnlySchema), async (req, res) => {
+    await trackOne({ event: (req.body as { event: string }).event }, `token:${req.principal?.tokenId}`);
+    res.json({ tracked: 1 });
+  });
+
+  return router;
+}

@@ -1,0 +1,95 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { DefinitionError, JOB_QUEUE, type JobDataByName } from '@servping/shared';
+import type { DictionarySource } from '../dictionary/dictionary-source';
+import { ApiError } from '../http/api-error';
+import type { CollectorMetrics, TriggerOutcome } from '../observability/collector-metrics';
+import type { RequestedBy, RunsRepository } from '../repositories/runs.repository';
+import type { SettingsRepository } from '../repositories/settings.repository';
+
+/** BullMQ deduplication id of run jobs: while one is waiting, delayed or planning, another is dropped. */
+export const RUN_DEDUPLICATION_ID = 'service-ping';
+
+export interface TriggerRequest {
+  requestedBy: RequestedBy;
+  submit: boolean;
+  /** Delay before planning starts (the schedule's random splay). */
+  delayMs?: number;
+}
+
+export interface RunTriggerDeps {
+  runs: RunsRepository;
+  settings: SettingsRepository;
+  dictionary: DictionarySource;
+  runsQueue: Queue;
+  clock: () => Date;
+  runTimeoutS: number;
+  retentionS: number;
+  metrics: CollectorMetrics;
+  logger: Logger;
+}
+
+export const newRunId = (at: Date): string => `run-${at.getTime()}`;
+
+/**
+ * Starts a run, whoever asks: validates the dictionary (so the caller hears about a broken one
+ * now), refuses on a disabled instance, records the run (the one-active-run index makes
+ * concurrent triggers yield one run) and enqueues its `trigger-run` job under the run id.
+ */
+export class RunTrigger {
+  constructor(private readonly deps: RunTriggerDeps) {}
+
+  async trigger(request: TriggerRequest): Promise<{ runId: string }> {
+    const { deps } = this;
+    const count = (outcome: TriggerOutcome) =>
+      deps.metrics.triggers.inc({ source: request.requestedBy, outcome });
+    try {
+      await deps.dictionary();
+    } catch (err) {
+      if (err instanceof DefinitionError) count('invalid_dictionary');
+      throw err;
+    }
+    const settings = await deps.settings.get();
+    if (!settings.enabled) {
+      count('disabled');
+      throw new ApiError(423, 'service ping is disabled on this instance; no run was started');
+    }
+    const abandoned = await deps.runs.failAbandoned(deps.runTimeoutS);
+    if (abandoned.length > 0) deps.logger.warn({ abandoned }, 'marked abandoned runs failed');
+
+    const runId = newRunId(deps.clock());
+    const created = await deps.runs.create({
+      id: runId,
+      requestedBy: request.requestedBy,
+      submit: request.submit,
+    });
+    if (!created.created) {
+      count('already_running');
+      throw alreadyRunning(created.active?.id);
+    }
+    const data: JobDataByName['trigger-run'] = { requestedBy: request.requestedBy, submit: request.submit };
+    const job = await deps.runsQueue.add('trigger-run', data, {
+      jobId: runId,
+      deduplication: { id: RUN_DEDUPLICATION_ID },
+      delay: request.delayMs ?? 0,
+      removeOnComplete: { age: deps.retentionS },
+      removeOnFail: { age: deps.retentionS },
+    });
+    if (job.id !== runId) {
+      // Another run job still holds the deduplication id: this trigger is the duplicate.
+      await deps.runs.remove(runId);
+      count('already_running');
+      throw alreadyRunning(job.id);
+    }
+    count('started');
+    deps.logger.info({ runId, requestedBy: request.requestedBy, submit: request.submit }, 'run triggered');
+    return { runId };
+  }
+}
+
+function alreadyRunning(runId: string | undefined): ApiError {
+  return new ApiError(409, `a run is already in progress${runId ? `: ${runId}` : ''}`, { runId });
+}
+
+/** The queue run jobs go to, from the pipeline contract. */
+export const RUNS_QUEUE = JOB_QUEUE['trigger-run'];

@@ -1,0 +1,146 @@
+import type { Queue } from 'bullmq';
+import type { MetricResult } from '@servping/shared';
+import { aggregateJobId } from '../planning/run-flow';
+import type { RawUsageDataRepository, StoredPayload } from '../repositories/raw-usage-data.repository';
+import type { RunRecord, RunsRepository } from '../repositories/runs.repository';
+
+export type MetricState = 'done' | 'fallback' | 'failed' | 'pending';
+
+export interface MetricProgress {
+  /** The metric's key_path once it finished; the job id while pending or after a crash. */
+  name: string;
+  state: MetricState;
+  timeElapsedS?: number;
+  error?: string;
+}
+
+export interface RunView {
+  id: string;
+  state: RunRecord['state'];
+  requestedBy: RunRecord['requestedBy'];
+  submit: boolean;
+  recordedAt: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  metrics: { total: number; done: number; fallbacks: number; pending: number };
+  shards: number;
+  /** State of the `aggregate-run` job, or null once it was removed (retention) or never enqueued. */
+  aggregate: string | null;
+  /** Where the per-metric list came from: the live flow, the stored payload's metadata, or nothing yet. */
+  source: 'flow' | 'stored' | 'none';
+  perMetric: MetricProgress[];
+  /** Delivery to Versions of the run's stored payload; null until the aggregator stored it. */
+  submission: Submission | null;
+}
+
+export interface Submission {
+  sentAt: string | null;
+  usageDataId: number | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+const jobIdOf = (key: string) => key.slice(key.lastIndexOf(':') + 1);
+
+/**
+ * The progress of a run, from the best source there is: the live BullMQ flow (children of the
+ * `aggregate-run` job: processed results carry their timing, ignored ones their failure), then
+ * the stored payload's timing metadata once the jobs are gone, always with the `runs` row.
+ */
+export class RunViews {
+  constructor(
+    private readonly runs: RunsRepository,
+    private readonly payloads: RawUsageDataRepository,
+    private readonly aggregateQueue: Queue,
+  ) {}
+
+  async list(limit: number): Promise<RunView[]> {
+    const rows = await this.runs.list(limit);
+    return rows.map((row) => toView(row, { aggregate: null, source: 'none', perMetric: [] }, undefined));
+  }
+
+  async get(runId: string): Promise<RunView | undefined> {
+    const row = await this.runs.get(runId);
+    if (!row) return undefined;
+    const [job, stored] = await Promise.all([
+      this.aggregateQueue.getJob(aggregateJobId(runId)),
+      this.payloads.forRun(runId),
+    ]);
+    if (job) {
+      const [state, deps] = await Promise.all([job.getState(), job.getDependencies()]);
+      const perMetric: MetricProgress[] = [
+        ...Object.values(deps.processed ?? {}).map((value) => fromResult(value as MetricResult)),
+        ...Object.entries(deps.ignored ?? {}).map(([key, reason]) => ({
+          name: jobIdOf(key),
+          state: 'failed' as const,
+          error: String(reason),
+        })),
+        ...(deps.failed ?? []).map((key) => ({ name: jobIdOf(key), state: 'failed' as const })),
+        ...(deps.unprocessed ?? []).map((key) => ({ name: jobIdOf(key), state: 'pending' as const })),
+      ];
+      return toView(row, { aggregate: state, source: 'flow', perMetric }, stored);
+    }
+    const perMetric = (stored?.metadata?.metrics ?? []).map((m): MetricProgress => ({
+      name: m.name,
+      state: m.error ? 'fallback' : 'done',
+      timeElapsedS: m.time_elapsed,
+      ...(m.error ? { error: m.error } : {}),
+    }));
+    return toView(row, { aggregate: null, source: stored ? 'stored' : 'none', perMetric }, stored);
+  }
+}
+
+function fromResult(result: MetricResult): MetricProgress {
+  return {
+    name: result.keyPath,
+    state: result.error ? 'fallback' : 'done',
+    timeElapsedS: result.timeElapsedS,
+    ...(result.error ? { error: result.error } : {}),
+  };
+}
+
+function toView(
+  row: RunRecord,
+  live: Pick<RunView, 'aggregate' | 'source' | 'perMetric'>,
+  stored: StoredPayload | undefined,
+): RunView {
+  const finished = live.perMetric.filter((m) => m.state !== 'pending');
+  const fromJobs = live.source !== 'none';
+  const deferred = live.source === 'flow' ? Math.max(0, row.metricsTotal - live.perMetric.length) : 0;
+  // Deferred metrics are computed by the aggregator: they are done when the run is.
+  const done = fromJobs
+    ? finished.length + (row.state === 'finished' ? deferred : 0)
+    : row.state === 'finished'
+      ? row.metricsTotal
+      : row.metricsDone;
+  const fallbacks = fromJobs ? finished.filter((m) => m.state !== 'done').length : row.fallbacks;
+  return {
+    id: row.id,
+    state: row.state,
+    requestedBy: row.requestedBy,
+    submit: row.submit,
+    recordedAt: row.recordedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    error: row.error,
+    metrics: {
+      total: row.metricsTotal,
+      done: Math.min(done, row.metricsTotal),
+      fallbacks: Math.max(fallbacks, row.fallbacks),
+      pending: Math.max(0, row.metricsTotal - done),
+    },
+    shards: row.shards,
+    aggregate: live.aggregate,
+    source: live.source,
+    perMetric: live.perMetric,
+    submission: stored
+      ? {
+          sentAt: stored.sentAt?.toISOString() ?? null,
+          usageDataId: stored.usageDataId,
+          attempts: stored.submitAttempts,
+          lastError: stored.lastError,
+        }
+      : null,
+  };
+}

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Knex } from 'knex';
+import { createLogger, createMetricsRegistry, createOpsRouter, type Logger } from '@servping/runtime';
+import { describeVersionsConfig, type VersionsConfig } from './config';
+import { createRateLimit } from '@servping/runtime';
+import { createVersionsMetrics, observeRequests } from './http/versions-metrics';
+import { createBodyValidator } from './ingest/validate-body';
+import { createVersionsDatabase, migrateToLatest, pingDatabase } from './repositories/database.repository';
+import { createDashboardRouter } from './routes/dashboard.routes';
+import { createIngestRouter } from './routes/ingest.routes';
+import { createReadApiRouter } from './routes/read-api.routes';
+
+export interface VersionsDeps {
+  logger?: Logger;
+  /** The clock for received_at, rate limiting and sessions; tests pin it. */
+  now?: () => Date;
+}
+
+export interface VersionsApp {
+  app: Express;
+  db: Knex;
+  /** Migrates (if configured) and listens; resolves with the bound port (useful with port 0). */
+  start: () => Promise<{ port: number }>;
+  /** Stops accepting connections, waits for in-flight requests, closes the pool. */
+  stop: () => Promise<void>;
+}
+
+/** Wires the service from its config. Nothing connects or listens until `start()`. */
+export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): VersionsApp {
+  const logger = deps.logger ?? createLogger({ service: 'versions', level: config.logLevel });
+  const now = deps.now ?? (() => new Date());
+  const db = createVersionsDatabase({
+    connectionString: config.databaseUrl,
+    poolMax: config.dbPoolMax,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    logger,
+  });
+  const registry = createMetricsRegistry('versions');
+  const metrics = createVersionsMetrics(registry);
+  if (config.readTokens.length === 0)
+    logger.warn('VERSIONS_READ_TOKENS is empty: read API and dashboard refuse everyone');
+  // Without a configured secret, sessions only survive as long as this process (and only on it).
+  const sessionSecret = config.sessionSecret ?? randomBytes(32).toString('base64url');
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(observeRequests(metrics));
+  app.use(createOpsRouter({ registry, checks: { postgres: () => pingDatabase(db) } }));
+  app.use(
+    ['/usage_data', '/usage_ping_metadata', '/usage_ping_errors'],
+    createRateLimit({
+      limits: { perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst },
+      nowMs: () => now().getTime(),
+      onLimited: (ip, path) => {
+        metrics.ingest.inc({ endpoint: path.replace(/^\//, ''), outcome: 'rate_limited' });
+        logger.warn({ ip }, 'ingest rate limited');
+      },
+    }),
+  );
+  app.use(
+    createIngestRouter({
+      db,
+      validate: createBodyValidator(),
+      metrics,
+      logger: logger.child({ component: 'ingest' }),
+      bodyLimitBytes: config.bodyLimitBytes,
+      leaderWindowDays: config.leaderWindowDays,
+      now,
+    }),
+  );
+  app.use('/api/v1', createReadApiRouter({ db, tokens: config.readTokens, logger, now }));
+  app.use(
+    createDashboardRouter({
+      db,
+      tokens: config.readTokens,
+      sessionSecret,
+      sessionTtlS: config.sessionTtlS,
+      now,
+    }),
+  );
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'no such route' });
+  });
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(500).json({ error: 'internal', message: 'internal error' });
+  };
+  app.use(onError);
+
+  let server: Server | undefined;
+  return {
+    app,
+    db,
+    async start() {
+      logger.info({ config: describeVersionsConfig(config) }, 'starting');
+      if (config.migrateOnStart) {
+        const applied = await migrateToLatest(db);
+        logger.info({ applied }, 'migrations applied');
+      }
+      const listening: Server = await new Promise((resolve, reject) => {
+        const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+      });
+      server = listening;
+      const address = listening.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      logger.info({ port }, 'listening');
+      return { port };
+    },
+    async stop() {
+      if (server) {
+        const closing = server;
+        server = undefined;
+        await new Promise<void>((resolve) => {
+          closing.close(() => resolve());
+          closing.closeIdleConnections();
+        });
+      }
+      await db.destroy();
+    },
+  };
+}

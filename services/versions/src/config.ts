@@ -1,0 +1,111 @@
+import { commonEnv, describeConfig, parse, readEnv, type EnvValues } from '@servping/shared';
+
+const positiveNumber = (raw: string): number => {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`must be a non-negative number, got ${JSON.stringify(raw)}`);
+  return n;
+};
+
+/** Every variable the Versions service reads, with its default; the README table is built from this. */
+export const versionsEnvSpec = {
+  port: {
+    variable: 'VERSIONS_PORT',
+    parse: parse.int(0, 65535),
+    default: 3001,
+    description: 'HTTP port of the ingest service, read API and dashboard.',
+  },
+  host: {
+    variable: 'VERSIONS_HOST',
+    parse: parse.string,
+    default: '0.0.0.0',
+    description: 'Interface to listen on.',
+  },
+  databaseUrl: commonEnv.versionsDatabaseUrl,
+  logLevel: commonEnv.logLevel,
+  bodyLimitBytes: {
+    variable: 'VERSIONS_BODY_LIMIT_BYTES',
+    parse: parse.int(1024, 1024 * 1024 * 1024),
+    default: 10 * 1024 * 1024,
+    description: 'Largest accepted request body, applied both on the wire and after gzip decompression.',
+  },
+  migrateOnStart: {
+    variable: 'VERSIONS_MIGRATE_ON_START',
+    parse: parse.boolean,
+    default: true,
+    description: 'Run the knex migrations before listening.',
+  },
+  readTokens: {
+    variable: 'VERSIONS_READ_TOKENS',
+    parse: parse.list,
+    default: [] as string[],
+    secret: true,
+    description: 'Comma-separated tokens for the read API and dashboard; empty = read side locked.',
+  },
+  sessionSecret: {
+    variable: 'VERSIONS_SESSION_SECRET',
+    parse: parse.string,
+    default: undefined as string | undefined,
+    secret: true,
+    description:
+      'HMAC key for dashboard session cookies; set the same value on every replica (default: random per process).',
+  },
+  sessionTtlS: {
+    variable: 'VERSIONS_SESSION_TTL_S',
+    parse: parse.int(60, 30 * 24 * 3600),
+    default: 8 * 3600,
+    description: 'Lifetime of a dashboard session cookie, in seconds.',
+  },
+  rateLimitPerMinute: {
+    variable: 'VERSIONS_RATE_LIMIT_PER_MINUTE',
+    parse: positiveNumber,
+    default: 600,
+    description:
+      'Sustained ingest requests per client IP per minute (token bucket refill; 0 disables the limit).',
+  },
+  rateLimitBurst: {
+    variable: 'VERSIONS_RATE_LIMIT_BURST',
+    parse: parse.int(1, 1_000_000),
+    default: 120,
+    description: 'Ingest requests a client IP may send at once before the refill rate applies.',
+  },
+  trustProxy: {
+    variable: 'VERSIONS_TRUST_PROXY',
+    parse: parse.boolean,
+    default: false,
+    description: 'Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy).',
+  },
+  leaderWindowDays: {
+    variable: 'VERSIONS_LEADER_WINDOW_DAYS',
+    parse: parse.int(1, 3650),
+    default: 30,
+    description:
+      'DevOps score leaders come from the latest ping of each instance received in this many days.',
+  },
+  dbStatementTimeoutMs: {
+    variable: 'VERSIONS_DB_STATEMENT_TIMEOUT_MS',
+    parse: parse.int(0, 3_600_000),
+    default: 30_000,
+    description: 'Per-statement timeout on the Versions database (0 = none).',
+  },
+  dbPoolMax: {
+    variable: 'VERSIONS_DB_POOL_MAX',
+    parse: parse.int(1, 1000),
+    // An ingest is CPU-bound in PostgreSQL (jsonb parsing, TOAST) apart from the commit flush, so
+    // about 2 × the database's cores + 1 keeps its cores busy; more only queues inside PostgreSQL.
+    default: 5,
+    description: 'Connections in the Versions database pool (about 2 × the database host cores + 1).',
+  },
+};
+
+export type VersionsConfig = EnvValues<typeof versionsEnvSpec>;
+
+/** Parses the environment into one frozen config; throws `ConfigError` listing every bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): VersionsConfig {
+  return readEnv(env, versionsEnvSpec);
+}
+
+/** The effective config for the start-up log, tokens and secrets redacted. */
+export function describeVersionsConfig(config: VersionsConfig): Record<string, unknown> {
+  return describeConfig(versionsEnvSpec, config);
+}

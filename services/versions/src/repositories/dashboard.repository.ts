@@ -1,0 +1,58 @@
+import type { Knex } from 'knex';
+import { toTextArrayLiteral } from '../http/query-params';
+
+const WEEKS = `generate_series(date_trunc('week', ?::timestamptz) - make_interval(weeks => ? - 1),
+                               date_trunc('week', ?::timestamptz), interval '1 week') AS w(week)`;
+const IN_WEEK = `u.recorded_at >= w.week AND u.recorded_at < w.week + interval '1 week'`;
+
+/** Distinct instances with a ping recorded in each of the last `weeks` ISO weeks (0 for silent weeks). */
+export async function reportingInstancesByWeek(
+  db: Knex,
+  options: { now: Date; weeks: number },
+): Promise<Array<{ week: string; instances: number }>> {
+  const result = await db.raw<{ rows: Array<{ week: string; instances: number }> }>(
+    `SELECT to_char(w.week, 'YYYY-MM-DD') AS week, count(DISTINCT u.instance_id)::int AS instances
+       FROM ${WEEKS}
+       LEFT JOIN usage_data u ON ${IN_WEEK}
+      GROUP BY w.week ORDER BY w.week`,
+    [options.now, options.weeks, options.now],
+  );
+  return result.rows;
+}
+
+/** How many instances that reported within `days` run each version (their latest). */
+export async function versionDistribution(
+  db: Knex,
+  options: { now: Date; days: number; limit: number },
+): Promise<Array<{ version: string; instances: number }>> {
+  const result = await db.raw<{ rows: Array<{ version: string; instances: number }> }>(
+    `SELECT last_version AS version, count(*)::int AS instances
+       FROM instances
+      WHERE last_ping_at >= ?::timestamptz - make_interval(days => ?)
+      GROUP BY last_version
+      ORDER BY instances DESC, version
+      LIMIT ?`,
+    [options.now, options.days, options.limit],
+  );
+  return result.rows;
+}
+
+/** Per week: instances reporting, and how many of them reported a value > 0 for the metric. */
+export async function metricAdoptionByWeek(
+  db: Knex,
+  options: { now: Date; weeks: number; keyPath: readonly string[] },
+): Promise<Array<{ week: string; reporting: number; adopting: number }>> {
+  const path = toTextArrayLiteral(options.keyPath);
+  const result = await db.raw<{ rows: Array<{ week: string; reporting: number; adopting: number }> }>(
+    `SELECT to_char(w.week, 'YYYY-MM-DD') AS week,
+            count(DISTINCT u.instance_id)::int AS reporting,
+            count(DISTINCT u.instance_id) FILTER (
+              WHERE jsonb_typeof(u.payload #> ?::text[]) = 'number' AND (u.payload #>> ?::text[])::numeric > 0
+            )::int AS adopting
+       FROM ${WEEKS}
+       LEFT JOIN usage_data u ON ${IN_WEEK}
+      GROUP BY w.week ORDER BY w.week`,
+    [path, path, options.now, options.weeks, options.now],
+  );
+  return result.rows;
+}

@@ -1,0 +1,68 @@
+import type { Knex } from 'knex';
+
+export interface InstanceRow {
+  uuid: string;
+  hostname: string;
+  first_ping_at: Date;
+  last_ping_at: Date;
+  last_recorded_at: Date;
+  last_version: string;
+  edition: string | null;
+  installation_type: string | null;
+  license_plan: string | null;
+  ping_count: number;
+}
+
+/** Instances, most recently heard from first; `staleSince` keeps only those silent since then. */
+export async function listInstances(
+  db: Knex,
+  options: { limit: number; offset: number; staleSince?: Date },
+): Promise<InstanceRow[]> {
+  const query = db('instances')
+    .select(
+      'uuid',
+      'hostname',
+      'first_ping_at',
+      'last_ping_at',
+      'last_recorded_at',
+      'last_version',
+      'edition',
+      'installation_type',
+      'license_plan',
+      'ping_count',
+    )
+    .orderBy([{ column: 'last_ping_at', order: 'desc' }, { column: 'id' }])
+    .limit(options.limit)
+    .offset(options.offset);
+  if (options.staleSince) query.where('last_ping_at', '<', options.staleSince);
+  return query;
+}
+
+/** The pings of one instance, newest first, without payloads; null when the uuid is unknown. */
+export async function listPings(
+  db: Knex,
+  uuid: string,
+  options: { limit: number },
+): Promise<Array<Record<string, unknown>> | null> {
+  const instance = await db('instances').select('id').where({ uuid }).first();
+  if (!instance) return null;
+  return db('usage_data as u')
+    .leftJoin('conversational_development_indices as c', 'c.usage_data_id', 'u.id')
+    .select(
+      'u.id as usage_data_id',
+      'u.recorded_at',
+      'u.received_at',
+      'u.version',
+      'u.edition',
+      'u.active_user_count',
+      'u.duplicate_count',
+      db.raw(`(SELECT count(*)::int FROM jsonb_object_keys(u.stats)) AS count_keys`),
+      'c.reported as score_reported',
+    )
+    .where('u.instance_id', instance.id)
+    .orderBy([
+      { column: 'u.recorded_at', order: 'desc' },
+      { column: 'u.id', order: 'desc' },
+    ])
+    .limit(options.limit);
+}

@@ -1,0 +1,132 @@
+import type { Knex } from 'knex';
+import type { UsageDataFacts } from '../ingest/usage-data-facts';
+import {
+  computeDevopsScore,
+  DEVOPS_METRICS,
+  type DevopsScore,
+  type PerUserValues,
+} from '../scoring/devops-score';
+
+export interface StoredPing {
+  usageDataId: number;
+  /** false when this (uuid, recorded_at) was already stored: the answer is the stored one. */
+  created: boolean;
+  /** null on an instance's first ping: GitLab's client then stores only the id. */
+  score: DevopsScore | null;
+}
+
+const SCORE_COLUMNS = DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]);
+
+/**
+ * PostgreSQL refuses some numbers JSON.parse accepts (more than 16383 fractional digits, an
+ * exponent below -16383): numeric_value_out_of_range, or invalid_text_representation for jsonb.
+ */
+const UNREADABLE_JSON_CODES = new Set(['22003', '22P02']);
+
+/**
+ * Stores one ping and its DevOps score. Two round trips: the leaders among other instances (one
+ * index probe per metric in devops_leader_values), then ingest_usage_data(), one statement that
+ * upserts the instance (locking its row, which serialises concurrent pings of one instance),
+ * inserts the usage_data row or finds the existing one, and for a new ping writes the score and
+ * the instance's leader values. Being one statement it is atomic: whoever sees the usage_data row
+ * also sees its score, and a failure leaves nothing. Reading the leaders just before the statement
+ * instead of inside it changes nothing a client can observe: under read committed, pings of other
+ * instances committing meanwhile were invisible inside the old transaction too.
+ *
+ * `payloadText` is the request body as received, stored as the payload without re-serialising;
+ * `payload` is the same document parsed, used only if PostgreSQL cannot read a number in the text.
+ */
+export async function storePing(
+  db: Knex,
+  input: {
+    facts: UsageDataFacts;
+    payloadText: string;
+    payload: unknown;
+    perUser: PerUserValues;
+    receivedAt: Date;
+    leaderWindowDays: number;
+  },
+): Promise<StoredPing> {
+  const { facts, receivedAt } = input;
+  const others = await leadersAmongOthers(db, facts.uuid, receivedAt, input.leaderWindowDays);
+  const score = computeDevopsScore(input.perUser, [others]);
+  let row: IngestRow;
+  try {
+    row = await ingestUsageData(db, facts, input.payloadText, receivedAt, score);
+  } catch (err) {
+    if (!UNREADABLE_JSON_CODES.has((err as { code?: string }).code ?? '')) throw err;
+    // JSON.stringify writes every number as a double PostgreSQL can read (1e-20000 becomes 0).
+    row = await ingestUsageData(db, facts, JSON.stringify(input.payload), receivedAt, score);
+  }
+  const usageDataId = Number(row.usage_data_id);
+  if (row.created) return { usageDataId, created: true, score: row.reported ? score : null };
+  return { usageDataId, created: false, score: row.reported ? pickScore(row.score_row) : null };
+}
+
+interface IngestRow {
+  usage_data_id: string;
+  created: boolean;
+  reported: boolean;
+  /** The stored conversational_development_indices row, on a re-send only. */
+  score_row: Record<string, unknown> | null;
+}
+
+async function ingestUsageData(
+  db: Knex,
+  facts: UsageDataFacts,
+  payloadText: string,
+  receivedAt: Date,
+  score: DevopsScore,
+): Promise<IngestRow> {
+  const result = await db.raw<{ rows: IngestRow[] }>(
+    `SELECT * FROM ingest_usage_data(
+       p_uuid => ?, p_hostname => ?, p_recorded_at => ?, p_version => ?, p_edition => ?,
+       p_installation_type => ?, p_active_user_count => ?, p_historical_max_users => ?,
+       p_license_md5 => ?, p_license_sha256 => ?, p_license_id => ?, p_license_plan => ?,
+       p_license_user_count => ?, p_license_starts_at => ?, p_license_expires_at => ?,
+       p_license_trial => ?, p_license_subscription_id => ?,
+       p_payload => ?::jsonb, p_received_at => ?, p_score => ?::jsonb)`,
+    [
+      facts.uuid,
+      facts.hostname,
+      facts.recordedAt,
+      facts.version,
+      facts.edition,
+      facts.installationType,
+      facts.activeUserCount,
+      facts.historicalMaxUsers,
+      facts.licenseMd5,
+      facts.licenseSha256,
+      facts.licenseId,
+      facts.licensePlan,
+      facts.licenseUserCount,
+      facts.licenseStartsAt,
+      facts.licenseExpiresAt,
+      facts.licenseTrial,
+      facts.licenseSubscriptionId,
+      payloadText,
+      receivedAt,
+      JSON.stringify(score),
+    ],
+  );
+  return result.rows[0]!;
+}
+
+/** The leader candidates besides this ping: see devops_leaders_among_others() in the migrations. */
+async function leadersAmongOthers(
+  db: Knex,
+  uuid: string,
+  receivedAt: Date,
+  windowDays: number,
+): Promise<PerUserValues> {
+  const result = await db.raw<{ rows: PerUserValues[] }>(
+    'SELECT * FROM devops_leaders_among_others(?, ?, ?)',
+    [uuid, receivedAt, windowDays],
+  );
+  return result.rows[0]!;
+}
+
+function pickScore(row: Record<string, unknown> | null): DevopsScore | null {
+  if (!row) return null;
+  return Object.fromEntries(SCORE_COLUMNS.map((column) => [column, row[column]])) as DevopsScore;
+}

@@ -1,0 +1,138 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { Knex } from 'knex';
+import type { Logger } from '@servping/runtime';
+import { BodyReadError, readJsonBody } from '../http/read-body';
+import type { VersionsMetrics } from '../http/versions-metrics';
+import { toUsageDataFacts } from '../ingest/usage-data-facts';
+import type { BodyByEndpoint, BodyValidator, IngestEndpoint, RejectionReason } from '../ingest/validate-body';
+import { storeMetadata, storePingError } from '../repositories/ping-diagnostics.repository';
+import { storePing } from '../repositories/usage-data.repository';
+import { perUserValues } from '../scoring/devops-score';
+
+export interface IngestRouteOptions {
+  db: Knex;
+  validate: BodyValidator;
+  metrics: VersionsMetrics;
+  logger: Logger;
+  bodyLimitBytes: number;
+  leaderWindowDays: number;
+  now: () => Date;
+}
+
+/** The one place a refusal reason becomes an HTTP status. */
+const STATUS_BY_REASON: Record<RejectionReason, number> = {
+  invalid_json: 400,
+  forbidden_key: 422,
+  non_finite_number: 422,
+  too_deep: 422,
+  invalid_string: 422,
+  schema: 422,
+};
+
+/**
+ * The three public endpoints GitLab's SubmitService calls. Each reads and validates the whole
+ * body before anything touches the database, so a refused body writes nothing.
+ */
+export function createIngestRouter(options: IngestRouteOptions): Router {
+  const router = express.Router();
+  const { db, metrics, now } = options;
+
+  router.post(
+    '/usage_data',
+    ingest(options, 'usage_data', async (body, res, text) => {
+      const receivedAt = now();
+      const stored = await storePing(db, {
+        facts: toUsageDataFacts(body),
+        payloadText: text,
+        payload: body,
+        perUser: perUserValues(body),
+        receivedAt,
+        leaderWindowDays: options.leaderWindowDays,
+      });
+      metrics.ingest.inc({ endpoint: 'usage_data', outcome: stored.created ? 'stored' : 'duplicate' });
+      options.logger.info(
+        { uuid: body.uuid, usageDataId: stored.usageDataId, created: stored.created },
+        'usage data stored',
+      );
+      res
+        .status(stored.created ? 201 : 200)
+        .json({ conv_index: { usage_data_id: stored.usageDataId, ...stored.score } });
+    }),
+  );
+
+  router.post(
+    '/usage_ping_metadata',
+    ingest(options, 'usage_ping_metadata', async (body, res) => {
+      const { metadataId } = await storeMetadata(db, {
+        uuid: body.metadata.uuid,
+        metrics: body.metadata.metrics.map((m) => ({
+          name: m.name,
+          timeElapsedS: m.time_elapsed,
+          error: m.error ?? null,
+        })),
+        receivedAt: now(),
+      });
+      metrics.ingest.inc({ endpoint: 'usage_ping_metadata', outcome: 'stored' });
+      res.status(201).json({ id: metadataId });
+    }),
+  );
+
+  router.post(
+    '/usage_ping_errors',
+    ingest(options, 'usage_ping_errors', async (body, res) => {
+      const { errorId } = await storePingError(db, {
+        occurredAt: new Date(body.error.time),
+        uuid: body.error.uuid,
+        hostname: body.error.hostname,
+        version: body.error.version,
+        message: body.error.message,
+        elapsedS: body.error.elapsed,
+        receivedAt: now(),
+      });
+      metrics.ingest.inc({ endpoint: 'usage_ping_errors', outcome: 'stored' });
+      res.status(201).json({ id: errorId });
+    }),
+  );
+
+  return router;
+}
+
+/** Read → validate → handle, turning every refusal into a 4xx with the failing paths. */
+function ingest<E extends IngestEndpoint>(
+  options: IngestRouteOptions,
+  endpoint: E,
+  /** `text` is the body as received (decompressed), already validated as `body`. */
+  handle: (body: BodyByEndpoint[E], res: Response, text: string) => Promise<void>,
+) {
+  const { metrics } = options;
+  const refuse = (res: Response, status: number, reason: string, message: string, errors?: unknown[]) => {
+    metrics.ingest.inc({ endpoint, outcome: 'rejected' });
+    metrics.rejections.inc({ endpoint, reason });
+    res.status(status).json({ error: reason, message, ...(errors ? { errors } : {}) });
+  };
+  return async (req: Request, res: Response) => {
+    let text: string;
+    try {
+      text = await readJsonBody(req, options.bodyLimitBytes);
+    } catch (err) {
+      if (!(err instanceof BodyReadError)) throw err;
+      if (err.reason === 'aborted') {
+        metrics.rejections.inc({ endpoint, reason: 'aborted' });
+        return;
+      }
+      if (err.status === 413) res.set('Connection', 'close');
+      return refuse(res, err.status, err.reason, err.message);
+    }
+    const result = options.validate(endpoint, text);
+    if (!result.ok) {
+      const message = result.reason === 'invalid_json' ? 'body is not valid JSON' : 'body failed validation';
+      return refuse(res, STATUS_BY_REASON[result.reason], result.reason, message, result.problems);
+    }
+    try {
+      await handle(result.body, res, text);
+    } catch (err) {
+      metrics.ingest.inc({ endpoint, outcome: 'failed' });
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,180 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { makePayload, postJson, READ_TOKEN, startVersions, type RunningVersions } from './versions-harness';
+
+/**
+ * The slice of the browser's DOM that the page.evaluate callback reads. The callback runs in
+ * Chromium; the test program is compiled without the DOM lib, whose fetch types clash with Node's.
+ */
+interface ChartNode {
+  id: string;
+  querySelectorAll(selector: string): Iterable<ChartNode> & { length: number };
+}
+declare const document: Pick<ChartNode, 'querySelectorAll'>;
+
+const CHROMIUM = '/usr/bin/chromium';
+let svc: RunningVersions;
+const clock = { now: new Date('2025-06-20T12:00:00.000Z') };
+
+beforeAll(async () => {
+  svc = await startVersions({ VERSIONS_SESSION_SECRET: 'dashboard-test-secret' }, () => clock.now);
+  const weeks = ['2025-05-19', '2025-05-26', '2025-06-02', '2025-06-09', '2025-06-16'];
+  for (const [w, week] of weeks.entries()) {
+    for (let i = 0; i <= w; i++) {
+      clock.now = new Date(`${week}T06:00:00Z`);
+      const counts = { issues: i % 2 === 0 ? 10 + w : 0, boards: i === 0 ? -1 : 2 };
+      const payload = makePayload({
+        uuid: `inst-${i}`,
+        recordedAt: `${week}T05:00:00Z`,
+        version: `17.${i % 3}.0`,
+        counts,
+      });
+      expect((await postJson(svc.baseUrl, '/usage_data', payload)).status).toBe(201);
+      await postJson(svc.baseUrl, '/usage_ping_metadata', {
+        metadata: {
+          uuid: `inst-${i}`,
+          metrics: [
+            { name: 'counts.issues', time_elapsed: 0.5 + i },
+            { name: 'counts.boards', time_elapsed: 0.1 },
+          ],
+        },
+      });
+    }
+  }
+  // An instance whose metric key carries markup: it must show as text, never as an element.
+  clock.now = new Date('2025-06-16T07:00:00Z');
+  await postJson(
+    svc.baseUrl,
+    '/usage_data',
+    makePayload({
+      uuid: 'markup',
+      recordedAt: '2025-06-16T05:00:00Z',
+      counts: { '<img src=x onerror=alert(1)>': -1 },
+    }),
+  );
+  clock.now = new Date('2025-06-20T12:00:00.000Z');
+});
+afterAll(async () => {
+  await svc.close();
+});
+
+describe('dashboard access', () => {
+  it.each([
+    ['no credentials', '/dashboard', {}, 401],
+    ['a wrong ?token=', '/dashboard?token=wrong', {}, 401],
+    ['a bearer token', '/dashboard', { authorization: `Bearer ${READ_TOKEN}` }, 200],
+    [
+      'a forged session cookie',
+      '/dashboard',
+      { cookie: 'versions_session=9999999999999.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+      401,
+    ],
+  ])('%s → %d', async (_name, url, headers, status) => {
+    const res = await fetch(`${svc.baseUrl}${url}`, { headers, redirect: 'manual' });
+    await res.text();
+    expect(res.status).toBe(status);
+  });
+
+  it('signs in with ?token= via an HttpOnly SameSite=Strict cookie and redirects the token away', async () => {
+    const login = await fetch(`${svc.baseUrl}/dashboard?token=${READ_TOKEN}&metric=counts.boards`, {
+      redirect: 'manual',
+    });
+    expect(login.status).toBe(303);
+    expect(login.headers.get('location')).toBe('/dashboard?metric=counts.boards');
+    const cookie = login.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^versions_session=\d+\.[\w-]{43};/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const page = await fetch(`${svc.baseUrl}/dashboard`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+});
+
+describe('dashboard in headless Chromium', () => {
+  let browser: Browser | undefined;
+  let userDataDir: string | undefined;
+  afterAll(async () => {
+    await browser?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  it('renders every chart as SVG with data points, without console errors', async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is not installed. Install it with services/versions/test/ensure-chromium.sh ` +
+          "(flock /tmp/apt.lock sh -c 'apt-get update && apt-get install -y chromium').",
+      );
+    }
+    userDataDir = mkdtempSync(path.join(tmpdir(), 'versions-dashboard-'));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    browser = context.browser() ?? undefined;
+    const problems: string[] = [];
+    const page = await context.newPage();
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('dialog', (dialog) => {
+      problems.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+
+    const response = await page.goto(`${svc.baseUrl}/dashboard?token=${READ_TOKEN}`);
+    expect(response?.status()).toBe(200);
+    expect(new URL(page.url()).search).toBe('');
+
+    const counts = await page.evaluate(() =>
+      Object.fromEntries(
+        [...document.querySelectorAll('svg.chart-svg')].map((svg) => [
+          svg.id,
+          svg.querySelectorAll('circle.point, rect.bar').length,
+        ]),
+      ),
+    );
+    expect(counts).toEqual({
+      'reporting-instances': 12,
+      'version-distribution': 4, // 17.0.0, 17.1.0, 17.2.0 and the markup instance's 16.11.2
+      'metric-adoption': 12,
+      'failing-metrics': expect.any(Number),
+      'slowest-metrics': expect.any(Number),
+    });
+    expect(counts['failing-metrics']).toBeGreaterThan(0);
+    expect(counts['slowest-metrics']).toBeGreaterThan(0);
+
+    // The last five weeks reported 1..5 instances (the markup instance joins the last week).
+    const reporting = await page.$$eval('#reporting-instances circle.point', (points) =>
+      points.map((p) => Number(p.getAttribute('data-value'))),
+    );
+    expect(reporting.slice(-5)).toEqual([1, 2, 3, 4, 6]);
+    const box = await page.locator('#reporting-instances').boundingBox();
+    expect(box?.width).toBeGreaterThan(100);
+
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('text=<img src=x onerror=alert(1)>').count()).toBeGreaterThan(0);
+
+    // Changing the metric re-renders the adoption chart for it.
+    await page.fill('input[name=metric]', 'counts.boards');
+    await Promise.all([page.waitForURL(/metric=counts.boards/), page.click('button[type=submit]')]);
+    const adoption = await page.$$eval('#metric-adoption circle.point', (points) =>
+      points.map((p) => Number(p.getAttribute('data-value'))),
+    );
+    // Week 2025-06-16: instances 1..4 have boards = 2, instance 0 and the markup instance do not: 4 of 6.
+    expect(adoption.at(-1)).toBe(66.7);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import {
+  computeDevopsScore,
+  createVersionsDatabase,
+  DEVOPS_METRICS,
+  perUserValues,
+  type DevopsScore,
+} from '@servping/versions';
+import { createLogger } from '@servping/runtime';
+import { makePayload, postJson, startVersions, type Json, type RunningVersions } from './versions-harness';
+
+type PerUser = Record<(typeof DEVOPS_METRICS)[number], number>;
+
+/**
+ * The leaders as the DevOps score formula defines them, straight from the history: for every
+ * other instance, its latest ping (by recorded_at, then id) among those received in the window.
+ * This is the query ingest ran on every ping before devops_leader_values existed.
+ */
+async function formulaLeaders(svc: RunningVersions, uuid: string, at: Date): Promise<PerUser> {
+  const maxima = DEVOPS_METRICS.map((m) => `coalesce(max(latest.instance_${m}), 0)::float8 AS ${m}`).join(
+    ', ',
+  );
+  const result = await svc.versions.db.raw<{ rows: PerUser[] }>(
+    `SELECT ${maxima}
+       FROM (SELECT DISTINCT ON (c.instance_id) c.*
+               FROM conversational_development_indices c
+               JOIN usage_data u ON u.id = c.usage_data_id
+              WHERE u.uuid <> ? AND u.received_at >= ?::timestamptz - interval '30 days'
+              ORDER BY c.instance_id, u.recorded_at DESC, u.id DESC) latest`,
+    [uuid, at],
+  );
+  return result.rows[0]!;
+}
+
+async function maintainedLeaders(svc: RunningVersions, uuid: string, at: Date): Promise<PerUser> {
+  const result = await svc.versions.db.raw<{ rows: PerUser[] }>(
+    'SELECT * FROM devops_leaders_among_others(?, ?, 30)',
+    [uuid, at],
+  );
+  return result.rows[0]!;
+}
+
+describe('DevOps score leaders from devops_leader_values', () => {
+  let svc: RunningVersions;
+  const clock = { now: new Date('2025-06-01T00:00:00.000Z') };
+  beforeAll(async () => {
+    svc = await startVersions({}, () => clock.now);
+  });
+  afterAll(async () => {
+    await svc.close();
+  });
+
+  it('answers every ping with the score the formula gives over the full history', async () => {
+    // [instance, recorded_at, received_at, active users, counts]; includes first pings, a late
+    // older ping, a re-send, a failed counter (-1), no active users and a stale instance.
+    const pings: Array<[string, string, string, number, Record<string, unknown>]> = [
+      ['stale', '2025-04-01T00:00:00Z', '2025-04-01T01:00:00Z', 2, { issues: 900, notes: 900 }],
+      ['a', '2025-05-20T00:00:00Z', '2025-05-20T01:00:00Z', 10, { issues: 30, boards: 2 }],
+      ['b', '2025-05-21T00:00:00Z', '2025-05-21T01:00:00Z', 4, { issues: 10, notes: 7, boards: -1 }],
+      ['a', '2025-05-27T00:00:00Z', '2025-05-27T01:00:00Z', 10, { issues: 12, merge_requests: 40 }],
+      ['c', '2025-05-28T00:00:00Z', '2025-05-28T01:00:00Z', 0, { issues: 50 }],
+      ['b', '2025-05-14T00:00:00Z', '2025-05-28T02:00:00Z', 4, { issues: 400 }],
+      ['b', '2025-05-28T00:00:00Z', '2025-05-28T03:00:00Z', 3, { issues: 9, ci_internal_pipelines: 6 }],
+      ['d', '2025-05-29T00:00:00Z', '2025-05-29T01:00:00Z', 7, { issues: 22, deployments: 3 }],
+      ['a', '2025-05-27T00:00:00Z', '2025-05-30T01:00:00Z', 10, { issues: 12, merge_requests: 40 }],
+      ['c', '2025-06-04T00:00:00Z', '2025-06-04T01:00:00Z', 5, { issues: 5, notes: 1 }],
+      ['a', '2025-06-03T00:00:00Z', '2025-06-25T01:00:00Z', 10, { issues: 1 }],
+      ['d', '2025-06-26T00:00:00Z', '2025-06-26T01:00:00Z', 7, { issues: 7 }],
+    ];
+    const scored: string[] = [];
+    for (const [uuid, recordedAt, receivedAt, activeUsers, counts] of pings) {
+      clock.now = new Date(receivedAt);
+      const leadersBefore = await formulaLeaders(svc, uuid, clock.now);
+      expect(await maintainedLeaders(svc, uuid, clock.now)).toEqual(leadersBefore);
+      const payload = makePayload({ uuid, recordedAt, activeUsers, counts });
+      const res = await postJson(svc.baseUrl, '/usage_data', payload);
+      expect([200, 201]).toContain(res.status);
+      const stored: Json = await svc.versions
+        .db('conversational_development_indices')
+        .where({ usage_data_id: res.body.conv_index.usage_data_id })
+        .first();
+      const { usage_data_id: _id, ...answered } = res.body.conv_index;
+      if (res.status === 201) {
+        const expected = computeDevopsScore(perUserValues(payload), [leadersBefore]);
+        expect(pick(stored)).toEqual(expected);
+        expect(answered).toEqual(stored.reported ? expected : {});
+        scored.push(`${uuid} ${stored.reported ? expected.percentage_issues : '-'}`);
+      } else {
+        expect(answered).toEqual(stored.reported ? pick(stored) : {});
+      }
+      // After the ping every instance's view of the leaders still matches the formula.
+      for (const other of ['stale', 'a', 'b', 'c', 'd', 'never-seen']) {
+        expect(await maintainedLeaders(svc, other, clock.now)).toEqual(
+          await formulaLeaders(svc, other, clock.now),
+        );
+      }
+    }
+    // percentage_issues of each new ping, worked by hand ('-': a first ping, answered with the id only).
+    expect(scored).toEqual([
+      'stale -',
+      'a -',
+      'b -',
+      'a 48', // 1.2 against b's 2.5 ('stale' is out of the window)
+      'c -',
+      'b 100', // b's late older ping: 100 per user, its own latest does not count against it
+      'b 100',
+      'd -',
+      'c 31.82', // 1 against d's 3.1429
+      'a 3.18',
+      'd 33.33', // 1 against b's 3
+    ]);
+    expect(await svc.versions.db('devops_leader_values').count({ n: '*' })).toEqual([{ n: '5' }]);
+  });
+
+  it('keeps one leader row per instance under concurrent pings of many instances', async () => {
+    clock.now = new Date('2025-07-01T00:00:00Z');
+    const uuids = Array.from({ length: 20 }, (_, i) => `burst-${i}`);
+    const answers = await Promise.all(
+      uuids.flatMap((uuid, i) =>
+        ['2025-06-30T00:00:00Z', '2025-06-30T00:00:00Z', '2025-06-29T00:00:00Z'].map((recordedAt) =>
+          postJson(
+            svc.baseUrl,
+            '/usage_data',
+            makePayload({
+              uuid,
+              recordedAt,
+              activeUsers: 10,
+              counts: { issues: i * (recordedAt < '2025-06-30' ? 2 : 1) },
+            }),
+          ),
+        ),
+      ),
+    );
+    expect(answers.every((a) => a.status === 200 || a.status === 201)).toBe(true);
+    const rows: Json[] = await svc.versions
+      .db('devops_leader_values as l')
+      .join('instances as i', 'i.id', 'l.instance_id')
+      .whereIn('i.uuid', uuids)
+      .select('i.uuid', 'l.recorded_at', 'l.instance_issues');
+    expect(rows).toHaveLength(20);
+    for (const row of rows) {
+      const i = Number(String(row.uuid).split('-')[1]);
+      // The latest recorded ping wins whichever order the three requests landed in.
+      expect(row).toMatchObject({ recorded_at: new Date('2025-06-30T00:00:00Z'), instance_issues: i / 10 });
+    }
+  });
+});
+
+describe('payload storage', () => {
+  let svc: RunningVersions;
+  beforeAll(async () => {
+    svc = await startVersions();
+  });
+  afterAll(async () => {
+    await svc.close();
+  });
+
+  it('stores the payload as sent, so integers past 2^53 keep every digit', async () => {
+    const uuid = randomUUID();
+    const text = JSON.stringify(makePayload({ uuid })).replace(/}$/, ',"big":12345678901234567891}');
+    const res = await postJson(svc.baseUrl, '/usage_data', text);
+    expect(res.status).toBe(201);
+    const { rows } = await svc.versions.db.raw<{ rows: Json[] }>(
+      `SELECT payload ->> 'big' AS big, stats = payload -> 'counts' AS same FROM usage_data WHERE uuid = ?`,
+      [uuid],
+    );
+    expect(rows).toEqual([{ big: '12345678901234567891', same: true }]);
+  });
+
+  it('falls back to the parsed document for a number PostgreSQL cannot read', async () => {
+    const uuid = randomUUID();
+    // 20000 fractional digits: JSON.parse reads 0.1111…, jsonb refuses more than 16383.
+    const text = JSON.stringify(makePayload({ uuid })).replace(/}$/, `,"tiny":0.${'1'.repeat(20_000)}}`);
+    const res = await postJson(svc.baseUrl, '/usage_data', text);
+    expect(res.status).toBe(201);
+    const row = await svc.versions.db('usage_data').where({ uuid }).first();
+    expect(row.payload.tiny).toBe(0.1111111111111111);
+    expect(await svc.versions.db('usage_data').where({ uuid }).count({ n: '*' })).toEqual([{ n: '1' }]);
+  });
+});
+
+describe('ingest_usage_data()', () => {
+  let svc: RunningVersions;
+  beforeAll(async () => {
+    svc = await startVersions();
+  });
+  afterAll(async () => {
+    await svc.close();
+  });
+
+  it('writes nothing when its last step fails', async () => {
+    // A score without its percentages: the score row violates NOT NULL after the instance, the
+    // usage_data row and the instance update were written in the same statement.
+    const score = { leader_issues: 1, instance_issues: 1 };
+    await expect(
+      svc.versions.db.raw(
+        `SELECT * FROM ingest_usage_data(p_uuid => 'half', p_hostname => 'h', p_recorded_at => now(),
+           p_version => '17.0.0', p_edition => NULL, p_installation_type => NULL, p_active_user_count => 1,
+           p_historical_max_users => NULL, p_license_md5 => NULL, p_license_sha256 => NULL, p_license_id => NULL,
+           p_license_plan => NULL, p_license_user_count => NULL, p_license_starts_at => NULL,
+           p_license_expires_at => NULL, p_license_trial => NULL, p_license_subscription_id => NULL,
+           p_payload => '{"counts":{"issues":1}}', p_received_at => now(), p_score => ?::jsonb)`,
+        [JSON.stringify(score)],
+      ),
+    ).rejects.toThrow(/null value in column "percentage_/);
+    for (const table of [
+      'instances',
+      'usage_data',
+      'conversational_development_indices',
+      'devops_leader_values',
+    ])
+      expect(await svc.versions.db(table).count({ n: '*' })).toEqual([{ n: '0' }]);
+  });
+});
+
+describe('migration onto an existing history', () => {
+  const adminUrl = process.env.VERSIONS_TEST_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/test';
+  const dbName = `versions_test_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  const admin = async (sql: string) => {
+    const client = new Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  afterAll(async () => {
+    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  });
+
+  it('fills devops_leader_values with each instance latest scored ping', async () => {
+    await admin(`CREATE DATABASE ${dbName}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${dbName}`;
+    const db = createVersionsDatabase({
+      connectionString: url.toString(),
+      poolMax: 1,
+      statementTimeoutMs: 0,
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
+    try {
+      await db.migrate.up();
+      await db.migrate.up();
+      const [instance] = await db('instances')
+        .insert({
+          uuid: 'old',
+          hostname: 'h',
+          first_ping_at: '2025-01-01Z',
+          last_ping_at: '2025-01-08Z',
+          last_recorded_at: '2025-01-08Z',
+          last_version: '17.0.0',
+        })
+        .returning('id');
+      const ids: number[] = [];
+      for (const [recordedAt, issues] of [
+        ['2025-01-08Z', 0.7],
+        ['2025-01-01Z', 0.5],
+      ] as const) {
+        const [row] = await db('usage_data')
+          .insert({
+            instance_id: instance.id,
+            uuid: 'old',
+            recorded_at: recordedAt,
+            received_at: '2025-01-08Z',
+            hostname: 'h',
+            version: '17.0.0',
+            payload: '{}',
+          })
+          .returning('id');
+        ids.push(Number(row.id));
+        const score = computeDevopsScore({ ...zeros(), issues }, []);
+        await db('conversational_development_indices').insert({
+          usage_data_id: row.id,
+          instance_id: instance.id,
+          reported: true,
+          ...score,
+        });
+      }
+      await db.migrate.latest();
+      const rows: Json[] = await db('devops_leader_values').select('usage_data_id', 'instance_issues');
+      expect(rows).toEqual([{ usage_data_id: String(ids[0]), instance_issues: 0.7 }]);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+function pick(row: Json): DevopsScore {
+  return Object.fromEntries(
+    DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]).map((c) => [
+      c,
+      row[c],
+    ]),
+  ) as DevopsScore;
+}
+
+function zeros(): PerUser {
+  return Object.fromEntries(DEVOPS_METRICS.map((m) => [m, 0])) as PerUser;
+}

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { buildVersions, loadConfig, type VersionsApp } from '@servping/versions';
+
+const ADMIN_URL = process.env.VERSIONS_TEST_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/test';
+export const READ_TOKEN = 'reader-token-for-tests';
+
+export interface RunningVersions {
+  baseUrl: string;
+  versions: VersionsApp;
+  databaseUrl: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * Starts the service on a fresh, uniquely named database and a random port. `close` stops it and
+ * drops the database.
+ */
+export async function startVersions(
+  env: Record<string, string> = {},
+  now?: () => Date,
+): Promise<RunningVersions> {
+  const dbName = `versions_test_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  await admin(`CREATE DATABASE ${dbName}`);
+  const databaseUrl = new URL(ADMIN_URL);
+  databaseUrl.pathname = `/${dbName}`;
+  const config = loadConfig({
+    VERSIONS_DATABASE_URL: databaseUrl.toString(),
+    VERSIONS_PORT: '0',
+    VERSIONS_HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    VERSIONS_READ_TOKENS: `other-token,${READ_TOKEN}`,
+    VERSIONS_RATE_LIMIT_PER_MINUTE: '0',
+    ...env,
+  });
+  const versions = buildVersions(config, now ? { now } : {});
+  const { port } = await versions.start();
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    versions,
+    databaseUrl: databaseUrl.toString(),
+    close: async () => {
+      await versions.stop();
+      await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    },
+  };
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A small but realistic ping. */
+export function makePayload(
+  options: {
+    uuid?: string;
+    recordedAt?: string;
+    version?: string;
+    activeUsers?: number;
+    counts?: Record<string, unknown>;
+    extra?: Record<string, unknown>;
+  } = {},
+): Record<string, unknown> {
+  return {
+    uuid: options.uuid ?? randomUUID(),
+    hostname: 'gitlab.example.com',
+    version: options.version ?? '16.11.2',
+    installation_type: 'omnibus-gitlab',
+    active_user_count: options.activeUsers ?? 10,
+    recorded_at: options.recordedAt ?? '2025-06-02T08:00:00.000Z',
+    edition: 'EE',
+    license_md5: '0'.repeat(32),
+    license_sha256: 'a'.repeat(64),
+    license_id: 42,
+    license_plan: 'ultimate',
+    license_user_count: 100,
+    license_starts_at: '2025-01-01',
+    license_expires_at: '2026-01-01',
+    license_trial: false,
+    licensee: { Name: 'ABC, Inc.' },
+    counts: options.counts ?? {
+      issues: 32,
+      notes: 100,
+      boards: 3,
+      ci_internal_pipelines: 5,
+      ci_external_pipelines: 1,
+    },
+    usage_activity_by_stage: { plan: { issues: 5 }, create: { merge_requests: 7 } },
+    settings: { ldap_encrypted_secrets_enabled: false },
+    ...options.extra,
+  };
+}
+
+/** Parsed JSON answers; tests assert on their shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export async function postJson(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Json; headers: Headers }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}
+
+export async function getJson(
+  baseUrl: string,
+  path: string,
+  token: string | undefined = READ_TOKEN,
+): Promise<{ status: number; body: Json; headers: Headers }> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+}

@@ -1,0 +1,163 @@
+import { Worker, type Job } from 'bullmq';
+import { Counter, Histogram } from 'prom-client';
+import { JOB_QUEUE, type JobDataByName, type MetricResult } from '@servping/shared';
+import {
+  stopWorkers,
+  createMetricsRegistry,
+  createRedis,
+  runWorkers,
+  startOpsServer,
+  type Logger,
+} from '@servping/runtime';
+import type { WorkerConfig } from './config';
+import { computeMetricJob } from './jobs/compute-metric.job';
+import { computeShard } from './jobs/compute-shard.job';
+import { runComputeContext } from './jobs/run-compute-context';
+import { InstanceDbRepository } from './repositories/instance-db.repository';
+
+export interface MetricWorker {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The ops server's port once started (useful with WORKER_OPS_PORT=0). */
+  opsPort(): number | undefined;
+}
+
+/**
+ * Wires a worker process: BullMQ workers on `metrics` and `shards` (one blocking connection
+ * each), a connection for reading usage counters, and the read-only instance database.
+ * Builds clients; nothing is processed before `start`.
+ */
+export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker {
+  const db = InstanceDbRepository.connect({
+    connectionString: config.instanceDatabaseUrl,
+    applicationName: 'servping-worker',
+    statementTimeoutMs: config.statementTimeoutMs,
+    max: config.databasePoolSize,
+  });
+  const countersRedis = createRedis(config.redisUrl, 'blocking');
+  const metricsRedis = createRedis(config.redisUrl, 'blocking');
+  const shardsRedis = createRedis(config.redisUrl, 'blocking');
+
+  const registry = createMetricsRegistry('worker');
+  const jobSeconds = new Histogram({
+    name: 'servping_worker_job_duration_seconds',
+    help: 'Wall time of metric and shard jobs, by job name and metric kind.',
+    labelNames: ['name', 'kind'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900],
+    registers: [registry],
+  });
+  const jobsTotal = new Counter({
+    name: 'servping_worker_jobs_total',
+    help: 'Metric and shard jobs by outcome (completed, failed).',
+    labelNames: ['name', 'outcome'],
+    registers: [registry],
+  });
+  const fallbacksTotal = new Counter({
+    name: 'servping_worker_metric_fallbacks_total',
+    help: 'Metrics that reported a fallback value, by key_path.',
+    labelNames: ['key_path'],
+    registers: [registry],
+  });
+
+  const workerOptions = (connection: typeof metricsRedis) => ({
+    connection,
+    prefix: config.queuePrefix,
+    concurrency: config.concurrency,
+    lockDuration: config.lockDurationMs,
+    stalledInterval: config.stalledIntervalMs,
+    autorun: false,
+  });
+
+  const metricsWorker = new Worker<JobDataByName['compute-metric'], MetricResult>(
+    JOB_QUEUE['compute-metric'],
+    async (job, _token, signal) => {
+      const end = jobSeconds.startTimer({ name: job.name, kind: job.data.metric.spec.kind });
+      try {
+        const result = await computeMetricJob(job, () =>
+          runComputeContext(job.data, {
+            db,
+            redis: countersRedis,
+            deadlineMs: config.metricDeadlineMs,
+            targetStatementMs: config.targetStatementMs,
+            prometheusUrl: config.prometheusUrl,
+            signal,
+          }),
+        );
+        if (result.error !== undefined) {
+          fallbacksTotal.inc({ key_path: result.keyPath });
+          logger.warn(
+            { runId: job.data.runId, keyPath: result.keyPath, error: result.error },
+            'metric fell back',
+          );
+        }
+        return result;
+      } finally {
+        end();
+      }
+    },
+    workerOptions(metricsRedis),
+  );
+  const shardsWorker = new Worker<JobDataByName['compute-shard']>(
+    JOB_QUEUE['compute-shard'],
+    async (job, _token, signal) => {
+      const end = jobSeconds.startTimer({ name: job.name, kind: job.data.metric.spec.kind });
+      try {
+        return await computeShard(job, {
+          db,
+          deadlineMs: config.metricDeadlineMs,
+          targetStatementMs: config.targetStatementMs,
+          signal,
+        });
+      } finally {
+        end();
+      }
+    },
+    workerOptions(shardsRedis),
+  );
+
+  const workers: Worker[] = [metricsWorker, shardsWorker];
+  for (const worker of workers) {
+    worker.on('completed', (job: Job) => jobsTotal.inc({ name: job.name, outcome: 'completed' }));
+    worker.on('failed', (job: Job | undefined, err: Error) => {
+      jobsTotal.inc({ name: job?.name ?? 'unknown', outcome: 'failed' });
+      logger.warn({ jobId: job?.id, name: job?.name, err }, 'job failed');
+    });
+    // Redis outages surface here; BullMQ reconnects by itself, so they are logged, not fatal.
+    worker.on('error', (err: Error) => logger.error({ err }, 'worker error'));
+  }
+
+  let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
+  let running: Promise<void> | undefined;
+
+  return {
+    async start() {
+      ops = await startOpsServer({
+        port: config.opsPort,
+        registry,
+        checks: {
+          redis: () => countersRedis.ping(),
+          instance_db: () => db.runBatch('SELECT 1', []),
+        },
+      });
+      running = runWorkers(workers, logger);
+    },
+    async stop() {
+      // Past the budget the jobs are cancelled (their statements too, through the signal) and
+      // the workers forced closed; BullMQ's stalled-job check re-runs them elsewhere, which is
+      // safe because counting only reads.
+      await stopWorkers({
+        workers,
+        running,
+        timeoutMs: config.stopTimeoutMs,
+        onOverrun: () => {
+          for (const w of workers) w.cancelAllJobs('worker shutting down');
+        },
+        connections: [countersRedis, metricsRedis, shardsRedis],
+        logger,
+      });
+      await db.close();
+      await ops?.close();
+    },
+    opsPort: () => ops?.port,
+  };
+}

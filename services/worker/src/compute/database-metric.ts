@@ -1,0 +1,136 @@
+import {
+  bindBatch,
+  boundsQuery,
+  buildBatchStatement,
+  countInBatches,
+  databaseWindow,
+  DEFAULT_BATCH_SIZES,
+  finalValue,
+  SERVPING_BATCH_SIZES,
+  hashableType,
+  partialFromRows,
+  renderUnbatchedQuery,
+  serializeSketch,
+  type DatabaseQuery,
+  type HllHashing,
+  type HllMode,
+  type MetricValue,
+  type PartialResult,
+  type ResultRow,
+  type SerializedSketch,
+  type ShardRange,
+  type SqlStatement,
+  type SqlValue,
+  type TimeFrame,
+} from '@servping/shared';
+import type { ColumnBounds } from '../repositories/instance-db.repository';
+
+/** The instance database port of the counting engine (implemented by InstanceDbRepository). */
+export interface InstanceDb {
+  runBatch(sql: string, params: readonly SqlValue[], signal?: AbortSignal): Promise<ResultRow[]>;
+  columnType(table: string, column: string): Promise<string | null>;
+  bounds(statement: SqlStatement, signal?: AbortSignal): Promise<ColumnBounds | null>;
+}
+
+export interface DatabaseMetricInput {
+  query: DatabaseQuery;
+  timeFrame: TimeFrame;
+  /** The run's fixed clock; the 7d/28d windows derive from it. */
+  recordedAt: Date;
+  db: InstanceDb;
+  /** One shard's half-open range of the batch column; absent = the whole column range. */
+  range?: ShardRange;
+  /** The metric deadline: stops the loop and cancels the running statement. */
+  signal?: AbortSignal;
+  /** Sketch family of estimates (default servping). */
+  hllMode?: HllMode;
+  /** Pause between batches (default 0, see BatchLoopOptions.sleepMs). */
+  sleepMs?: number;
+  /**
+   * Statement time, in ms, that batch sizes adapt to (servping; see AdaptiveBatching). Absent:
+   * GitLab's fixed batch sizes, as the bench's gitlab mode runs them.
+   */
+  targetStatementMs?: number;
+}
+
+/**
+ * The partial result of a database metric over `range` (one shard) or over the whole batch
+ * column. Configuration problems throw CounterConfigError before any statement runs; a batch that
+ * keeps timing out throws QueryTimeoutError; database errors pass through. The caller turns
+ * errors into GitLab's fallbacks.
+ */
+export async function computeDatabaseMetric(input: DatabaseMetricInput): Promise<PartialResult> {
+  const { query, db, signal } = input;
+  const window = databaseWindow(input.recordedAt, input.timeFrame);
+  // Rendering validates identifiers, scope, filters and where_sql: nothing reaches the database
+  // (not even the column-type lookup of an estimate) for a query that would be refused.
+  renderUnbatchedQuery(query, window);
+  const hashing = await hllHashing(input);
+  const statement = buildBatchStatement(query, window, hashing);
+  const range = input.range ?? (await databaseRange(query, db, signal));
+  return countInBatches(
+    {
+      operation: query.operation,
+      start: range.start,
+      finish: range.finish,
+      batchSize: query.batchSize ?? startingBatchSize(query, input.hllMode),
+    },
+    async (start, end) =>
+      partialFromRows(
+        query,
+        await db.runBatch(statement.text, bindBatch(statement, start, end), signal),
+        hashing?.mode,
+      ),
+    {
+      signal,
+      sleepMs: input.sleepMs,
+      ...(input.targetStatementMs === undefined
+        ? {}
+        : { adaptive: { targetMs: input.targetStatementMs, now: () => performance.now() } }),
+    },
+  );
+}
+
+/** GitLab's default batch size in GitLab's HLL mode, servping's otherwise (larger estimate batches). */
+export function startingBatchSize(query: DatabaseQuery, hllMode: HllMode = 'servping'): number {
+  return (hllMode === 'gitlab' ? DEFAULT_BATCH_SIZES : SERVPING_BATCH_SIZES)[query.operation];
+}
+
+/**
+ * The payload value of a database metric over its whole range, plus the serialized sketch of a
+ * servping-mode estimate (so aggregated metrics can merge it).
+ */
+export async function computeDatabaseValue(
+  input: Omit<DatabaseMetricInput, 'range'>,
+): Promise<{ value: MetricValue; sketch?: SerializedSketch }> {
+  const partial = await computeDatabaseMetric(input);
+  const value = finalValue(partial);
+  return partial.kind === 'sketch' ? { value, sketch: serializeSketch(partial.registers) } : { value };
+}
+
+/**
+ * GitLab's range: `[start ?? MIN ?? 0, (finish ?? MAX ?? 0) + 1)` — the definition's finish is
+ * inclusive, and an empty table still runs one batch over [0, 1) and counts 0. The planner
+ * splits this range into shards.
+ */
+export async function databaseRange(
+  query: DatabaseQuery,
+  db: InstanceDb,
+  signal?: AbortSignal,
+): Promise<ShardRange> {
+  const needBounds = query.start === undefined || query.finish === undefined;
+  const bounds = needBounds ? await db.bounds(boundsQuery(query), signal) : null;
+  return { start: query.start ?? bounds?.min ?? 0, finish: (query.finish ?? bounds?.max ?? 0) + 1 };
+}
+
+async function hllHashing(input: DatabaseMetricInput): Promise<HllHashing | undefined> {
+  const { query } = input;
+  if (query.operation !== 'estimate_distinct_count') return undefined;
+  const mode = input.hllMode ?? 'servping';
+  // GitLab's md5 shape hashes the text form whatever the type; only servping picks by type.
+  if (mode === 'gitlab') return { mode, valueType: 'other' };
+  return {
+    mode,
+    valueType: hashableType(await input.db.columnType(query.column.table, query.column.column)),
+  };
+}

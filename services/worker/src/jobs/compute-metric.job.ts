@@ -1,0 +1,62 @@
+import type { Job } from 'bullmq';
+import {
+  errorText,
+  failedMetricResult,
+  finalValue,
+  mergePartials,
+  partialFromWire,
+  serializeSketch,
+  type JobDataByName,
+  type MetricResult,
+  type PartialResult,
+} from '@servping/shared';
+import { computeMetric } from '../compute/compute-metric';
+import type { ComputeContext } from '../compute/compute-context';
+import { missingFactsReason } from './run-compute-context';
+import type { ShardOutcome } from './compute-shard.job';
+
+/**
+ * Computes one metric. An unsharded metric runs its counter. A sharded one runs after its shard
+ * children (the planner put them in the flow) and merges their partials; if any shard failed the
+ * metric reports its fallback with that shard's error, never a silently partial count.
+ * The return value is the metric's `MetricResult`, which the aggregator reads.
+ */
+export async function computeMetricJob(
+  job: Job<JobDataByName['compute-metric']>,
+  context: () => ComputeContext,
+): Promise<MetricResult> {
+  const { metric, shards } = job.data;
+  const missing = missingFactsReason(metric.spec, job.data);
+  if (missing) return failedMetricResult(metric, missing, 0);
+  if (!shards || shards.length === 0) return computeMetric(metric, context());
+
+  const [values, failures] = await Promise.all([
+    job.getChildrenValues<ShardOutcome>(),
+    job.getIgnoredChildrenFailures(),
+  ]);
+  const outcomes = Object.values(values);
+  const timeElapsedS = outcomes.reduce((sum, o) => sum + o.timeElapsedS, 0);
+  const failed = Object.entries(failures)[0];
+  if (failed) return failedMetricResult(metric, `shard ${failed[0]} failed: ${failed[1]}`, timeElapsedS);
+  if (outcomes.length !== shards.length) {
+    return failedMetricResult(
+      metric,
+      `${outcomes.length} of ${shards.length} shard results found`,
+      timeElapsedS,
+    );
+  }
+  try {
+    const merged = outcomes
+      .map((o) => partialFromWire(o.partial))
+      .reduce((a: PartialResult, b) => mergePartials(a, b));
+    const value = finalValue(merged);
+    return {
+      keyPath: metric.keyPath,
+      value,
+      timeElapsedS,
+      ...(merged.kind === 'sketch' ? { sketch: serializeSketch(merged.registers) } : {}),
+    };
+  } catch (err) {
+    return failedMetricResult(metric, errorText(err), timeElapsedS);
+  }
+}

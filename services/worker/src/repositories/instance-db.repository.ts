@@ -1,0 +1,161 @@
+import type { Pool, PoolClient } from 'pg';
+import { createPgPool } from '@servping/runtime';
+import {
+  CounterConfigError,
+  QueryTimeoutError,
+  type ResultRow,
+  type SqlStatement,
+  type SqlValue,
+} from '@servping/shared';
+
+/** SQLSTATE `query_canceled`: statement_timeout and pg_cancel_backend both raise it. */
+const QUERY_CANCELED = '57014';
+
+export interface InstanceDbOptions {
+  connectionString: string;
+  applicationName?: string;
+  /** Per-statement limit on every counting session (default 15 000 ms). */
+  statementTimeoutMs?: number;
+  /** Connections of the counting pool (default 10). */
+  max?: number;
+}
+
+/** Inclusive bounds of a batch column; null for an empty table. */
+export interface ColumnBounds {
+  min: number;
+  max: number;
+}
+
+/**
+ * The instance database as the counting engine sees it: read-only sessions with a statement
+ * timeout, one short transaction per batch (GitLab refuses to batch-count inside a long
+ * transaction, and a transaction across batches would pin a snapshot for the whole metric), and
+ * real cancellation: aborting the signal runs `pg_cancel_backend` on the statement's backend from
+ * a separate one-connection pool, so a metric deadline stops PostgreSQL work even when every
+ * counting connection is busy.
+ */
+export class InstanceDbRepository {
+  private readonly backendPids = new WeakMap<PoolClient, number>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly cancelPool: Pool,
+  ) {}
+
+  /** Creates both pools; sessions are read-only (`default_transaction_read_only`) with the statement timeout. */
+  static connect(options: InstanceDbOptions): InstanceDbRepository {
+    const applicationName = options.applicationName ?? 'servping-worker';
+    const pool = createPgPool({
+      connectionString: options.connectionString,
+      applicationName,
+      readOnly: true,
+      statementTimeoutMs: options.statementTimeoutMs ?? 15_000,
+      max: options.max,
+    });
+    const cancelPool = createPgPool({
+      connectionString: options.connectionString,
+      applicationName: `${applicationName}-cancel`,
+      readOnly: true,
+      statementTimeoutMs: 5_000,
+      max: 1,
+    });
+    return new InstanceDbRepository(pool, cancelPool);
+  }
+
+  /**
+   * Runs one statement and returns its rows. Throws QueryTimeoutError when PostgreSQL cancelled
+   * it (statement_timeout, or `signal` aborted mid-statement) or when `signal` is already
+   * aborted; any other database error is rethrown as it came.
+   */
+  async runBatch(sql: string, params: readonly SqlValue[], signal?: AbortSignal): Promise<ResultRow[]> {
+    if (signal?.aborted) throw new QueryTimeoutError('metric deadline reached before the statement started');
+    const client = await this.pool.connect();
+    let cancelling: Promise<unknown> | undefined;
+    let broken: Error | undefined;
+    try {
+      const pid = await this.backendPid(client);
+      const onAbort = () => {
+        cancelling = this.cancelPool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // An abort while the connection was being acquired found no listener yet.
+      if (signal?.aborted)
+        throw new QueryTimeoutError('metric deadline reached before the statement started');
+      // Each batch runs in its own read-only transaction that is always rolled back: a
+      // set_config() in a definition's where_sql (default_transaction_read_only, statement_timeout)
+      // is undone with it instead of staying on the pooled session for later statements.
+      await client.query('BEGIN TRANSACTION READ ONLY');
+      try {
+        const result = await client.query<ResultRow>({ text: sql, values: params as unknown[] });
+        return result.rows;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        await cancelling;
+        await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+      }
+    } catch (error) {
+      throw mapCancel(error, signal);
+    } finally {
+      // A cancel that lost the race with the statement's end must land before the connection
+      // serves another statement, or it could cancel someone else's query.
+      await cancelling;
+      // A connection whose ROLLBACK failed is in an unknown state: destroy it.
+      client.release(broken);
+    }
+  }
+
+  /** `data_type` from information_schema for a column on the search path, or null when absent. */
+  async columnType(table: string, column: string): Promise<string | null> {
+    const result = await this.pool.query<{ data_type: string }>(
+      `SELECT data_type FROM information_schema.columns
+       WHERE table_name = $1 AND column_name = $2 AND table_schema = ANY (current_schemas(false))
+       ORDER BY array_position(current_schemas(false), table_schema::name)
+       LIMIT 1`,
+      [table, column],
+    );
+    return result.rows[0]?.data_type ?? null;
+  }
+
+  /**
+   * Runs a `boundsQuery` statement: null when the table is empty, otherwise the numeric bounds.
+   * Throws CounterConfigError when the batch column is not numeric (batches are numeric ranges).
+   */
+  async bounds(statement: SqlStatement, signal?: AbortSignal): Promise<ColumnBounds | null> {
+    const [row] = await this.runBatch(statement.text, statement.params, signal);
+    if (!row || row.min === null || row.max === null) return null;
+    return { min: numericBound(row.min), max: numericBound(row.max) };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.pool.end(), this.cancelPool.end()]);
+  }
+
+  private async backendPid(client: PoolClient): Promise<number> {
+    const known = this.backendPids.get(client);
+    if (known !== undefined) return known;
+    const result = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const pid = result.rows[0]!.pid;
+    this.backendPids.set(client, pid);
+    return pid;
+  }
+}
+
+function mapCancel(error: unknown, signal: AbortSignal | undefined): unknown {
+  if ((error as { code?: unknown } | null)?.code !== QUERY_CANCELED) return error;
+  const message = (error as Error).message;
+  return new QueryTimeoutError(
+    signal?.aborted
+      ? `statement cancelled at the metric deadline: ${message}`
+      : `statement timeout: ${message}`,
+  );
+}
+
+function numericBound(value: unknown): number {
+  const bound = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  if (!Number.isFinite(bound)) {
+    throw new CounterConfigError(
+      `batch column bound ${String(value)} is not a number; batches need a numeric column`,
+    );
+  }
+  return bound;
+}

@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+
+/** Server of the integration tests (trust auth); each test file creates and drops its own database. */
+export const ADMIN_URL = 'postgres://root@127.0.0.1:5432/test';
+
+/** A fresh database named after the test file, plus a writable client on it for seeding and ground truth. */
+export async function createTestDatabase(
+  label: string,
+): Promise<{ url: string; client: Client; drop: () => Promise<void> }> {
+  const name = `servping_${label}_${randomUUID().slice(0, 8)}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  return {
+    url: url.toString(),
+    client,
+    drop: async () => {
+      await client.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,395 @@
+import {
+  countInBatches,
+  DEFAULT_BATCH_SIZES,
+  GITLAB_BATCH_LIMITS,
+  SERVPING_BATCH_SIZES,
+  type BatchPlan,
+  type RunBatch,
+} from './batch-loop';
+import type { PartialResult } from './partial-result';
+import { CounterConfigError, QueryTimeoutError } from '../errors';
+
+/** GitLab's spec data: issues 1..5, three by author A (id 1), two by B (id 2), weights on 2 and 4. */
+const issues = [
+  { id: 1, author: 'A', weight: null },
+  { id: 2, author: 'A', weight: 3 },
+  { id: 3, author: 'A', weight: null },
+  { id: 4, author: 'B', weight: 4 },
+  { id: 5, author: 'B', weight: null },
+];
+const inRange = (s: number, e: number) => issues.filter((i) => i.id >= s && i.id < e);
+
+/** An in-memory runBatch that also records every range it was asked for. */
+function recording(run: (s: number, e: number) => PartialResult | Promise<PartialResult>) {
+  const calls: Array<[number, number]> = [];
+  const runBatch: RunBatch = async (s, e) => {
+    calls.push([s, e]);
+    return run(s, e);
+  };
+  return { calls, runBatch };
+}
+const countIds = recording((s, e) => ({ kind: 'number', value: inRange(s, e).length }));
+const noLimits = { minCountBatchSize: 0, minSumBatchSize: 0, minEstimateBatchSize: 0 };
+
+describe('countInBatches', () => {
+  it('walks half-open batches and adds them: the whole range [min, max+1) gives the count', async () => {
+    const { calls, runBatch } = recording((s, e) => ({ kind: 'number', value: inRange(s, e).length }));
+    const plan: BatchPlan = { operation: 'count', start: 1, finish: 6, batchSize: 2 };
+    await expect(countInBatches(plan, runBatch, { limits: noLimits })).resolves.toEqual({
+      kind: 'number',
+      value: 5,
+    });
+    expect(calls).toEqual([
+      [1, 3],
+      [3, 5],
+      [5, 6],
+    ]);
+  });
+
+  it.each([1, 2, 4, 5, 6])(
+    'gives the same count for batch size %i when the minimum is lowered',
+    async (batchSize) => {
+      const plan: BatchPlan = { operation: 'count', start: 1, finish: 6, batchSize };
+      await expect(countInBatches(plan, countIds.runBatch, { limits: noLimits })).resolves.toEqual({
+        kind: 'number',
+        value: 5,
+      });
+    },
+  );
+
+  it('an exclusive finish of max (GitLab finish: max − 1) leaves the last row out', async () => {
+    const plan: BatchPlan = { operation: 'count', start: 1, finish: 5, batchSize: 3 };
+    await expect(countInBatches(plan, countIds.runBatch, { limits: noLimits })).resolves.toEqual({
+      kind: 'number',
+      value: 4,
+    });
+  });
+
+  it.each([1, 2, 3, 4, 5, 6])('sums weights 3 + 4 = 7 with batch size %i', async (batchSize) => {
+    const { runBatch } = recording((s, e) => ({
+      kind: 'number',
+      value: inRange(s, e).reduce((sum, i) => sum + (i.weight ?? 0), 0),
+    }));
+    const plan: BatchPlan = { operation: 'sum', start: 1, finish: 6, batchSize };
+    await expect(countInBatches(plan, runBatch, { limits: noLimits })).resolves.toEqual({
+      kind: 'number',
+      value: 7,
+    });
+  });
+
+  it('merges grouped batches key-wise: {A: 4, B: 2} after a sixth issue by A', async () => {
+    const withSixth = [...issues, { id: 6, author: 'A', weight: null }];
+    const { runBatch } = recording((s, e) => {
+      const values: Record<string, number> = {};
+      for (const i of withSixth.filter((x) => x.id >= s && x.id < e))
+        values[i.author] = (values[i.author] ?? 0) + 1;
+      return { kind: 'grouped', values };
+    });
+    const plan: BatchPlan = { operation: 'count', start: 1, finish: 7, batchSize: 2 };
+    await expect(countInBatches(plan, runBatch, { limits: { minCountBatchSize: 1 } })).resolves.toEqual({
+      kind: 'grouped',
+      values: { A: 4, B: 2 },
+    });
+  });
+
+  it('counts a timestamp column 1250.5 s apart with no gap between half-open batches', async () => {
+    const seconds = [0, 1250.5, 1251];
+    const { runBatch } = recording((s, e) => ({
+      kind: 'number',
+      value: seconds.filter((t) => t >= s && t < e).length,
+    }));
+    const plan: BatchPlan = { operation: 'count', start: 0, finish: 1252, batchSize: 1251 };
+    await expect(countInBatches(plan, runBatch)).resolves.toEqual({ kind: 'number', value: 3 });
+  });
+
+  it('halves 22 000 to 11 000 on a timeout and retries the same start', async () => {
+    let failed = false;
+    const { calls, runBatch } = recording((s, e) => {
+      if (!failed) {
+        failed = true;
+        throw new QueryTimeoutError('canceling statement due to statement timeout');
+      }
+      return { kind: 'number', value: e - s };
+    });
+    const plan: BatchPlan = { operation: 'count', start: 0, finish: 30_000, batchSize: 22_000 };
+    await expect(countInBatches(plan, runBatch)).resolves.toEqual({ kind: 'number', value: 30_000 });
+    expect(calls).toEqual([
+      [0, 22_000],
+      [0, 11_000],
+      [11_000, 22_000],
+      [22_000, 30_000],
+    ]);
+  });
+
+  it('gives up once the halved size would fall below 2 × 1250 and names the batch', async () => {
+    const { calls, runBatch } = recording(() => {
+      throw new QueryTimeoutError('query timed out');
+    });
+    const plan: BatchPlan = { operation: 'count', start: 0, finish: 30_000, batchSize: 22_000 };
+    await expect(countInBatches(plan, runBatch)).rejects.toThrow(
+      'count batch [0, 1375) timed out at batch size 1375: query timed out',
+    );
+    expect(calls.map(([s, e]) => e - s)).toEqual([22_000, 11_000, 5_500, 2_750, 1_375]);
+  });
+
+  it.each([
+    ['sum', 1_000, 1],
+    ['average', 2_000, 2],
+    ['average', 1_999, 1],
+    ['estimate_distinct_count', 1_500, 2],
+  ] as const)(
+    '%s with batch size %i tries %i time(s) before giving up',
+    async (operation, batchSize, tries) => {
+      const { calls, runBatch } = recording(() => {
+        throw new QueryTimeoutError('query timed out');
+      });
+      const plan: BatchPlan = { operation, start: 0, finish: 10_000, batchSize };
+      await expect(countInBatches(plan, runBatch)).rejects.toThrow(QueryTimeoutError);
+      expect(calls).toHaveLength(tries);
+    },
+  );
+
+  it('lets any other error through untouched and unretried', async () => {
+    const failure = new Error('relation "issues" does not exist');
+    const { calls, runBatch } = recording(() => {
+      throw failure;
+    });
+    const plan: BatchPlan = { operation: 'count', start: 0, finish: 30_000, batchSize: 22_000 };
+    await expect(countInBatches(plan, runBatch)).rejects.toBe(failure);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('sleeps after every batch and retry but not after the last batch', async () => {
+    let failed = false;
+    const { runBatch } = recording((s, e) => {
+      if (!failed) {
+        failed = true;
+        throw new QueryTimeoutError('query timed out');
+      }
+      return { kind: 'number', value: e - s };
+    });
+    const sleeps: number[] = [];
+    const sleep = async (ms: number) => void sleeps.push(ms);
+    const plan: BatchPlan = { operation: 'count', start: 0, finish: 22_000, batchSize: 22_000 };
+    await countInBatches(plan, runBatch, { sleepMs: 10, sleep });
+    // timeout → sleep, [0, 11 000) → sleep, [11 000, 22 000) is last → no sleep.
+    expect(sleeps).toEqual([10, 10]);
+  });
+
+  it('stops before the next batch once the metric deadline aborted, and never retries after it', async () => {
+    const controller = new AbortController();
+    const { calls, runBatch } = recording(() => {
+      controller.abort();
+      throw new QueryTimeoutError('canceling statement due to user request');
+    });
+    const plan: BatchPlan = { operation: 'count', start: 0, finish: 30_000, batchSize: 22_000 };
+    await expect(countInBatches(plan, runBatch, { signal: controller.signal })).rejects.toThrow(
+      QueryTimeoutError,
+    );
+    expect(calls).toHaveLength(1);
+    await expect(countInBatches(plan, runBatch, { signal: controller.signal })).rejects.toThrow(
+      'metric deadline reached before batch [0, 22000)',
+    );
+    expect(calls).toHaveLength(1);
+  });
+
+  const maxLoopsFinish = GITLAB_BATCH_LIMITS.maxAllowedLoops * 100_000 + 1;
+  it.each<[string, BatchPlan, RegExp]>([
+    ['batch size 1249', { operation: 'count', start: 1, finish: 6, batchSize: 1_249 }, /above 1250/],
+    [
+      'batch size 1250 (the check is <=)',
+      { operation: 'count', start: 1, finish: 6, batchSize: 1_250 },
+      /above 1250/,
+    ],
+    [
+      'distinct batch size 1250',
+      { operation: 'distinct_count', start: 1, finish: 6, batchSize: 1_250 },
+      /above 1250/,
+    ],
+    ['sum batch size 999', { operation: 'sum', start: 1, finish: 6, batchSize: 999 }, /at least 1000/],
+    [
+      'average batch size 999',
+      { operation: 'average', start: 1, finish: 6, batchSize: 999 },
+      /at least 1000/,
+    ],
+    [
+      'start 1 finish 0',
+      { operation: 'count', start: 1, finish: 1, batchSize: 100_000 },
+      /start must be below/,
+    ],
+    [
+      'negative start',
+      { operation: 'count', start: -5, finish: 6, batchSize: 100_000 },
+      /positive values only/,
+    ],
+    [
+      'MAX_ALLOWED_LOOPS × default batch + 1',
+      { operation: 'count', start: 1, finish: maxLoopsFinish + 1, batchSize: 100_000 },
+      /10000 or more batches/,
+    ],
+    [
+      'HLL batch size 749',
+      { operation: 'estimate_distinct_count', start: 1, finish: 6, batchSize: 749 },
+      /above 750/,
+    ],
+    [
+      'HLL finish 4 000 000 001',
+      { operation: 'estimate_distinct_count', start: 1, finish: 4_000_000_002, batchSize: 10_000 },
+      /data volume/,
+    ],
+    [
+      'HLL start 1 finish 0',
+      { operation: 'estimate_distinct_count', start: 1, finish: 1, batchSize: 10_000 },
+      /start/,
+    ],
+  ])('refuses %s as an unwanted configuration', async (_name, plan, message) => {
+    const { calls, runBatch } = recording(() => ({ kind: 'number', value: 1 }));
+    const run = countInBatches(plan, runBatch);
+    await expect(run).rejects.toThrow(CounterConfigError);
+    await expect(run).rejects.toThrow(message);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('accepts the last range below MAX_ALLOWED_LOOPS', async () => {
+    const { calls, runBatch } = recording(() => ({ kind: 'number', value: 0 }));
+    const plan: BatchPlan = { operation: 'count', start: 1, finish: maxLoopsFinish - 1, batchSize: 100_000 };
+    await expect(countInBatches(plan, runBatch)).resolves.toEqual({ kind: 'number', value: 0 });
+    expect(calls).toHaveLength(10_000);
+  });
+});
+
+/**
+ * A fake clock whose time advances only inside runBatch, by `msFor(size)` — a table whose
+ * statements cost a fixed time per row, or whatever a test scripts.
+ */
+function timedRun(msFor: (start: number, end: number, call: number) => number) {
+  let clockMs = 0;
+  const calls: Array<[number, number]> = [];
+  const runBatch: RunBatch = async (s, e) => {
+    clockMs += msFor(s, e, calls.length);
+    calls.push([s, e]);
+    return { kind: 'number', value: e - s };
+  };
+  return { calls, runBatch, now: () => clockMs };
+}
+const sizes = (calls: Array<[number, number]>) => calls.map(([s, e]) => e - s);
+
+describe('countInBatches with adaptive sizing', () => {
+  it.each<[string, BatchPlan, (s: number, e: number, call: number) => number, number[]]>([
+    [
+      'doubles after a batch under half the target, keeps a size between half and whole (1 ms per 1 000 rows)',
+      { operation: 'count', start: 0, finish: 1_500_000, batchSize: 100_000 },
+      (s, e) => (e - s) / 1_000,
+      // 100 ms < 125 → 200 000 (200 ms) stays: between half the target and the target.
+      [100_000, 200_000, 200_000, 200_000, 200_000, 200_000, 200_000, 200_000],
+    ],
+    [
+      'halves after a batch over the target and grows again once batches are quick',
+      { operation: 'distinct_count', start: 0, finish: 200_000, batchSize: 40_000 },
+      (_s, _e, call) => [400, 100, 10][call] ?? 10,
+      // 400 ms: halve; 100 ms: ×2; 10 ms: ×16, cut to the rest of the range.
+      [40_000, 20_000, 40_000, 100_000],
+    ],
+    [
+      'stops shrinking at GitLab minimum + 1 (count: 1 251)',
+      { operation: 'count', start: 0, finish: 10_000, batchSize: 5_000 },
+      () => 1_000,
+      [5_000, 2_500, 1_251, 1_249],
+    ],
+    [
+      'stops shrinking at the sum minimum of 1 000',
+      { operation: 'sum', start: 0, finish: 5_000, batchSize: 2_000 },
+      () => 1_000,
+      [2_000, 1_000, 1_000, 1_000],
+    ],
+    [
+      'caps growth at 64 × the starting size',
+      { operation: 'sum', start: 0, finish: 1_000_000, batchSize: 1_000 },
+      () => 1,
+      // ×16 per step (the largest), then 15 × 64 000, then the rest.
+      [1_000, 16_000, ...Array<number>(15).fill(64_000), 23_000],
+    ],
+    [
+      'caps growth at the range (a shard) and ends exactly at its finish',
+      { operation: 'count', start: 300_000, finish: 1_000_000, batchSize: 100_000 },
+      () => 1,
+      [100_000, 600_000],
+    ],
+    [
+      'grows by the largest power of two whose proportional estimate stays within the target',
+      { operation: 'count', start: 0, finish: 10_000_000, batchSize: 100_000 },
+      (_s, _e, call) => [30, 60, 200][call] ?? 200,
+      // 30 ms: 250 / 30 = 8.3 → ×8; 60 ms: 4.2 → ×4; 200 ms: within the target, kept.
+      [100_000, 800_000, 3_200_000, 3_200_000, 2_700_000],
+    ],
+  ])('%s', async (_name, plan, msFor, expected) => {
+    const { calls, runBatch, now } = timedRun(msFor);
+    const total = await countInBatches(plan, runBatch, { adaptive: { targetMs: 250, now } });
+    expect(total).toEqual({ kind: 'number', value: plan.finish - plan.start });
+    expect(sizes(calls)).toEqual(expected);
+    // Contiguous half-open batches covering the range exactly once.
+    expect(calls[0]?.[0]).toBe(plan.start);
+    expect(calls.at(-1)?.[1]).toBe(plan.finish);
+    calls.slice(1).forEach(([s], i) => expect(s).toBe(calls[i]?.[1]));
+  });
+
+  it('honours a smaller maxGrowth', async () => {
+    const { calls, runBatch, now } = timedRun(() => 1);
+    const plan: BatchPlan = { operation: 'count', start: 0, finish: 1_000_000, batchSize: 100_000 };
+    await countInBatches(plan, runBatch, { adaptive: { targetMs: 250, now, maxGrowth: 2 } });
+    expect(sizes(calls)).toEqual([100_000, 200_000, 200_000, 200_000, 200_000, 100_000]);
+  });
+
+  it('still halves on a statement timeout and retries the same start, then grows from there', async () => {
+    let clockMs = 0;
+    const calls: Array<[number, number]> = [];
+    const runBatch: RunBatch = async (s, e) => {
+      calls.push([s, e]);
+      if (calls.length === 1) {
+        clockMs += 15_000;
+        throw new QueryTimeoutError('canceling statement due to statement timeout');
+      }
+      clockMs += 10;
+      return { kind: 'number', value: e - s };
+    };
+    const plan: BatchPlan = { operation: 'count', start: 0, finish: 100_000, batchSize: 40_000 };
+    await expect(
+      countInBatches(plan, runBatch, { adaptive: { targetMs: 250, now: () => clockMs } }),
+    ).resolves.toEqual({ kind: 'number', value: 100_000 });
+    expect(calls).toEqual([
+      [0, 40_000],
+      [0, 20_000],
+      [20_000, 100_000],
+    ]);
+  });
+
+  it('without adaptive options keeps the fixed size however quick the batches are (GitLab mode)', async () => {
+    const { calls, runBatch } = timedRun(() => 1);
+    const plan: BatchPlan = { operation: 'distinct_count', start: 0, finish: 50_000, batchSize: 10_000 };
+    await countInBatches(plan, runBatch);
+    expect(sizes(calls)).toEqual([10_000, 10_000, 10_000, 10_000, 10_000]);
+  });
+
+  it('still refuses a starting size GitLab refuses, before any batch runs', async () => {
+    const { calls, runBatch, now } = timedRun(() => 1);
+    const plan: BatchPlan = { operation: 'count', start: 0, finish: 50_000, batchSize: 1_250 };
+    await expect(countInBatches(plan, runBatch, { adaptive: { targetMs: 250, now } })).rejects.toThrow(
+      CounterConfigError,
+    );
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('SERVPING_BATCH_SIZES', () => {
+  it("is GitLab's except estimates, which start at 100 000 rows", () => {
+    expect(SERVPING_BATCH_SIZES).toEqual({
+      count: 100_000,
+      distinct_count: 10_000,
+      sum: 1_000,
+      average: 1_000,
+      histogram: 10_000,
+      estimate_distinct_count: 100_000,
+    });
+    expect(DEFAULT_BATCH_SIZES.estimate_distinct_count).toBe(10_000);
+  });
+});

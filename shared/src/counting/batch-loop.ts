@@ -1,0 +1,232 @@
+import { CounterConfigError, QueryTimeoutError } from '../errors';
+import type { DatabaseOperation } from '../definitions/types';
+import { mergePartials, type PartialResult } from './partial-result';
+
+/** The limits GitLab's counters enforce (research §2.2, §3.1); tests may lower them as GitLab's specs stub them. */
+export interface BatchLimits {
+  /** count, distinct_count, histogram: a batch size at or below this is refused (`MIN_REQUIRED_BATCH_SIZE`). */
+  minCountBatchSize: number;
+  /** sum and average: a batch size below this is refused (`DEFAULT_SUM_BATCH_SIZE`). */
+  minSumBatchSize: number;
+  /** estimate_distinct_count: a batch size at or below this is refused (HLL `MIN_REQUIRED_BATCH_SIZE`). */
+  minEstimateBatchSize: number;
+  /** Ranges needing this many batches or more are refused (`MAX_ALLOWED_LOOPS`). */
+  maxAllowedLoops: number;
+  /** estimate_distinct_count: primary-key spans at or above this are refused (`MAX_DATA_VOLUME`). */
+  maxEstimateDataVolume: number;
+}
+
+/** GitLab's values: `batch_counter.rb`, `batch_average_counter.rb`, `postgres_hll/batch_distinct_counter.rb`. */
+export const GITLAB_BATCH_LIMITS: Readonly<BatchLimits> = Object.freeze({
+  minCountBatchSize: 1_250,
+  minSumBatchSize: 1_000,
+  minEstimateBatchSize: 750,
+  maxAllowedLoops: 10_000,
+  maxEstimateDataVolume: 4_000_000_000,
+});
+
+/**
+ * GitLab's default batch size per operation. Histogram, which GitLab runs unbatched, batches over
+ * the grouped column like a distinct count and takes its default.
+ */
+export const DEFAULT_BATCH_SIZES: Readonly<Record<DatabaseOperation, number>> = Object.freeze({
+  count: 100_000,
+  distinct_count: 10_000,
+  sum: 1_000,
+  average: 1_000,
+  histogram: 10_000,
+  estimate_distinct_count: 10_000,
+});
+
+/**
+ * servping's starting batch sizes: GitLab's, except estimates. A p=14 batch returns up to one row
+ * per non-empty register (≤ 16 384), so a 10 000-row batch returns ~7 500 rows and decoding them
+ * costs as much as hashing; at 100 000 rows the result is small next to the rows scanned.
+ * Adaptive sizing grows every operation from here.
+ */
+export const SERVPING_BATCH_SIZES: Readonly<Record<DatabaseOperation, number>> = Object.freeze({
+  ...DEFAULT_BATCH_SIZES,
+  estimate_distinct_count: 100_000,
+});
+
+/**
+ * Time-targeted batch sizing (servping mode). After a batch that took under half the target the
+ * size grows by the largest power of two (2 to 16) that keeps a proportional estimate of the next
+ * batch within the target; after one that took longer than the target it halves (not below the
+ * operation's minimum). Statements so stay near the target whatever the table's density or the
+ * load, and a quick table needs few batches to reach its largest size: the fixed cost of a
+ * statement makes a small batch look slow per row, so the estimate errs on the short side.
+ * Boundaries stay half-open and contiguous, so results are as exact as with a fixed size.
+ */
+export interface AdaptiveBatching {
+  /** The statement time aimed at, in ms. */
+  targetMs: number;
+  /** A monotonic clock in ms, injected (shared code reads no clock of its own). */
+  now: () => number;
+  /** Largest batch as a multiple of the plan's starting size (default 64). */
+  maxGrowth?: number;
+}
+
+/** Default of `AdaptiveBatching.maxGrowth`: bounds a batch that grows into a denser stretch of ids. */
+export const DEFAULT_MAX_BATCH_GROWTH = 64;
+
+/** Largest growth after one batch, so one freak quick batch cannot jump straight to the cap. */
+const MAX_GROWTH_STEP = 16;
+
+/** What to count: half-open `[start, finish)` of the batch column, walked in steps of `batchSize`. */
+export interface BatchPlan {
+  operation: DatabaseOperation;
+  start: number;
+  /** Exclusive. A caller holding GitLab's inclusive `finish` passes finish + 1. */
+  finish: number;
+  batchSize: number;
+}
+
+/** Runs one batch `[start, end)` and returns its partial; throws QueryTimeoutError on a statement timeout. */
+export type RunBatch = (start: number, end: number) => Promise<PartialResult>;
+
+/** Tuning of the batch loop; every field is optional. */
+export interface BatchLoopOptions {
+  /**
+   * Pause after each batch except the last, in ms. Default 0: GitLab's 10 ms exists to spare the
+   * single shared primary a Rails instance counts on; servping counts through a read-only pool
+   * whose every statement is already bounded by statement_timeout, and its concurrency is bounded
+   * by worker concurrency, so an extra pause only lengthens runs. Set it for a busy primary.
+   */
+  sleepMs?: number;
+  /** How to pause (injected so tests need no timers). Default: setTimeout. */
+  sleep?: (ms: number) => Promise<void>;
+  /** The metric deadline: checked before every batch; a timeout after abort is never retried. */
+  signal?: AbortSignal;
+  limits?: Partial<BatchLimits>;
+  /** Absent: GitLab's fixed batch size (changed only by the halving on a timeout). */
+  adaptive?: AdaptiveBatching;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * GitLab's batch counter loop (`BatchCounter#count`, `BatchAverageCounter`, HLL
+ * `BatchDistinctCounter#execute`) over `[plan.start, plan.finish)` — a whole table or one shard.
+ * Each batch is `[s, min(s + size, finish))`; partials merge with `mergePartials`. On a
+ * QueryTimeoutError the batch size is halved (integer) and the same start retried while
+ * size ≥ 2 × the operation's minimum, else the timeout is rethrown with the batch named.
+ * Throws CounterConfigError for every configuration GitLab answers with −1 (unwanted
+ * configuration): negative bounds, start ≥ finish, too small a batch, too many loops (all
+ * judged on the starting size). With `options.adaptive` the size also follows each batch's time.
+ */
+export async function countInBatches(
+  plan: BatchPlan,
+  runBatch: RunBatch,
+  options: BatchLoopOptions = {},
+): Promise<PartialResult> {
+  const limits = { ...GITLAB_BATCH_LIMITS, ...options.limits };
+  const halvingFloor = assertPlan(plan, limits);
+  const { sleepMs = 0, sleep = defaultSleep, signal, adaptive } = options;
+  const sizer = adaptive ? adaptiveSizer(plan, limits, adaptive) : undefined;
+  let batchSize = plan.batchSize;
+  let batchStart = plan.start;
+  let total: PartialResult | undefined;
+  while (batchStart < plan.finish) {
+    const batchEnd = Math.min(batchStart + batchSize, plan.finish);
+    if (signal?.aborted) {
+      throw new QueryTimeoutError(`metric deadline reached before batch [${batchStart}, ${batchEnd})`);
+    }
+    try {
+      const startedMs = sizer?.now();
+      const partial = await runBatch(batchStart, batchEnd);
+      total = total ? mergePartials(total, partial) : partial;
+      batchStart = batchEnd;
+      if (sizer && startedMs !== undefined) batchSize = sizer.next(batchSize, sizer.now() - startedMs);
+    } catch (error) {
+      if (!(error instanceof QueryTimeoutError)) throw error;
+      if (signal?.aborted || batchSize < halvingFloor || batchSize < 2) {
+        throw new QueryTimeoutError(
+          `${plan.operation} batch [${batchStart}, ${batchEnd}) timed out at batch size ${batchSize}: ${error.message}`,
+        );
+      }
+      batchSize = Math.floor(batchSize / 2);
+    }
+    if (sleepMs > 0 && batchStart < plan.finish) await sleep(sleepMs);
+  }
+  // assertPlan guarantees start < finish, so at least one batch ran.
+  return total!;
+}
+
+/** The clock and the next batch size after a batch of `size` took `tookMs`; see AdaptiveBatching. */
+function adaptiveSizer(
+  plan: BatchPlan,
+  limits: BatchLimits,
+  { targetMs, now, maxGrowth = DEFAULT_MAX_BATCH_GROWTH }: AdaptiveBatching,
+): { now: () => number; next: (size: number, tookMs: number) => number } {
+  // Never beyond the whole range: a larger size would change nothing but the number logged.
+  const ceiling = Math.max(plan.batchSize, Math.min(plan.batchSize * maxGrowth, plan.finish - plan.start));
+  // Shrinking stops at the smallest size GitLab accepts (a timeout may already have gone lower).
+  const floor = smallestAccepted(plan.operation, limits);
+  return {
+    now,
+    next: (size, tookMs) => {
+      if (tookMs > targetMs) return Math.max(Math.min(floor, size), Math.floor(size / 2));
+      if (tookMs < targetMs / 2) return Math.min(ceiling, size * growthStep(targetMs, tookMs));
+      return size;
+    },
+  };
+}
+
+/** The largest power of two ≤ target / took, within [2, MAX_GROWTH_STEP] (took < target / 2 here). */
+function growthStep(targetMs: number, tookMs: number): number {
+  let step = 2;
+  while (step < MAX_GROWTH_STEP && tookMs * step * 2 <= targetMs) step *= 2;
+  return step;
+}
+
+function smallestAccepted(operation: DatabaseOperation, limits: BatchLimits): number {
+  switch (operation) {
+    case 'estimate_distinct_count':
+      return limits.minEstimateBatchSize + 1;
+    case 'sum':
+    case 'average':
+      return Math.max(1, limits.minSumBatchSize);
+    default:
+      return limits.minCountBatchSize + 1;
+  }
+}
+
+/** Validates the plan as GitLab does and returns the smallest batch size that may still be halved. */
+function assertPlan(plan: BatchPlan, limits: BatchLimits): number {
+  const { operation, start, finish, batchSize } = plan;
+  const refuse = (why: string) => {
+    throw new CounterConfigError(
+      `${operation} refused [${start}, ${finish}) with batch size ${batchSize}: ${why}`,
+    );
+  };
+  if (!Number.isFinite(start) || !Number.isFinite(finish)) refuse('bounds must be numbers');
+  if (start < 0 || finish < 0) refuse('batch counting expects positive values only');
+  if (start >= finish) refuse('start must be below finish');
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) refuse('batch size must be a positive integer');
+  switch (operation) {
+    case 'estimate_distinct_count':
+      if (batchSize <= limits.minEstimateBatchSize)
+        refuse(`batch size must be above ${limits.minEstimateBatchSize}`);
+      // GitLab compares its inclusive finish: finish − start ≥ MAX_DATA_VOLUME.
+      if (finish - 1 - start >= limits.maxEstimateDataVolume)
+        refuse('range exceeds the HLL data volume limit');
+      // GitLab's HLL counter gives up on the first timeout; servping halves like the exact
+      // counters, since a shorter batch is all a timed-out HLL batch needs too.
+      return 2 * limits.minEstimateBatchSize;
+    case 'sum':
+    case 'average':
+      if (batchSize < limits.minSumBatchSize) refuse(`batch size must be at least ${limits.minSumBatchSize}`);
+      break;
+    default:
+      if (batchSize <= limits.minCountBatchSize)
+        refuse(`batch size must be above ${limits.minCountBatchSize}`);
+  }
+  // GitLab's BatchAverageCounter declares MAX_ALLOWED_LOOPS without checking it; servping applies
+  // it to every exact counter so no metric can loop ten thousand times unnoticed.
+  if (Math.floor((finish - start) / batchSize) >= limits.maxAllowedLoops) {
+    refuse(`needs ${limits.maxAllowedLoops} or more batches`);
+  }
+  // Halve while the halved batch stays at or above the minimum (GitLab: size ≥ 2 × minimum).
+  return operation === 'average' ? 2 * limits.minSumBatchSize : 2 * limits.minCountBatchSize;
+}

@@ -1,0 +1,75 @@
+import { ServpingError } from '../errors';
+import type { DatabaseQuery } from '../definitions/types';
+import type { MetricValue } from '../payload/metric-result';
+import { applyRegisterRows, emptyRegisters, type RegisterRow } from '../hll/registers';
+import { applyGitlabRows, type GitlabBucketRow } from '../hll/gitlab-compat';
+import type { HllMode } from '../hll/register-sql';
+import type { PartialResult } from './partial-result';
+
+/** A result row as `pg` returns it: bigint and numeric arrive as strings. */
+export type ResultRow = Record<string, unknown>;
+
+/**
+ * The partial of one batch from the rows of `buildBatchStatement(query, …)`. An empty grouped
+ * batch gives `{}`; a sum over no rows is 0. Throws a ServpingError when a row does not have the
+ * shape the statement selects (a bug, not data).
+ */
+export function partialFromRows(
+  query: DatabaseQuery,
+  rows: readonly ResultRow[],
+  hllMode?: HllMode,
+): PartialResult {
+  switch (query.operation) {
+    case 'estimate_distinct_count':
+      return hllMode === 'gitlab'
+        ? { kind: 'gitlab_sketch', buckets: applyGitlabRows({}, rows as unknown as GitlabBucketRow[]) }
+        : {
+            kind: 'sketch',
+            registers: applyRegisterRows(emptyRegisters(), rows as unknown as RegisterRow[]),
+          };
+    case 'average': {
+      const row = rows[0];
+      return {
+        kind: 'average',
+        sum: numberOf(row?.sum ?? 0, 'sum'),
+        count: numberOf(row?.count ?? 0, 'count'),
+      };
+    }
+    case 'histogram':
+      return { kind: 'histogram', buckets: keyed(rows, 'bucket') };
+    default:
+      if (query.groupBy) return { kind: 'grouped', values: keyed(rows, 'group_key') };
+      return { kind: 'number', value: numberOf(rows[0]?.value ?? 0, 'value') };
+  }
+}
+
+/** The exact value from the rows of `renderUnbatchedQuery(query, …)`. */
+export function readUnbatchedValue(query: DatabaseQuery, rows: readonly ResultRow[]): MetricValue {
+  if (query.operation === 'histogram') return keyed(rows, 'bucket');
+  if (query.groupBy) return keyed(rows, 'group_key');
+  return numberOf(rows[0]?.value ?? 0, 'value');
+}
+
+/**
+ * Rows `(key, value)` as an object with string keys. A NULL group key becomes "" — the key
+ * Ruby's JSON gives a nil hash key in GitLab's payload.
+ */
+function keyed(rows: readonly ResultRow[], keyColumn: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of rows) {
+    const key = row[keyColumn];
+    out[key === null || key === undefined ? '' : String(key)] = numberOf(row.value, 'value');
+  }
+  return out;
+}
+
+function numberOf(raw: unknown, column: string): number {
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value)) {
+    throw new ServpingError(
+      'SERVPING_AGGREGATION',
+      `batch row column ${column} is not a number: ${String(raw)}`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,85 @@
+import { ServpingError } from '../errors';
+import type { MetricValue } from '../payload/metric-result';
+import { mergeRegisters } from '../hll/registers';
+import { estimate } from '../hll/estimate';
+import { gitlabEstimate, mergeBuckets, type GitlabBuckets } from '../hll/gitlab-compat';
+
+/**
+ * What one batch, one shard or a whole range of a database metric yields. Partials of the same
+ * metric merge exactly (`mergePartials`), so batches and shards can be combined in any order.
+ */
+export type PartialResult =
+  /** count, distinct_count (over disjoint value ranges), sum. */
+  | { kind: 'number'; value: number }
+  /** Grouped variants, keyed by the group column's text. */
+  | { kind: 'grouped'; values: Record<string, number> }
+  /** average: kept as sum and count so the final value is not an average of averages. */
+  | { kind: 'average'; sum: number; count: number }
+  /** histogram: values per WIDTH_BUCKET, string keys as in GitLab's payload. */
+  | { kind: 'histogram'; buckets: Record<string, number> }
+  /** estimate_distinct_count, servping sketch (p = 14). */
+  | { kind: 'sketch'; registers: Uint8Array }
+  /** estimate_distinct_count in GitLab mode: GitLab's 512 md5 buckets. */
+  | { kind: 'gitlab_sketch'; buckets: GitlabBuckets };
+
+/**
+ * The union of two partials of one metric: numbers, sums and counts add; grouped values and
+ * histogram buckets add key-wise (GitLab merges grouped batch hashes the same way); sketches take
+ * the per-register maximum. Neither input is modified. Throws when the kinds differ.
+ */
+export function mergePartials(a: PartialResult, b: PartialResult): PartialResult {
+  switch (a.kind) {
+    case 'number':
+      return { kind: 'number', value: a.value + same(a, b).value };
+    case 'grouped':
+      return { kind: 'grouped', values: addKeyWise(a.values, same(a, b).values) };
+    case 'average': {
+      const other = same(a, b);
+      return { kind: 'average', sum: a.sum + other.sum, count: a.count + other.count };
+    }
+    case 'histogram':
+      return { kind: 'histogram', buckets: addKeyWise(a.buckets, same(a, b).buckets) };
+    case 'sketch':
+      return { kind: 'sketch', registers: mergeRegisters(a.registers, same(a, b).registers) };
+    case 'gitlab_sketch':
+      return { kind: 'gitlab_sketch', buckets: mergeBuckets(a.buckets, same(a, b).buckets) };
+  }
+}
+
+/**
+ * The payload value of a complete partial: the number, the grouped object, sum/count for an
+ * average (−1 when no row had a value, as GitLab's BatchAverageCounter), the histogram object,
+ * or the sketch's estimate (servping: Ertl's estimator; gitlab: GitLab's `Buckets` estimate).
+ */
+export function finalValue(partial: PartialResult): MetricValue {
+  switch (partial.kind) {
+    case 'number':
+      return partial.value;
+    case 'grouped':
+      return { ...partial.values };
+    case 'average':
+      return partial.count === 0 ? -1 : partial.sum / partial.count;
+    case 'histogram':
+      return { ...partial.buckets };
+    case 'sketch':
+      return estimate(partial.registers);
+    case 'gitlab_sketch':
+      return gitlabEstimate(partial.buckets);
+  }
+}
+
+function same<K extends PartialResult['kind']>(a: Extract<PartialResult, { kind: K }>, b: PartialResult) {
+  if (b.kind !== a.kind) {
+    throw new ServpingError(
+      'SERVPING_AGGREGATION',
+      `cannot merge a ${a.kind} partial with a ${b.kind} partial`,
+    );
+  }
+  return b as Extract<PartialResult, { kind: K }>;
+}
+
+function addKeyWise(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>) {
+  const out: Record<string, number> = { ...a };
+  for (const [key, value] of Object.entries(b)) out[key] = (out[key] ?? 0) + value;
+  return out;
+}

@@ -1,0 +1,229 @@
+import { CounterConfigError } from '../errors';
+import type { ColumnRef, DatabaseOperation, DatabaseQuery } from '../definitions/types';
+import type { DatabaseWindow } from '../planning/database-window';
+import { registerQuery, type HashableType, type HllMode } from '../hll/register-sql';
+import { fromWhereSql, scopedColumn, tablesInScope } from './from-where-sql';
+import { quoteColumn, quoteIdentifier } from './sql-identifiers';
+import { SqlParams, type SqlStatement, type SqlValue } from './sql-params';
+
+/** How an estimate hashes its column: the sketch family and the SQL type of the counted column. */
+export interface HllHashing {
+  mode: HllMode;
+  valueType: HashableType;
+}
+
+/**
+ * One batch statement of a metric. `$1` and `$2` are the batch's half-open range
+ * `[start, end)` on `batchColumn(query)`; `params` are `$3…`. Bind with `bindBatch`.
+ */
+export type BatchStatement = SqlStatement;
+
+/** GitLab's `MAX_BUCKET_SIZE` for histograms (`Gitlab::Utils::UsageData`). */
+export const MAX_HISTOGRAM_BUCKETS = 100;
+
+/** Operations whose batches range over the main table's primary key (GitLab: count, batch_sum, HLL). */
+const PRIMARY_KEY_BATCHED: ReadonlySet<DatabaseOperation> = new Set([
+  'count',
+  'sum',
+  'estimate_distinct_count',
+]);
+const GROUPABLE: ReadonlySet<DatabaseOperation> = new Set(['count', 'distinct_count', 'sum']);
+
+/**
+ * The column the batches of `query` range over: the primary key for count, sum and estimates;
+ * the counted column itself for distinct_count, average and histogram, so each distinct value
+ * (or group) falls into exactly one batch and per-batch results add up exactly.
+ */
+export function batchColumn(query: DatabaseQuery): ColumnRef {
+  return PRIMARY_KEY_BATCHED.has(query.operation)
+    ? { table: query.table, column: query.primaryKey }
+    : query.column;
+}
+
+/**
+ * `SELECT MIN(c) AS min, MAX(c) AS max` of the batch column over its whole table. Deliberately
+ * unfiltered: every batch applies the filters anyway, so a wider range stays exact, while the
+ * filtered MIN/MAX can cost as much as the count itself in one statement that no batching
+ * protects from the statement timeout.
+ */
+export function boundsQuery(query: DatabaseQuery): SqlStatement {
+  assertCountable(query);
+  const column = batchColumn(query);
+  const quoted = quoteColumn(column);
+  return {
+    text: `SELECT MIN(${quoted}) AS min, MAX(${quoted}) AS max FROM ${quoteIdentifier(column.table)}`,
+    params: [],
+  };
+}
+
+/** `[start, end, ...statement.params]`: the values for one batch of a BatchStatement. */
+export function bindBatch(statement: BatchStatement, start: number, end: number): SqlValue[] {
+  return [start, end, ...statement.params];
+}
+
+/**
+ * The per-batch statement of `query` with bind parameters only. Result columns: `value`
+ * (count, distinct_count, sum), `group_key` + `value` (grouped), `sum` + `count` (average),
+ * `bucket` + `value` (histogram), `reg` + `w` or `bucket_num` + `bucket_hash` (estimate, from
+ * the HLL module). Estimates need `hashing`. Throws CounterConfigError for a configuration GitLab
+ * refuses too (distinct count of the primary key, grouped average…).
+ */
+export function buildBatchStatement(
+  query: DatabaseQuery,
+  window: DatabaseWindow | null,
+  hashing?: HllHashing,
+): BatchStatement {
+  assertCountable(query);
+  const params = new SqlParams('bind', 3);
+  const range = batchColumn(query);
+  const rangeColumn = quoteColumn(range);
+  const inRange = `${rangeColumn} >= $1 AND ${rangeColumn} < $2`;
+  const column = quoteColumn(query.column);
+  if (query.operation === 'estimate_distinct_count') {
+    if (!hashing) throw new CounterConfigError('estimate_distinct_count needs the HLL mode and column type');
+    const fromWhere = fromWhereSql(query, window, params, [inRange, `${column} IS NOT NULL`]);
+    const text = registerQuery({ ...hashing, valueSql: column, fromWhereSql: fromWhere });
+    return { text, params: params.values };
+  }
+  const fromWhere = fromWhereSql(query, window, params, [inRange]);
+  if (query.operation === 'histogram')
+    return { text: histogramSql(query, fromWhere, params), params: params.values };
+  return {
+    text: aggregateSql(query, `${batchSelect(query.operation, column)}\n${fromWhere}`),
+    params: params.values,
+  };
+}
+
+/**
+ * One plain, exact statement for the whole metric, as GitLab's `/usage_data/queries` export shows
+ * it and as ground truth for tests: count → COUNT, distinct and estimate → exact COUNT(DISTINCT),
+ * sum → SUM (0 when no rows), average → SUM/COUNT as float8 (−1 when no rows, like the counter),
+ * histogram → GitLab's WIDTH_BUCKET statement. Explicit start/finish become inclusive bounds on the
+ * batch column. Read the result with `readUnbatchedValue`.
+ */
+export function renderUnbatchedQuery(query: DatabaseQuery, window: DatabaseWindow | null): SqlStatement {
+  const params = new SqlParams('bind');
+  return { text: unbatchedSql(query, window, params), params: params.values };
+}
+
+/**
+ * `renderUnbatchedQuery` with every value inlined as an escaped literal: for display (the queries
+ * export, the CLI), never for execution.
+ */
+export function renderDisplaySql(query: DatabaseQuery, window: DatabaseWindow | null): string {
+  return unbatchedSql(query, window, new SqlParams('inline'));
+}
+
+function unbatchedSql(query: DatabaseQuery, window: DatabaseWindow | null, params: SqlParams): string {
+  assertCountable(query);
+  const range = quoteColumn(batchColumn(query));
+  const column = quoteColumn(query.column);
+  const bounds: string[] = [];
+  if (query.start !== undefined) bounds.push(`${range} >= ${params.add(query.start)}`);
+  if (query.finish !== undefined) bounds.push(`${range} <= ${params.add(query.finish)}`);
+  if (query.operation === 'histogram') {
+    return histogramSql(
+      query,
+      fromWhereSql(query, window, params, [...bounds, `${column} IS NOT NULL`]),
+      params,
+    );
+  }
+  const fromWhere = fromWhereSql(query, window, params, bounds);
+  return aggregateSql(query, `${unbatchedSelect(query.operation, column)}\n${fromWhere}`);
+}
+
+function batchSelect(operation: DatabaseOperation, column: string): string {
+  switch (operation) {
+    case 'count':
+      return `SELECT COUNT(${column}) AS value`;
+    case 'distinct_count':
+      return `SELECT COUNT(DISTINCT ${column}) AS value`;
+    case 'sum':
+      return `SELECT COALESCE(SUM(${column}), 0) AS value`;
+    case 'average':
+      // GitLab's BatchAverageCounter: sum and count per batch, divided once at the end, so the
+      // result is not an average of averages.
+      return `SELECT COALESCE(SUM(${column}), 0) AS sum, COUNT(${column}) AS count`;
+    default:
+      throw new CounterConfigError(`operation ${operation} has no plain aggregate`);
+  }
+}
+
+function unbatchedSelect(operation: DatabaseOperation, column: string): string {
+  switch (operation) {
+    case 'estimate_distinct_count':
+      return `SELECT COUNT(DISTINCT ${column}) AS value`;
+    case 'average':
+      return `SELECT COALESCE(SUM(${column})::float8 / NULLIF(COUNT(${column}), 0), -1) AS value`;
+    default:
+      return batchSelect(operation, column);
+  }
+}
+
+/** Adds the group key and GROUP BY for grouped metrics; keys are text, as GitLab's JSON keys are. */
+function aggregateSql(query: DatabaseQuery, selectFromWhere: string): string {
+  if (!query.groupBy) return selectFromWhere;
+  const key = quoteColumn(query.groupBy);
+  return `${selectFromWhere.replace(/^SELECT /, `SELECT CAST(${key} AS text) AS group_key, `)}\nGROUP BY 1\nORDER BY 1`;
+}
+
+/**
+ * GitLab's `histogram` helper: rows per value of the column counted in a CTE, then the number of
+ * values per WIDTH_BUCKET of that count, with `bucket_size - 1` segments between lower and upper
+ * (below lower → bucket 0, at or above upper → segments + 1). NULL values of the column form no
+ * group here (GitLab's would count a NULL group): batch ranges cannot contain NULL.
+ */
+function histogramSql(query: DatabaseQuery, fromWhere: string, params: SqlParams): string {
+  const histogram = query.histogram!;
+  const column = quoteColumn(query.column);
+  // Casts pick one width_bucket overload: untyped parameters would make the call ambiguous.
+  const lower = `CAST(${params.add(histogram.lower)} AS numeric)`;
+  const upper = `CAST(${params.add(histogram.upper)} AS numeric)`;
+  const segments = `CAST(${params.add(histogram.bucketCount - 1)} AS integer)`;
+  return [
+    'WITH count_cte AS MATERIALIZED (',
+    `SELECT COUNT(*) AS count_grouped\n${fromWhere}\nGROUP BY ${column}`,
+    ')',
+    `SELECT WIDTH_BUCKET(count_grouped, ${lower}, ${upper}, ${segments}) AS bucket, COUNT(*) AS value`,
+    'FROM count_cte',
+    'GROUP BY 1',
+    'ORDER BY 1',
+  ].join('\n');
+}
+
+/** Configurations GitLab's counters refuse, refused before any SQL exists. */
+function assertCountable(query: DatabaseQuery): void {
+  const scope = tablesInScope(query);
+  scopedColumn(query.column, scope);
+  scopedColumn(batchColumn(query), scope);
+  if (query.groupBy) {
+    scopedColumn(query.groupBy, scope);
+    if (!GROUPABLE.has(query.operation)) {
+      throw new CounterConfigError(`operation ${query.operation} cannot be grouped`);
+    }
+  }
+  const { operation, column } = query;
+  if (operation === 'distinct_count' && column.table === query.table && column.column === query.primaryKey) {
+    // batch_counter.rb: "Use distinct count only with non id fields".
+    throw new CounterConfigError('distinct_count of the primary key is a plain count; use count');
+  }
+  if (operation === 'histogram') assertHistogram(query);
+  else if (query.histogram)
+    throw new CounterConfigError(`histogram options given for operation ${operation}`);
+}
+
+function assertHistogram(query: DatabaseQuery): void {
+  const histogram = query.histogram;
+  if (!histogram) throw new CounterConfigError('histogram needs buckets and bucket_size');
+  const { lower, upper, bucketCount } = histogram;
+  // Messages as GitLab's histogram helper words them.
+  if (!Number.isFinite(lower) || !Number.isFinite(upper))
+    throw new CounterConfigError('histogram bounds must be numbers');
+  if (lower === upper) throw new CounterConfigError('Lower bucket bound cannot equal to upper bucket bound');
+  if (!Number.isInteger(bucketCount) || bucketCount < 2) {
+    throw new CounterConfigError(`Bucket size ${bucketCount} is invalid: needs at least 2 (one segment)`);
+  }
+  if (bucketCount > MAX_HISTOGRAM_BUCKETS) {
+    throw new CounterConfigError(`Bucket size ${bucketCount} exceeds the limit of ${MAX_HISTOGRAM_BUCKETS}`);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The whole dictionary: every file parsed, then the rules that span files — unique key_paths
+ * (after time-frame expansion) and references from NumbersMetric / database-sourced
+ * AggregatedMetric to the metrics they combine.
+ */
+import { DefinitionError, type DefinitionProblem } from '../errors';
+import { parseDefinitionFile, type DefinitionFile, type DictionaryResult } from './parse-definition-file';
+import type { MetricDefinition } from './types';
+
+/**
+ * Parses every file and applies the rules that span files. Never throws: problems are returned
+ * with the definitions that passed (see `loadDictionaryOrThrow` for the all-or-nothing form).
+ */
+export function loadDictionary(files: readonly DefinitionFile[]): DictionaryResult {
+  const problems: DefinitionProblem[] = [];
+  const parsed: MetricDefinition[] = [];
+  for (const file of files) {
+    const result = parseDefinitionFile(file);
+    parsed.push(...result.definitions);
+    problems.push(...result.problems);
+  }
+
+  const byKeyPath = new Map<string, MetricDefinition>();
+  const definitions: MetricDefinition[] = [];
+  for (const definition of parsed) {
+    const first = byKeyPath.get(definition.keyPath);
+    if (first) {
+      problems.push({
+        file: definition.file,
+        keyPath: definition.keyPath,
+        field: '/key_path',
+        message: `duplicate key_path: also defined in ${first.file}${first.file === definition.file ? ' (time_frame expansion)' : ''}`,
+      });
+      continue;
+    }
+    byKeyPath.set(definition.keyPath, definition);
+    definitions.push(definition);
+  }
+
+  // A metric that failed to load is already reported; do not report its dependants as dangling.
+  const failedKeyPaths = new Set(problems.map((p) => p.keyPath).filter((k): k is string => k !== undefined));
+  const valid = new Set<MetricDefinition>(definitions);
+  for (const definition of definitions) {
+    const referenceProblems = checkReferences(definition, byKeyPath, failedKeyPaths);
+    if (referenceProblems.length > 0) {
+      problems.push(...referenceProblems);
+      valid.delete(definition);
+    }
+  }
+  return { definitions: definitions.filter((d) => valid.has(d)), problems };
+}
+
+/** `loadDictionary`, throwing one `DefinitionError` listing every problem. */
+export function loadDictionaryOrThrow(files: readonly DefinitionFile[]): MetricDefinition[] {
+  const { definitions, problems } = loadDictionary(files);
+  if (problems.length > 0) throw new DefinitionError(problems);
+  return definitions;
+}
+
+function checkReferences(
+  definition: MetricDefinition,
+  byKeyPath: ReadonlyMap<string, MetricDefinition>,
+  failed: ReadonlySet<string>,
+): DefinitionProblem[] {
+  if (definition.status === 'removed') return [];
+  const { spec } = definition;
+  const problems: DefinitionProblem[] = [];
+  const report = (field: string, message: string) =>
+    problems.push({ file: definition.file, keyPath: definition.keyPath, field, message });
+
+  if (spec.kind === 'add') {
+    spec.keyPaths.forEach((keyPath, i) => {
+      if (failed.has(keyPath)) return;
+      const target = byKeyPath.get(keyPath);
+      if (!target || target.status === 'removed') {
+        report(
+          `/options/metrics/${i}`,
+          `refers to ${target ? 'removed' : 'unknown'} key_path "${keyPath}" (expected a metric of this dictionary)`,
+        );
+      } else if (keyPath === definition.keyPath) {
+        report(`/options/metrics/${i}`, 'refers to the metric itself');
+      }
+    });
+  }
+  if (spec.kind === 'aggregated' && spec.source === 'database') {
+    spec.events.forEach((keyPath, i) => {
+      if (failed.has(keyPath)) return;
+      const target = byKeyPath.get(keyPath);
+      const isEstimate =
+        target?.spec.kind === 'database' && target.spec.query.operation === 'estimate_distinct_count';
+      if (!target || target.status === 'removed' || !isEstimate) {
+        report(
+          `/options/events/${i}`,
+          `refers to "${keyPath}", which is ${target ? (target.status === 'removed' ? 'removed' : 'not an estimate_distinct_count database metric') : 'not a key_path of this dictionary'} (database aggregation merges estimate_distinct_count sketches)`,
+        );
+      } else if (target.timeFrame !== definition.timeFrame) {
+        report(
+          `/options/events/${i}`,
+          `refers to "${keyPath}" with time_frame ${target.timeFrame}; expected the aggregate's time_frame ${definition.timeFrame}`,
+        );
+      }
+    });
+  }
+  return problems;
+}

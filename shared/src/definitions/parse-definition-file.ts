@@ -1,0 +1,159 @@
+/**
+ * One YAML file → the metric definitions it declares (one per expanded time frame) or the
+ * problems that stop it from loading. Pure: the caller reads the file and passes its text.
+ */
+import { parseAllDocuments } from 'yaml';
+import type { DefinitionProblem } from '../errors';
+import type { DefinitionYaml, YamlStatus, YamlTimeFrame } from './definition-schema';
+import { toMetricSpec } from './metric-spec';
+import { validateDefinitionShape } from './schema-validator';
+import type { MetricDefinition, MetricStatus, TimeFrame } from './types';
+
+/** One YAML file of the dictionary as read from disk: the collector reads, `shared` parses. */
+export interface DefinitionFile {
+  /** Path relative to the dictionary root; named in every problem. */
+  path: string;
+  text: string;
+}
+
+/** What loading yields: the valid definitions and every problem found (empty when all are valid). */
+export interface DictionaryResult {
+  definitions: MetricDefinition[];
+  problems: DefinitionProblem[];
+}
+
+/** GitLab's pre-14 statuses, read as today's lifecycle (docs/metric-definitions.md). */
+const STATUS_ALIASES: Readonly<Record<YamlStatus, MetricStatus>> = {
+  active: 'active',
+  broken: 'broken',
+  deprecated: 'deprecated',
+  removed: 'removed',
+  data_available: 'active',
+  implemented: 'active',
+  not_used: 'deprecated',
+};
+
+/** GitLab's MetricDefinition expansion suffixes for array time frames. */
+const TIME_FRAME_SUFFIX: Readonly<Record<Exclude<YamlTimeFrame, 'none'>, string>> = {
+  '7d': '_weekly',
+  '28d': '_monthly',
+  all: '',
+};
+
+/**
+ * Parses and validates one YAML file into its definitions (several when `time_frame` is an
+ * array). Never throws: a bad file yields no definitions and problems naming file, key_path and
+ * field.
+ */
+export function parseDefinitionFile(file: DefinitionFile): DictionaryResult {
+  const fail = (message: string, keyPath?: string, field?: string): DictionaryResult => ({
+    definitions: [],
+    problems: [
+      {
+        file: file.path,
+        ...(keyPath ? { keyPath } : {}),
+        ...(field !== undefined ? { field } : {}),
+        message,
+      },
+    ],
+  });
+
+  const documents = parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: true });
+  if (!Array.isArray(documents) || documents.length === 0) {
+    return fail('is empty (expected one YAML mapping with key_path, description, …)');
+  }
+  if (documents.length > 1) {
+    return fail(`holds ${documents.length} YAML documents (expected exactly one definition per file)`);
+  }
+  const document = documents[0]!;
+  if (document.errors.length > 0) {
+    return {
+      definitions: [],
+      // The pretty message ends in a code frame; its first line already says where.
+      problems: document.errors.map((e) => ({
+        file: file.path,
+        message: `is not valid YAML: ${(e.message.split('\n')[0] ?? '').replace(/:$/, '')}`,
+      })),
+    };
+  }
+  let raw: unknown;
+  try {
+    raw = document.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return fail(`is not valid YAML: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return fail(
+      `must hold a YAML mapping (key_path, description, …); got ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`,
+    );
+  }
+  const rawDoc = raw as Record<string, unknown>;
+  const keyPath = typeof rawDoc.key_path === 'string' ? rawDoc.key_path : undefined;
+  const normalized = normalize(rawDoc);
+
+  const issues = validateDefinitionShape(normalized);
+  if (issues.length > 0) {
+    return {
+      definitions: [],
+      problems: issues.map((issue) => ({
+        file: file.path,
+        ...(keyPath ? { keyPath } : {}),
+        field: issue.field,
+        message: issue.message,
+      })),
+    };
+  }
+  const doc = normalized as unknown as DefinitionYaml;
+
+  const definitions: MetricDefinition[] = [];
+  const problems: DefinitionProblem[] = [];
+  for (const { keyPath: expandedKeyPath, timeFrame } of expandTimeFrames(doc)) {
+    const { spec, issues: specIssues } = toMetricSpec(doc, timeFrame);
+    if (specIssues.length > 0) {
+      problems.push(
+        ...specIssues.map((issue) => ({
+          file: file.path,
+          keyPath: expandedKeyPath,
+          field: issue.field,
+          message: issue.message,
+        })),
+      );
+      continue;
+    }
+    definitions.push({
+      keyPath: expandedKeyPath,
+      file: file.path,
+      description: doc.description ?? '',
+      productGroup: doc.product_group,
+      valueType: doc.value_type,
+      status: STATUS_ALIASES[doc.status],
+      timeFrame,
+      dataSource: doc.data_source,
+      dataCategory: doc.data_category ?? 'optional',
+      ...(doc.instrumentation_class ? { instrumentationClass: doc.instrumentation_class } : {}),
+      spec,
+      raw: rawDoc,
+    });
+  }
+  return { definitions, problems };
+}
+
+/** `data_category` is case-insensitive in GitLab's files (`Operational` = `operational`). */
+function normalize(doc: Record<string, unknown>): Record<string, unknown> {
+  return typeof doc.data_category === 'string'
+    ? { ...doc, data_category: doc.data_category.toLowerCase() }
+    : doc;
+}
+
+/**
+ * The key_paths a definition stands for: one per time frame of an array `time_frame`, suffixed
+ * `_weekly` (7d) or `_monthly` (28d) as GitLab does, `all` unsuffixed; a single frame keeps its
+ * key_path.
+ */
+export function expandTimeFrames(doc: Pick<DefinitionYaml, 'key_path' | 'time_frame'>): {
+  keyPath: string;
+  timeFrame: TimeFrame;
+}[] {
+  if (!Array.isArray(doc.time_frame)) return [{ keyPath: doc.key_path, timeFrame: doc.time_frame }];
+  return doc.time_frame.map((tf) => ({ keyPath: `${doc.key_path}${TIME_FRAME_SUFFIX[tf]}`, timeFrame: tf }));
+}

@@ -1,0 +1,148 @@
+/**
+ * Runs `definitionSchema` with ajv and turns its errors into `field: message` pairs a person can
+ * act on: the JSON pointer of the offending field, what is wrong, what was expected, and why
+ * (the `errorHint` of every sub-schema on the way to the failing keyword).
+ */
+import Ajv, { type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { definitionSchema } from './definition-schema';
+
+export interface SchemaIssue {
+  /** JSON pointer into the document, e.g. `/options/table`; `` for the document itself. */
+  field: string;
+  message: string;
+}
+
+let compiled: ValidateFunction | undefined;
+
+/** Compiled on first use, not at import: importing the dictionary module stays cheap. */
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    addFormats(ajv, ['uri']);
+    ajv.addKeyword({ keyword: 'errorHint', schemaType: 'string' });
+    compiled = ajv.compile(definitionSchema);
+  }
+  return compiled;
+}
+
+export function validateDefinitionShape(doc: unknown): SchemaIssue[] {
+  const validate = validator();
+  if (validate(doc)) return [];
+  const errors = (validate.errors ?? []).filter(isReportable);
+  const seen = new Set<string>();
+  const issues: SchemaIssue[] = [];
+  for (const error of errors) {
+    const issue = describe(error, doc);
+    const id = `${issue.field}\u0000${issue.message}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      issues.push(issue);
+    }
+  }
+  return issues;
+}
+
+/**
+ * `if` only announces that a `then`/`else` failed (which is reported itself), and the branches
+ * of an `anyOf` are noise next to the `anyOf` error that summarises them.
+ */
+function isReportable(error: ErrorObject): boolean {
+  if (error.keyword === 'if') return false;
+  const anyOfBranch = /\/anyOf\/\d+\//.test(error.schemaPath);
+  return !anyOfBranch;
+}
+
+function describe(error: ErrorObject, doc: unknown): SchemaIssue {
+  const params = error.params as Record<string, unknown>;
+  let field = error.instancePath;
+  let message: string;
+  const actual = valueAt(doc, error.instancePath);
+  switch (error.keyword) {
+    case 'required':
+      field = `${field}/${String(params.missingProperty)}`;
+      message = 'is required';
+      break;
+    case 'additionalProperties': {
+      field = `${field}/${String(params.additionalProperty)}`;
+      const allowed = Object.keys(
+        (schemaAt(error.schemaPath.replace(/\/additionalProperties$/, '')) ?? {}).properties ?? {},
+      );
+      message = `is not a known field (expected one of: ${allowed.join(', ')})`;
+      break;
+    }
+    case 'enum':
+      message = `must be one of ${(params.allowedValues as unknown[]).map(show).join(', ')}; got ${show(actual)}`;
+      break;
+    case 'const':
+      message = `must be ${show(params.allowedValue)}; got ${show(actual)}`;
+      break;
+    case 'type':
+      message = `must be ${String(params.type).replace(/,/g, ' or ')}; got ${show(actual)}`;
+      break;
+    case 'pattern':
+      message = `must match ${String(params.pattern)}; got ${show(actual)}`;
+      break;
+    case 'format':
+      message = `must be a valid ${String(params.format)}; got ${show(actual)}`;
+      break;
+    case 'minLength':
+      message = params.limit === 1 ? 'must not be empty' : `${error.message ?? 'is too short'}`;
+      break;
+    case 'false schema':
+      message = 'is not allowed here';
+      break;
+    case 'anyOf':
+      message = `has an unexpected form; got ${show(actual)}`;
+      break;
+    default:
+      message = `${error.message ?? 'is invalid'}; got ${show(actual)}`;
+  }
+  const hints = hintsAlong(error.schemaPath);
+  if (hints.length > 0) message = `${message} (${hints.join('; ')})`;
+  return { field, message };
+}
+
+/** Follows a `#/a/b/c` schema path from the root schema; undefined when it leaves the tree. */
+function schemaAt(schemaPath: string): SchemaObject | undefined {
+  let node: unknown = definitionSchema;
+  for (const segment of pointerSegments(schemaPath.replace(/^#/, ''))) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node !== null && typeof node === 'object' ? (node as SchemaObject) : undefined;
+}
+
+function hintsAlong(schemaPath: string): string[] {
+  const hints: string[] = [];
+  let node: unknown = definitionSchema;
+  for (const segment of pointerSegments(schemaPath.replace(/^#/, ''))) {
+    if (node === null || typeof node !== 'object') break;
+    const hint = (node as Record<string, unknown>).errorHint;
+    if (typeof hint === 'string' && !hints.includes(hint)) hints.push(hint);
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return hints;
+}
+
+function valueAt(doc: unknown, pointer: string): unknown {
+  let node = doc;
+  for (const segment of pointerSegments(pointer)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+function pointerSegments(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  return JSON.stringify(value);
+}

@@ -1,0 +1,181 @@
+// The public surface of @servping/shared: named exports only. Each area adds its exports here.
+export {
+  ServpingError,
+  ConfigError,
+  DefinitionError,
+  CounterConfigError,
+  QueryTimeoutError,
+  SubmissionError,
+  formatDefinitionProblem,
+  type ErrorCode,
+  type ConfigProblem,
+  type DefinitionProblem,
+} from './errors';
+export {
+  readEnv,
+  describeConfig,
+  parse,
+  type EnvField,
+  type EnvSpec,
+  type EnvValues,
+} from './config/env-reader';
+export { commonEnv } from './config/common-env';
+export {
+  STATUSES,
+  DATA_SOURCES,
+  DATA_CATEGORIES,
+  DATABASE_OPERATIONS,
+  FILTER_OPERATORS,
+  SYSTEM_FACTS,
+} from './definitions/types';
+export type {
+  MetricDefinition,
+  MetricSpec,
+  MetricKind,
+  MetricStatus,
+  DataSource,
+  DataCategory,
+  TimeFrame,
+  DatabaseQuery,
+  DatabaseOperation,
+  ColumnRef,
+  QueryFilter,
+  QueryJoin,
+  SystemFact,
+} from './definitions/types';
+export {
+  parseDefinitionFile,
+  expandTimeFrames,
+  type DefinitionFile,
+  type DictionaryResult,
+} from './definitions/parse-definition-file';
+export { loadDictionary, loadDictionaryOrThrow } from './definitions/load-dictionary';
+export { toMetricSpec, SYSTEM_CLASSES, type SpecResult } from './definitions/metric-spec';
+export { payloadDefinitions } from './definitions/payload-definitions';
+export { definitionsToYaml } from './definitions/definitions-yaml';
+export type { DefinitionYaml } from './definitions/definition-schema';
+export type { MetricResult, MetricValue, SerializedSketch } from './payload/metric-result';
+export {
+  QUEUE_NAMES,
+  JOB_QUEUE,
+  type QueueName,
+  type JobName,
+  type JobDataByName,
+  type PlannedMetric,
+  type ShardRange,
+  type RunContext,
+  type RunFacts,
+} from './pipeline/jobs';
+export { counterKey, type CounterKeyParts } from './redis-metrics/counter-key';
+export { isoWeek, isoWeekStart, formatIsoWeek, type IsoWeek } from './redis-metrics/iso-week';
+export { hllKey, hllWeekKey, HLL_KEY_EXPIRY_S, HLL_REDIS_SLOT } from './redis-metrics/hll-key';
+export { windowWeeks, windowKeys, toRedisWindow, type RedisWindow } from './redis-metrics/window-weeks';
+export { knownEvents, knownCounterKeys } from './redis-metrics/known-events';
+export {
+  fallbackFor,
+  errorText,
+  FALLBACK,
+  HISTOGRAM_FALLBACK,
+  DEPRECATED_VALUE,
+  DISTRIBUTED_HLL_FALLBACK,
+  NON_SQL_METRIC,
+} from './payload/fallback';
+export { resolveDeferredMetrics, isDeferredToAggregator, addValues } from './payload/deferred-metrics';
+export { nestByKeyPath, KeyPathConflictError, type PayloadObject } from './payload/nest-by-key-path';
+export { instanceFactEntries, type InstanceFacts } from './payload/instance-facts';
+export {
+  timingsMetadata,
+  toWireTimingsMetadata,
+  type MetricTiming,
+  type TimingsMetadata,
+  type WireMetricTiming,
+  type WireTimingsMetadata,
+} from './payload/timings-metadata';
+export {
+  buildPayload,
+  type BuildPayloadInput,
+  type BuiltPayload,
+  type PayloadDefinition,
+} from './payload/build-payload';
+export { parseUsageDataAnswer, type UsageDataAnswer } from './payload/versions-answer';
+export {
+  GITLAB_SUBMIT_RETRY_DELAYS_MS,
+  isRetryableStatus,
+  submitRetryDelayMs,
+} from './payload/submission-retry';
+export { toWireErrorReport, type SubmissionErrorReport } from './payload/submission-error-report';
+export { failedMetricResult } from './payload/failed-metric';
+export { scheduleCron } from './planning/schedule-cron';
+export {
+  HLL_PRECISION,
+  HLL_REGISTER_COUNT,
+  HLL_MAX_RANK,
+  emptyRegisters,
+  mergeRegisters,
+  applyRegisterRows,
+  type RegisterRow,
+} from './hll/registers';
+export { estimate } from './hll/estimate';
+export {
+  registerQuery,
+  SERVPING_SKETCH_FORMAT_ID,
+  type HllMode,
+  type HashableType,
+} from './hll/register-sql';
+export {
+  GITLAB_BUCKET_COUNT,
+  gitlabBucketOfMd5,
+  gitlabBucketsFromMd5,
+  mergeBuckets,
+  applyGitlabRows,
+  gitlabEstimate,
+  type GitlabBuckets,
+  type GitlabBucketRow,
+} from './hll/gitlab-compat';
+export { serializeSketch, deserializeSketch } from './hll/sketch-codec';
+export { decodeRedisHll } from './hll/redis-hll';
+export {
+  unionEstimate,
+  intersectionEstimate,
+  intersectionEstimateAsync,
+  nonEmptySubsets,
+  MAX_INTERSECTION_SETS,
+} from './hll/set-operations';
+export { databaseWindow, type DatabaseWindow } from './planning/database-window';
+export { planShards, type ShardPlanInput } from './planning/shard-plan';
+export { quoteIdentifier, quoteColumn } from './counting/sql-identifiers';
+export { sqlLiteral, type SqlStatement, type SqlValue } from './counting/sql-params';
+export {
+  batchColumn,
+  bindBatch,
+  boundsQuery,
+  buildBatchStatement,
+  renderUnbatchedQuery,
+  renderDisplaySql,
+  MAX_HISTOGRAM_BUCKETS,
+  type BatchStatement,
+  type HllHashing,
+} from './counting/query-sql';
+export {
+  countInBatches,
+  GITLAB_BATCH_LIMITS,
+  DEFAULT_BATCH_SIZES,
+  SERVPING_BATCH_SIZES,
+  DEFAULT_MAX_BATCH_GROWTH,
+  type AdaptiveBatching,
+  type BatchLimits,
+  type BatchPlan,
+  type BatchLoopOptions,
+  type RunBatch,
+} from './counting/batch-loop';
+export { mergePartials, finalValue, type PartialResult } from './counting/partial-result';
+export { partialFromRows, readUnbatchedValue, type ResultRow } from './counting/batch-rows';
+export { hashableType } from './counting/hashable-type';
+export { partialToWire, partialFromWire, type PartialWire } from './counting/partial-wire';
+export {
+  takeToken,
+  isFull,
+  type TokenBucketState,
+  type TokenBucketLimits,
+  type TakeResult,
+} from './rate-limit/token-bucket';

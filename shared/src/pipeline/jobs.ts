@@ -1,0 +1,70 @@
+import type { MetricDefinition } from '../definitions/types';
+import type { InstanceFacts } from '../payload/instance-facts';
+import type { MetricValue } from '../payload/metric-result';
+
+/**
+ * The BullMQ contract between collector, workers and aggregator: every job name, its data, and
+ * the queue it runs on. One table routes names to queues so no service spells a queue name.
+ */
+export const QUEUE_NAMES = ['runs', 'metrics', 'shards', 'aggregate'] as const;
+/** One of {@link QUEUE_NAMES}. */
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** A metric as planned: the resolved definition travels with the job, so a worker computes
+ * exactly what the collector validated, whatever the dictionary on the worker's disk says. */
+export type PlannedMetric = Omit<MetricDefinition, 'raw'>;
+
+/** A contiguous half-open range [start, finish) of the batch column, in whole batches. */
+export interface ShardRange {
+  start: number;
+  finish: number;
+}
+
+/** What system, setting and license metrics read: fixed once per run by the planner. */
+export interface RunFacts {
+  instance: InstanceFacts;
+  /** Collector settings a `setting` metric may name. */
+  settings: Record<string, MetricValue>;
+  /** License fields (`{}` on an unlicensed instance). */
+  license: Record<string, MetricValue>;
+}
+
+/** What every job of a run carries: the run id, its fixed clock and the facts it reports. */
+export interface RunContext {
+  runId: string;
+  /** ISO timestamp fixed once per run; every window of the run derives from it. */
+  recordedAt: string;
+  /**
+   * Attached by the planner so every worker reports the same facts without reading the settings
+   * itself. A run without it still computes; its system, setting and license metrics fall back.
+   */
+  facts?: RunFacts;
+}
+
+/** Each job name with the data its job carries: the one contract between the services. */
+export interface JobDataByName {
+  /** Starts a run: the collector's own worker on `runs` plans and enqueues the flow. */
+  'trigger-run': { requestedBy: 'schedule' | 'api' | 'cli' | 'dashboard'; submit: boolean };
+  /** Computes one metric; with `shards`, it is the parent of `compute-shard` jobs and merges them. */
+  'compute-metric': RunContext & { metric: PlannedMetric; shards?: ShardRange[] };
+  /** Computes one shard of a sharded database metric. */
+  'compute-shard': RunContext & { metric: PlannedMetric; range: ShardRange; index: number };
+  /** Parent of all metric jobs of a run: merges, stores and submits the payload. `deferred` are
+   * the metrics the planner did not enqueue: `add` and database-sourced aggregated metrics (the
+   * aggregator computes them from its children's results) and deprecated ones (it emits -1000). */
+  'aggregate-run': RunContext & { facts: RunFacts; submit: boolean; deferred: PlannedMetric[] };
+  /** Sends one stored payload (`raw_usage_data.id`) to Versions; delayed to retry a failed send. */
+  'submit-payload': { rawUsageDataId: string };
+}
+
+/** Every job name of the pipeline. */
+export type JobName = keyof JobDataByName;
+
+/** The queue each job name runs on: the one place a job is routed. */
+export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
+  'trigger-run': 'runs',
+  'compute-metric': 'metrics',
+  'compute-shard': 'shards',
+  'aggregate-run': 'aggregate',
+  'submit-payload': 'aggregate',
+};

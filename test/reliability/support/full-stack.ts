@@ -1,0 +1,109 @@
+import { startStack, type RunningStack } from '../../../services/cli/src/stack/service-stack';
+import { waitFor } from './bounded-wait';
+import { ADMIN_TOKEN, collectorEnvironment, type CollectorEnvironment } from './collector-process';
+import { rawRequest } from './http-client';
+import { freePort, logDirectory, REPO_ROOT } from './service-process';
+import { createTempDatabase, type TempDatabase } from './temp-database';
+
+export interface FullStack {
+  env: CollectorEnvironment;
+  versionsDb: TempDatabase;
+  stack: RunningStack;
+  /** POST /api/v1/runs as admin; returns the run id. */
+  trigger(submit?: boolean): Promise<string>;
+  /** The run view once the run left planned/running (bounded by `timeoutMs`). */
+  waitFinished(runId: string, timeoutMs: number): Promise<RunViewBody>;
+  close(): Promise<void>;
+}
+
+export interface RunViewBody {
+  id: string;
+  state: string;
+  error: string | null;
+  metrics: { total: number; done: number; fallbacks: number; pending: number };
+  shards: number;
+  submission: { sentAt: string | null; usageDataId: number | null; attempts: number } | null;
+}
+
+/**
+ * The four services as processes (the CLI's stack orchestrator) on this test file's own databases,
+ * BullMQ prefix and dictionary. `prepare` fills the instance database and dictionary before start.
+ */
+export async function startFullStack(options: {
+  label: string;
+  workers: number;
+  env?: Record<string, string>;
+  prepare: (env: CollectorEnvironment) => Promise<void>;
+}): Promise<FullStack> {
+  const logs = logDirectory(options.label);
+  const env = await collectorEnvironment(options.label, logs.dir);
+  const versionsDb = await createTempDatabase(`${options.label}_versions`);
+  let stack: RunningStack | undefined;
+  const close = async () => {
+    await stack?.stop();
+    await versionsDb.drop();
+    await env.close();
+    logs.remove();
+  };
+  try {
+    await options.prepare(env);
+    const ports = {
+      versions: await freePort(),
+      collector: await freePort(),
+      aggregatorOps: await freePort(),
+      workerOpsBase: await freePort(),
+    };
+    stack = await startStack({
+      repoRoot: REPO_ROOT,
+      workers: options.workers,
+      ports,
+      logDir: logs.dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        LOG_LEVEL: 'info',
+        ...env.env,
+        VERSIONS_DATABASE_URL: versionsDb.url,
+        VERSIONS_HOST: '127.0.0.1',
+        VERSIONS_RATE_LIMIT_PER_MINUTE: '0',
+        SUBMIT_RETRY_DELAYS_MS: '500,500,500',
+        SUBMIT_TIMEOUT_MS: '5000',
+        ...options.env,
+      },
+    });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const running = stack;
+  const admin = { 'content-type': 'application/json', 'private-token': ADMIN_TOKEN };
+  return {
+    env,
+    versionsDb,
+    stack: running,
+    async trigger(submit = true) {
+      const answer = await rawRequest(running.collectorUrl, {
+        path: '/api/v1/runs',
+        headers: admin,
+        body: JSON.stringify({ submit }),
+      });
+      if (answer.status !== 202) throw new Error(`trigger answered ${answer.status}: ${answer.text}`);
+      return answer.json.runId as string;
+    },
+    waitFinished(runId, timeoutMs) {
+      return waitFor(
+        `run ${runId} to finish`,
+        async () => {
+          const answer = await rawRequest(running.collectorUrl, {
+            method: 'GET',
+            path: `/api/v1/runs/${runId}`,
+            headers: admin,
+          });
+          const view = answer.json as RunViewBody;
+          return view.state === 'finished' || view.state === 'failed' ? view : undefined;
+        },
+        { timeoutMs, intervalMs: 250 },
+      );
+    },
+    close,
+  };
+}

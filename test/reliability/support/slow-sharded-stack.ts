@@ -1,0 +1,43 @@
+import { countOf } from './dictionary-files';
+import { startFullStack, type FullStack } from './full-stack';
+
+/**
+ * A full stack with two workers whose `counts.issues` is sharded (3000 rows per shard, batches of
+ * 1300) and slow: one row in `sleepEvery` sleeps `sleepS` seconds, so shards are still running
+ * when a test injects its fault. `counts.notes` is a quick unsharded control metric.
+ */
+export function startSlowShardedStack(options: {
+  label: string;
+  rows: number;
+  notes: number;
+  sleepEvery: number;
+  sleepS: number;
+  env?: Record<string, string>;
+}): Promise<FullStack> {
+  return startFullStack({
+    label: options.label,
+    workers: 2,
+    env: {
+      SERVPING_SHARD_ROWS: '3000',
+      WORKER_CONCURRENCY: '2',
+      WORKER_LOCK_DURATION_MS: '5000',
+      ...options.env,
+    },
+    prepare: async (env) => {
+      await env.instanceDb.client.query(`
+        CREATE TABLE issues (id bigint PRIMARY KEY);
+        INSERT INTO issues SELECT generate_series(1, ${options.rows});
+        CREATE TABLE notes (id bigint PRIMARY KEY);
+        INSERT INTO notes SELECT generate_series(1, ${options.notes});
+        ANALYZE issues; ANALYZE notes;
+      `);
+      await env.dictionary.write({
+        'counts_all/issues.yml': countOf('counts.issues', 'issues', {
+          batch_size: 1300,
+          where_sql: `id % ${options.sleepEvery} <> 0 OR pg_sleep(${options.sleepS})::text = ''`,
+        }),
+        'counts_all/notes.yml': countOf('counts.notes', 'notes'),
+      });
+    },
+  });
+}
