@@ -2,6 +2,23 @@ import { Client } from 'pg';
 import type { ReadinessAnswer } from '@servping/runtime';
 import { buildVersions, loadConfig } from '@servping/versions';
 import { startVersions, type RunningVersions } from './versions-harness';
+import { waitFor } from '../../../../test/reliability/support/bounded-wait';
+
+/**
+ * Terminated pooled connections surface one query at a time, so /readyz flips within a few probes,
+ * not necessarily on the first one: the way an orchestrator polls it.
+ */
+function readinessBecomes(baseUrl: string, status: number): Promise<ReadinessAnswer> {
+  return waitFor(
+    `/readyz ${status}`,
+    async () => {
+      const res = await fetch(`${baseUrl}/readyz`);
+      const body = (await res.json()) as ReadinessAnswer;
+      return res.status === status ? body : undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 100 },
+  );
+}
 
 describe('/healthz and /readyz', () => {
   let svc: RunningVersions;
@@ -28,12 +45,13 @@ describe('/healthz and /readyz', () => {
       await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [
         dbName,
       ]);
-      const notReady = await fetch(`${svc.baseUrl}/readyz`);
-      expect(notReady.status).toBe(503);
-      expect(((await notReady.json()) as ReadinessAnswer).status).toBe('not ready');
+      const notReady = await readinessBecomes(svc.baseUrl, 503);
+      expect(notReady.status).toBe('not ready');
+      expect(notReady.checks.postgres).not.toBe('ok');
       expect((await fetch(`${svc.baseUrl}/healthz`)).status).toBe(200);
       await client.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
-      expect((await fetch(`${svc.baseUrl}/readyz`)).status).toBe(200);
+      const ready = await readinessBecomes(svc.baseUrl, 200);
+      expect(ready).toEqual({ status: 'ready', checks: { postgres: 'ok' } });
     } finally {
       await client.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
       await client.end();
