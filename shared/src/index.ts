@@ -171,6 +171,7 @@ export {
 export { mergePartials, finalValue, type PartialResult } from './counting/partial-result';
 export { partialFromRows, readUnbatchedValue, type ResultRow } from './counting/batch-rows';
 export { hashableType } from './counting/hashable-type';
+export { leadingIndexQuery, narrowingTimestamp, windowBoundsQuery } from './counting/window-range';
 export { partialToWire, partialFromWire, type PartialWire } from './counting/partial-wire';
 export {
   takeToken,

@@ -87,6 +87,7 @@ it('halves the slow metric’s batches down to the floor, reports it as -1 with 
           return instanceDb.runBatch(sql, params, signal);
         },
         columnType: (table, column) => instanceDb.columnType(table, column),
+        hasLeadingIndex: (column) => instanceDb.hasLeadingIndex(column),
         bounds: (statement, signal) => instanceDb.bounds(statement, signal),
       },
       redis,

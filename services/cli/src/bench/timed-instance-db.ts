@@ -10,6 +10,8 @@ export function timedInstanceDb(db: InstanceDb, timer: StatementTimer): Instance
     runBatch: (sql, params, signal) => timer.time(sql, () => db.runBatch(sql, params, signal)),
     columnType: (table, column) =>
       timer.time(`-- column type of ${table}.${column}`, () => db.columnType(table, column)),
+    hasLeadingIndex: (column) =>
+      timer.time(`-- index on ${column.table}.${column.column}`, () => db.hasLeadingIndex(column)),
     bounds: (statement, signal) => timer.time(statement.text, () => db.bounds(statement, signal)),
   };
 }

@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import {
   DefinitionError,
   batchColumn,
+  databaseWindow,
+  narrowingTimestamp,
+  windowBoundsQuery,
   type JobDataByName,
   type PlannedMetric,
   type ShardRange,
@@ -16,7 +19,13 @@ import type { RunTrigger } from '../runs/run-trigger';
 import { selectMetrics } from './metric-selection';
 import { runFacts } from './run-facts';
 import { buildRunFlow, shardCount, type RunPlan } from './run-flow';
-import { decideShards, worthSharding, type ShardPolicy, type TableStats } from './shard-decision';
+import {
+  decideShards,
+  windowStats,
+  worthSharding,
+  type ShardPolicy,
+  type TableStats,
+} from './shard-decision';
 
 export interface RunPlannerDeps {
   runs: RunsRepository;
@@ -90,7 +99,7 @@ export class RunPlanner {
         recordedAt: recordedAt.toISOString(),
         submit: run.submit,
         facts,
-        metrics: await this.shardMetrics(selection.compute, logger),
+        metrics: await this.shardMetrics(selection.compute, recordedAt, logger),
         deferred: selection.deferred,
         retentionSeconds: deps.retentionS,
       };
@@ -127,21 +136,30 @@ export class RunPlanner {
 
   /**
    * Decides the shards of each database metric, reading each table's size once and the MIN/MAX of
-   * each (table, batch column) once per run, and only for tables large enough to shard. Statistics
-   * that cannot be read leave the metric unsharded: its own job then reports the failure.
+   * each (table, batch column) once per run, and only for tables large enough to shard. A 7d/28d
+   * metric whose window an index can find is sharded over its window's bounds only, as its worker
+   * would narrow it (`databaseRange`). Statistics that cannot be read leave the metric unsharded:
+   * its own job then reports the failure.
    */
   private async shardMetrics(
     metrics: PlannedMetric[],
+    recordedAt: Date,
     logger: Logger,
   ): Promise<{ metric: PlannedMetric; shards?: ShardRange[] }[]> {
     const { stats, shardPolicy } = this.deps;
-    const sizes = new Map<string, Promise<number | null>>();
-    const bounds = new Map<string, Promise<TableStats['bounds']>>();
-    const safely = <T>(what: string, read: () => Promise<T>, fallback: T) =>
-      read().catch((err: unknown) => {
-        logger.warn({ err, what }, 'cannot read table statistics; not sharding');
-        return fallback;
-      });
+    const reads = new Map<string, Promise<unknown>>();
+    const once = <T>(key: string, what: string, read: () => Promise<T>, fallback: T): Promise<T> => {
+      if (!reads.has(key)) {
+        reads.set(
+          key,
+          read().catch((err: unknown) => {
+            logger.warn({ err, what }, 'cannot read table statistics; not sharding');
+            return fallback;
+          }),
+        );
+      }
+      return reads.get(key) as Promise<T>;
+    };
     const out: { metric: PlannedMetric; shards?: ShardRange[] }[] = [];
     for (const metric of metrics) {
       if (metric.spec.kind !== 'database') {
@@ -149,28 +167,48 @@ export class RunPlanner {
         continue;
       }
       const { query } = metric.spec;
-      if (!sizes.has(query.table))
-        sizes.set(
-          query.table,
-          safely(`size of ${query.table}`, () => stats.estimatedRows(query.table), null),
-        );
-      const estimatedRows = await sizes.get(query.table)!;
+      const estimatedRows = await once(
+        `rows ${query.table}`,
+        `size of ${query.table}`,
+        () => stats.estimatedRows(query.table),
+        null,
+      );
       if (!worthSharding(estimatedRows, shardPolicy)) {
         out.push({ metric });
         continue;
       }
       const column = batchColumn(query);
-      const boundsKey = `${column.table}.${column.column}`;
-      if (!bounds.has(boundsKey))
-        bounds.set(
-          boundsKey,
-          safely(`bounds of ${boundsKey}`, () => stats.batchBounds(query), null),
+      const columnName = `${column.table}.${column.column}`;
+      let tableStats: TableStats = {
+        estimatedRows,
+        bounds: await once(
+          `bounds ${columnName}`,
+          `bounds of ${columnName}`,
+          () => stats.batchBounds(query),
+          null,
+        ),
+      };
+      const window = databaseWindow(recordedAt, metric.timeFrame);
+      const timestamp = narrowingTimestamp(query, window);
+      const timestampName = timestamp && `${timestamp.table}.${timestamp.column}`;
+      if (window && timestamp) {
+        const indexed = await once(
+          `index ${timestampName}`,
+          `index on ${timestampName}`,
+          () => stats.hasLeadingIndex(timestamp),
+          false,
         );
-      const shards = decideShards(
-        query,
-        { estimatedRows, bounds: await bounds.get(boundsKey)! },
-        shardPolicy,
-      );
+        if (indexed) {
+          const windowBounds = await once(
+            `bounds ${columnName} ${timestampName} ${metric.timeFrame}`,
+            `${metric.timeFrame} bounds of ${columnName}`,
+            () => stats.batchBounds(query, windowBoundsQuery(query, window)),
+            null,
+          );
+          tableStats = windowStats(tableStats, windowBounds);
+        }
+      }
+      const shards = decideShards(query, tableStats, shardPolicy);
       out.push(shards ? { metric, shards } : { metric });
     }
     return out;

@@ -1,5 +1,5 @@
 import type { DatabaseQuery } from '@servping/shared';
-import { decideShards, worthSharding } from './shard-decision';
+import { decideShards, windowStats, worthSharding } from './shard-decision';
 import { countQuery } from '../../../../shared/test/support/definitions';
 
 const query = (extra: Partial<DatabaseQuery> = {}) => countQuery('issues', { batchSize: 1000, ...extra });
@@ -52,5 +52,27 @@ describe('decideShards', () => {
 
   it('does not shard without bounds (empty table or non-integer column)', () => {
     expect(decideShards(query(), { estimatedRows: 50_000, bounds: null }, policy)).toBeUndefined();
+  });
+});
+
+describe('windowStats', () => {
+  const table = { estimatedRows: 1_000_000, bounds: { min: 1, max: 1_000_000 } };
+
+  it('scales the estimate by the share of the column the window spans', () => {
+    expect(windowStats(table, { min: 950_001, max: 1_000_000 })).toEqual({
+      estimatedRows: 50_000,
+      bounds: { min: 950_001, max: 1_000_000 },
+    });
+  });
+
+  it('has no bounds for an empty window, so the metric is not sharded', () => {
+    expect(windowStats(table, null)).toEqual({ estimatedRows: 1_000_000, bounds: null });
+  });
+
+  it('keeps the table estimate when the full bounds are unknown', () => {
+    expect(windowStats({ estimatedRows: 500, bounds: null }, { min: 1, max: 10 })).toEqual({
+      estimatedRows: 500,
+      bounds: { min: 1, max: 10 },
+    });
   });
 });

@@ -18,6 +18,20 @@ export interface ShardPolicy {
 /** Shards below this many batches are not worth a job of their own. */
 const MIN_BATCHES_PER_SHARD = 2;
 
+/**
+ * The statistics of a 7d/28d metric whose batch range is narrowed to its window: the window's
+ * bounds, and the table's estimate scaled by the share of the batch column they span (ids grow
+ * with time, so the window's rows sit in that span about as densely as anywhere else). Unknown
+ * full bounds keep the table's estimate: sharding may then split a small window, never miss rows.
+ */
+export function windowStats(table: TableStats, windowBounds: TableStats['bounds']): TableStats {
+  if (!windowBounds) return { estimatedRows: table.estimatedRows, bounds: null };
+  if (table.estimatedRows === null || !table.bounds)
+    return { estimatedRows: table.estimatedRows, bounds: windowBounds };
+  const share = (windowBounds.max - windowBounds.min + 1) / (table.bounds.max - table.bounds.min + 1);
+  return { estimatedRows: Math.round(table.estimatedRows * Math.min(1, share)), bounds: windowBounds };
+}
+
 /** True when the table is large enough that sharding is considered (and MIN/MAX worth reading). */
 export function worthSharding(estimatedRows: number | null, policy: ShardPolicy): boolean {
   return estimatedRows !== null && estimatedRows > policy.rowsPerShard;

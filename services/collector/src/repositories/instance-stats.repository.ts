@@ -1,6 +1,13 @@
 import type { Pool } from 'pg';
 import { readDatabaseFacts } from '@servping/runtime';
-import { boundsQuery, type DatabaseQuery, type InstanceFacts } from '@servping/shared';
+import {
+  boundsQuery,
+  leadingIndexQuery,
+  type ColumnRef,
+  type DatabaseQuery,
+  type InstanceFacts,
+  type SqlStatement,
+} from '@servping/shared';
 
 /** Reads, from the instance database, what the planner needs: table sizes, batch bounds, database facts. */
 export class InstanceStatsRepository {
@@ -19,9 +26,21 @@ export class InstanceStatsRepository {
     return reltuples === undefined || reltuples < 0 ? null : Math.round(reltuples);
   }
 
-  /** Inclusive MIN/MAX of the query's batch column; null for an empty table or a non-integer column. */
-  async batchBounds(query: DatabaseQuery): Promise<{ min: number; max: number } | null> {
-    const statement = boundsQuery(query);
+  /** Whether a valid index of the column's table starts with it. */
+  async hasLeadingIndex(column: ColumnRef): Promise<boolean> {
+    const statement = leadingIndexQuery(column);
+    const { rows } = await this.pool.query<{ indexed: boolean }>(statement.text, statement.params);
+    return rows[0]?.indexed === true;
+  }
+
+  /**
+   * Inclusive MIN/MAX of the query's batch column (`boundsQuery`, or a `windowBoundsQuery` given
+   * as `statement`); null for an empty table or window or a non-integer column.
+   */
+  async batchBounds(
+    query: DatabaseQuery,
+    statement: SqlStatement = boundsQuery(query),
+  ): Promise<{ min: number; max: number } | null> {
     const { rows } = await this.pool.query<{ min: unknown; max: unknown }>(statement.text, statement.params);
     const min = Number(rows[0]?.min);
     const max = Number(rows[0]?.max);

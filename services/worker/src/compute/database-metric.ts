@@ -8,10 +8,15 @@ import {
   finalValue,
   SERVPING_BATCH_SIZES,
   hashableType,
+  leadingIndexQuery,
+  narrowingTimestamp,
   partialFromRows,
   renderUnbatchedQuery,
   serializeSketch,
+  windowBoundsQuery,
+  type ColumnRef,
   type DatabaseQuery,
+  type DatabaseWindow,
   type HllHashing,
   type HllMode,
   type MetricValue,
@@ -29,6 +34,8 @@ import type { ColumnBounds } from '../repositories/instance-db.repository';
 export interface InstanceDb {
   runBatch(sql: string, params: readonly SqlValue[], signal?: AbortSignal): Promise<ResultRow[]>;
   columnType(table: string, column: string): Promise<string | null>;
+  /** Whether a valid index starts with `column` (runs `leadingIndexQuery`). */
+  hasLeadingIndex(column: ColumnRef): Promise<boolean>;
   bounds(statement: SqlStatement, signal?: AbortSignal): Promise<ColumnBounds | null>;
 }
 
@@ -67,7 +74,7 @@ export async function computeDatabaseMetric(input: DatabaseMetricInput): Promise
   renderUnbatchedQuery(query, window);
   const hashing = await hllHashing(input);
   const statement = buildBatchStatement(query, window, hashing);
-  const range = input.range ?? (await databaseRange(query, db, signal));
+  const range = input.range ?? (await databaseRange(query, db, { window, signal }));
   return countInBatches(
     {
       operation: query.operation,
@@ -110,16 +117,22 @@ export async function computeDatabaseValue(
 
 /**
  * GitLab's range: `[start ?? MIN ?? 0, (finish ?? MAX ?? 0) + 1)` — the definition's finish is
- * inclusive, and an empty table still runs one batch over [0, 1) and counts 0. The planner
- * splits this range into shards.
+ * inclusive, and an empty table (or window) still runs one batch over [0, 1) and counts 0. MIN
+ * and MAX are those of the rows in the 7d/28d `window` when an index on its timestamp column
+ * finds them cheaply (`narrowingTimestamp`), of the whole column otherwise. The planner splits
+ * this range into shards the same way.
  */
 export async function databaseRange(
   query: DatabaseQuery,
   db: InstanceDb,
-  signal?: AbortSignal,
+  options: { window?: DatabaseWindow | null; signal?: AbortSignal } = {},
 ): Promise<ShardRange> {
+  const { window = null, signal } = options;
   const needBounds = query.start === undefined || query.finish === undefined;
-  const bounds = needBounds ? await db.bounds(boundsQuery(query), signal) : null;
+  const timestamp = narrowingTimestamp(query, window);
+  const narrow = window !== null && timestamp !== null && (await db.hasLeadingIndex(timestamp));
+  const statement = narrow ? windowBoundsQuery(query, window) : boundsQuery(query);
+  const bounds = needBounds ? await db.bounds(statement, signal) : null;
   return { start: query.start ?? bounds?.min ?? 0, finish: (query.finish ?? bounds?.max ?? 0) + 1 };
 }
 

@@ -3,6 +3,8 @@ import { createPgPool } from '@servping/runtime';
 import {
   CounterConfigError,
   QueryTimeoutError,
+  leadingIndexQuery,
+  type ColumnRef,
   type ResultRow,
   type SqlStatement,
   type SqlValue,
@@ -116,8 +118,15 @@ export class InstanceDbRepository {
     return result.rows[0]?.data_type ?? null;
   }
 
+  /** Whether a valid index of the column's table starts with it (`leadingIndexQuery`). */
+  async hasLeadingIndex(column: ColumnRef): Promise<boolean> {
+    const statement = leadingIndexQuery(column);
+    const result = await this.pool.query<{ indexed: boolean }>(statement.text, statement.params);
+    return result.rows[0]?.indexed === true;
+  }
+
   /**
-   * Runs a `boundsQuery` statement: null when the table is empty, otherwise the numeric bounds.
+   * Runs a `boundsQuery` or `windowBoundsQuery` statement: null when the table is empty, otherwise the numeric bounds.
    * Throws CounterConfigError when the batch column is not numeric (batches are numeric ranges).
    */
   async bounds(statement: SqlStatement, signal?: AbortSignal): Promise<ColumnBounds | null> {

@@ -49,6 +49,13 @@ beforeAll(async () => {
     CREATE TABLE events (id bigint PRIMARY KEY, user_id bigint, created_at timestamptz);
     INSERT INTO events SELECT i, (i * 7919) % 100000, now() FROM generate_series(1, 100000) i;
     CREATE TABLE empty_table (id bigint PRIMARY KEY, weight int, created_at timestamptz);
+    -- 1 row an hour for 100 days up to the run: ids grow with time, as serial ids do.
+    CREATE TABLE timeline (id bigint PRIMARY KEY, author_id bigint, created_at timestamptz NOT NULL);
+    INSERT INTO timeline SELECT i, i % 500 + 1000 * (i / 1200),
+      TIMESTAMPTZ '2024-03-15' - (2400 - i) * INTERVAL '1 hour' FROM generate_series(1, 2400) i;
+    CREATE INDEX timeline_created_at ON timeline (created_at);
+    CREATE TABLE timeline_unindexed AS SELECT * FROM timeline;
+    ALTER TABLE timeline_unindexed ADD PRIMARY KEY (id);
     ANALYZE;
   `);
   db = InstanceDbRepository.connect({
@@ -267,5 +274,70 @@ describe('sharding', () => {
     expect(finalValue(sharded)).toEqual(finalValue(unsharded));
     if (q.operation !== 'estimate_distinct_count')
       expect(finalValue(sharded)).toEqual(await groundTruth(q, '28d'));
+  });
+});
+
+describe('a 7d/28d batch range narrowed to its window', () => {
+  const timeline = (over: Partial<DatabaseQuery> = {}, table = 'timeline') => countQuery(table, over);
+  const windowIds = async (timeFrame: TimeFrame, column = 'id') => {
+    const window = databaseWindow(recordedAt, timeFrame)!;
+    const { rows } = await fixture.client.query<{ min: string; max: string }>(
+      `SELECT MIN(${column}) AS min, MAX(${column}) AS max FROM timeline WHERE created_at BETWEEN $1 AND $2`,
+      [window.from, window.to],
+    );
+    return { start: Number(rows[0]!.min), finish: Number(rows[0]!.max) + 1 };
+  };
+
+  it.each<[string, DatabaseQuery, TimeFrame, string]>([
+    ['count', timeline(), '28d', 'id'],
+    ['count', timeline(), '7d', 'id'],
+    [
+      'distinct_count over its own column',
+      timeline({ operation: 'distinct_count', column: col('author_id', 'timeline') }),
+      '28d',
+      'author_id',
+    ],
+  ])('%s, %s: spans only the window’s rows and stays exact', async (_name, q, timeFrame, column) => {
+    const window = databaseWindow(recordedAt, timeFrame);
+    const range = await databaseRange(q, db, { window });
+    expect(range).toEqual(await windowIds(timeFrame, column));
+    expect(range.finish - range.start).toBeLessThan(2400 / 3);
+    const { value } = await computeDatabaseValue({ query: q, timeFrame, recordedAt, db });
+    expect(value).toEqual(await groundTruth(q, timeFrame));
+  });
+
+  it('walks the whole column when no index starts with the timestamp column, or for all-time metrics', async () => {
+    const unindexed = timeline({}, 'timeline_unindexed');
+    await expect(
+      databaseRange(unindexed, db, { window: databaseWindow(recordedAt, '28d') }),
+    ).resolves.toEqual({
+      start: 1,
+      finish: 2401,
+    });
+    await expect(databaseRange(timeline(), db, { window: null })).resolves.toEqual({
+      start: 1,
+      finish: 2401,
+    });
+  });
+
+  it('keeps explicit start/finish of the definition', async () => {
+    const q = timeline({ start: 10, finish: 20 });
+    await expect(databaseRange(q, db, { window: databaseWindow(recordedAt, '28d') })).resolves.toEqual({
+      start: 10,
+      finish: 21,
+    });
+  });
+
+  it('counts 0 over [0, 1) when no row falls inside the window', async () => {
+    const later = new Date('2025-01-01T00:00:00Z');
+    const range = await databaseRange(timeline(), db, { window: databaseWindow(later, '28d') });
+    expect(range).toEqual({ start: 0, finish: 1 });
+    const { value } = await computeDatabaseValue({
+      query: timeline(),
+      timeFrame: '28d',
+      recordedAt: later,
+      db,
+    });
+    expect(value).toBe(0);
   });
 });

@@ -32,6 +32,10 @@ function recordingBatches(db: InstanceDb) {
       otherCalls.push('columnType');
       return db.columnType(table, column);
     },
+    hasLeadingIndex: (column) => {
+      otherCalls.push('hasLeadingIndex');
+      return db.hasLeadingIndex(column);
+    },
     bounds: (statement, signal) => {
       otherCalls.push('bounds');
       return db.bounds(statement, signal);

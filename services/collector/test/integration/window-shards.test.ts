@@ -1,0 +1,68 @@
+import { databaseWindow, type ShardRange } from '@servping/shared';
+import { ADMIN_TOKEN, startHarness, type Harness } from './collector-harness';
+
+let h: Harness;
+
+// One row an hour for 20 000 hours up to now, ids growing with time; the twin has no
+// created_at index, so its windows cannot be found without reading every row.
+const TABLES = ['events', 'events_unindexed'] as const;
+
+beforeAll(async () => {
+  h = await startHarness('window', { SERVPING_SHARD_ROWS: '200' });
+  for (const table of TABLES) {
+    await h.sql.query(`CREATE TABLE ${table} (id bigint PRIMARY KEY, created_at timestamptz NOT NULL)`);
+    await h.sql.query(
+      `INSERT INTO ${table} SELECT g, now() - (20000 - g) * INTERVAL '1 hour' FROM generate_series(1, 20000) g`,
+    );
+  }
+  await h.sql.query('CREATE INDEX events_created_at ON events (created_at)');
+  await h.sql.query('ANALYZE events; ANALYZE events_unindexed');
+  for (const table of TABLES) {
+    for (const timeFrame of ['all', '28d'] as const) {
+      await h.writeDefinition(`counts_${timeFrame}/${table}.yml`, {
+        key_path: `counts_${timeFrame}.${table}`,
+        time_frame: timeFrame,
+        data_source: 'database',
+        options: { operation: 'count', table, batch_size: 100 },
+      });
+    }
+  }
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+it('shards a 28d metric over its window’s ids only when an index finds the window', async () => {
+  const res = await h.fetchAs(ADMIN_TOKEN, '/api/v1/runs', {
+    method: 'POST',
+    body: JSON.stringify({ submit: false }),
+  });
+  expect(res.status).toBe(202);
+  const { runId } = (await res.json()) as { runId: string };
+  expect(await h.waitForRunJob(runId)).toBe('completed');
+
+  const aggregate = await h.collector.queues.aggregate.getJob(`${runId}-aggregate`);
+  const window = databaseWindow(new Date(aggregate!.data.recordedAt as string), '28d')!;
+  const { rows } = await h.sql.query<{ min: string; max: string }>(
+    'SELECT MIN(id) AS min, MAX(id) AS max FROM events WHERE created_at BETWEEN $1 AND $2',
+    [window.from, window.to],
+  );
+  const inWindow = { start: Number(rows[0]!.min), finish: Number(rows[0]!.max) + 1 };
+
+  const shardsOf: Record<string, ShardRange[] | undefined> = {};
+  for (let i = 0; i < 4; i += 1) {
+    const job = await h.collector.queues.metrics.getJob(`${runId}-m-${i}`);
+    shardsOf[job!.data.metric.keyPath as string] = job!.data.shards as ShardRange[] | undefined;
+  }
+  const span = (shards: ShardRange[] | undefined) => ({
+    start: shards?.[0]?.start,
+    finish: shards?.at(-1)?.finish,
+  });
+  // ~670 rows in the window, 200 per shard: a few shards, all inside the window.
+  expect(span(shardsOf['counts_28d.events'])).toEqual(inWindow);
+  expect(shardsOf['counts_28d.events']!.length).toBeGreaterThanOrEqual(2);
+  // Everything else walks the whole column: 1 .. 20 000.
+  for (const keyPath of ['counts_all.events', 'counts_all.events_unindexed', 'counts_28d.events_unindexed'])
+    expect(span(shardsOf[keyPath])).toEqual({ start: 1, finish: 20_001 });
+});
