@@ -8,7 +8,6 @@ import {
   finalValue,
   SERVPING_BATCH_SIZES,
   hashableType,
-  leadingIndexQuery,
   narrowingTimestamp,
   partialFromRows,
   renderUnbatchedQuery,
