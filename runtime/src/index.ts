@@ -26,3 +26,4 @@ export {
 } from './instance-settings';
 export { readDictionaryFiles, MAX_DEFINITION_FILE_BYTES, type DictionaryFile } from './dictionary-files';
 export { createRateLimit } from './rate-limit';
+export { repeatedErrorLog, type RepeatedErrorLogOptions } from './repeated-error-log';

@@ -15,6 +15,7 @@ import {
   startOpsServer,
   stopWorkers,
   type Logger,
+  repeatedErrorLog,
 } from '@servping/runtime';
 import type { AggregatorConfig } from './config';
 import { aggregateRun } from './jobs/aggregate-run.job';
@@ -135,10 +136,10 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
     jobsTotal.inc({ name: job?.name ?? 'unknown', outcome: 'failed' });
     jobLogger.warn({ jobId: job?.id, name: job?.name, err }, 'job failed');
   });
-  // Redis outages surface here; BullMQ reconnects by itself, so they are logged, not fatal.
-  worker.on('error', (err) => logger.error({ err }, 'worker error'));
-  for (const queue of [submitQueue, metricsQueue])
-    queue.on('error', (err) => logger.error({ err }, 'queue error'));
+  // Redis outages surface as bursts of 'error'; BullMQ reconnects by itself, so they are warnings.
+  worker.on('error', repeatedErrorLog(logger, 'worker error'));
+  const onQueueError = repeatedErrorLog(logger, 'queue error');
+  for (const queue of [submitQueue, metricsQueue]) queue.on('error', onQueueError);
 
   let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
   let running: Promise<void> | undefined;

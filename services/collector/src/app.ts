@@ -10,6 +10,7 @@ import {
   createPgPool,
   createRedis,
   createRateLimit,
+  repeatedErrorLog,
 } from '@servping/runtime';
 import { JOB_QUEUE, scheduleCron, type JobDataByName } from '@servping/shared';
 import type { CollectorConfig } from './config';
@@ -82,7 +83,7 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
   });
   const producerRedis = createRedis(config.redisUrl, 'producer');
   const workerRedis = createRedis(config.redisUrl, 'blocking');
-  const onRedisError = (err: Error) => logger.warn({ err }, 'redis error');
+  const onRedisError = repeatedErrorLog(logger, 'redis error');
   producerRedis.on('error', onRedisError);
   workerRedis.on('error', onRedisError);
 

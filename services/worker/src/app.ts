@@ -8,6 +8,7 @@ import {
   runWorkers,
   startOpsServer,
   type Logger,
+  repeatedErrorLog,
 } from '@servping/runtime';
 import type { WorkerConfig } from './config';
 import { computeMetricJob } from './jobs/compute-metric.job';
@@ -116,14 +117,15 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
   );
 
   const workers: Worker[] = [metricsWorker, shardsWorker];
+  // Redis outages surface as bursts of 'error'; BullMQ reconnects by itself, so they are warnings.
+  const onWorkerError = repeatedErrorLog(logger, 'worker error');
   for (const worker of workers) {
     worker.on('completed', (job: Job) => jobsTotal.inc({ name: job.name, outcome: 'completed' }));
     worker.on('failed', (job: Job | undefined, err: Error) => {
       jobsTotal.inc({ name: job?.name ?? 'unknown', outcome: 'failed' });
       logger.warn({ jobId: job?.id, name: job?.name, err }, 'job failed');
     });
-    // Redis outages surface here; BullMQ reconnects by itself, so they are logged, not fatal.
-    worker.on('error', (err: Error) => logger.error({ err }, 'worker error'));
+    worker.on('error', onWorkerError);
   }
 
   let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
