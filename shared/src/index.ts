@@ -38,6 +38,7 @@ export type {
   TimeFrame,
   DatabaseQuery,
   DatabaseOperation,
+  DistinctStrategy,
   ColumnRef,
   QueryFilter,
   QueryJoin,
@@ -152,6 +153,8 @@ export {
   buildBatchStatement,
   renderUnbatchedQuery,
   renderDisplaySql,
+  usesDistinctBits,
+  withDistinctStrategy,
   MAX_HISTOGRAM_BUCKETS,
   type BatchStatement,
   type HllHashing,
@@ -161,6 +164,7 @@ export {
   GITLAB_BATCH_LIMITS,
   DEFAULT_BATCH_SIZES,
   SERVPING_BATCH_SIZES,
+  startingBatchSize,
   DEFAULT_MAX_BATCH_GROWTH,
   type AdaptiveBatching,
   type BatchLimits,
@@ -171,7 +175,8 @@ export {
 export { mergePartials, finalValue, type PartialResult } from './counting/partial-result';
 export { partialFromRows, readUnbatchedValue, type ResultRow } from './counting/batch-rows';
 export { hashableType } from './counting/hashable-type';
-export { leadingIndexQuery, narrowingTimestamp, windowBoundsQuery } from './counting/window-range';
+export { narrowingTimestamp, windowBoundsQuery } from './counting/window-range';
+export { columnTypeQuery, leadingIndexQuery } from './counting/catalog-sql';
 export { partialToWire, partialFromWire, type PartialWire } from './counting/partial-wire';
 export {
   takeToken,

@@ -1,6 +1,8 @@
 import { CounterConfigError, QueryTimeoutError } from '../errors';
-import type { DatabaseOperation } from '../definitions/types';
+import type { DatabaseOperation, DatabaseQuery } from '../definitions/types';
+import type { HllMode } from '../hll/register-sql';
 import { mergePartials, type PartialResult } from './partial-result';
+import { usesDistinctBits } from './query-sql';
 
 /** The limits GitLab's counters enforce (research §2.2, §3.1); tests may lower them as GitLab's specs stub them. */
 export interface BatchLimits {
@@ -229,4 +231,13 @@ function assertPlan(plan: BatchPlan, limits: BatchLimits): number {
   }
   // Halve while the halved batch stays at or above the minimum (GitLab: size ≥ 2 × minimum).
   return operation === 'average' ? 2 * limits.minSumBatchSize : 2 * limits.minCountBatchSize;
+}
+
+/**
+ * GitLab's default batch size in GitLab's HLL mode, servping's otherwise (larger estimate
+ * batches); a bitmap distinct count starts as a count does.
+ */
+export function startingBatchSize(query: DatabaseQuery, hllMode: HllMode = 'servping'): number {
+  const sizes = hllMode === 'gitlab' ? DEFAULT_BATCH_SIZES : SERVPING_BATCH_SIZES;
+  return sizes[usesDistinctBits(query) ? 'count' : query.operation];
 }

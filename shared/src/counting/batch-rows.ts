@@ -5,6 +5,8 @@ import { applyRegisterRows, emptyRegisters, type RegisterRow } from '../hll/regi
 import { applyGitlabRows, type GitlabBucketRow } from '../hll/gitlab-compat';
 import type { HllMode } from '../hll/register-sql';
 import type { PartialResult } from './partial-result';
+import { bitsFromRows, type DistinctBits } from './distinct-bits';
+import { usesDistinctBits } from './query-sql';
 
 /** A result row as `pg` returns it: bigint and numeric arrive as strings. */
 export type ResultRow = Record<string, unknown>;
@@ -37,10 +39,27 @@ export function partialFromRows(
     }
     case 'histogram':
       return { kind: 'histogram', buckets: keyed(rows, 'bucket') };
+    case 'distinct_count':
+      if (!usesDistinctBits(query)) break;
+      if (!query.groupBy) return { kind: 'distinct_bits', bits: bitsFromRows(rows) };
+      return { kind: 'grouped_distinct_bits', groups: bitsByGroup(rows) };
     default:
-      if (query.groupBy) return { kind: 'grouped', values: keyed(rows, 'group_key') };
-      return { kind: 'number', value: numberOf(rows[0]?.value ?? 0, 'value') };
+      break;
   }
+  if (query.groupBy) return { kind: 'grouped', values: keyed(rows, 'group_key') };
+  return { kind: 'number', value: numberOf(rows[0]?.value ?? 0, 'value') };
+}
+
+/** Rows `(group_key, word, bits)` as one set per group; a NULL key becomes "" as in `keyed`. */
+function bitsByGroup(rows: readonly ResultRow[]): Map<string, DistinctBits> {
+  const rowsByGroup = new Map<string, ResultRow[]>();
+  for (const row of rows) {
+    const key = row.group_key === null || row.group_key === undefined ? '' : String(row.group_key);
+    const list = rowsByGroup.get(key);
+    if (list) list.push(row);
+    else rowsByGroup.set(key, [row]);
+  }
+  return new Map([...rowsByGroup].map(([key, list]) => [key, bitsFromRows(list)]));
 }
 
 /** The exact value from the rows of `renderUnbatchedQuery(query, …)`. */

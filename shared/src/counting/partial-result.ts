@@ -3,6 +3,7 @@ import type { MetricValue } from '../payload/metric-result';
 import { mergeRegisters } from '../hll/registers';
 import { estimate } from '../hll/estimate';
 import { gitlabEstimate, mergeBuckets, type GitlabBuckets } from '../hll/gitlab-compat';
+import { countBits, unionBits, type DistinctBits } from './distinct-bits';
 
 /**
  * What one batch, one shard or a whole range of a database metric yields. Partials of the same
@@ -11,6 +12,10 @@ import { gitlabEstimate, mergeBuckets, type GitlabBuckets } from '../hll/gitlab-
 export type PartialResult =
   /** count, distinct_count (over disjoint value ranges), sum. */
   | { kind: 'number'; value: number }
+  /** distinct_count batched over the primary key: the exact set of values seen. */
+  | { kind: 'distinct_bits'; bits: DistinctBits }
+  /** Grouped distinct_count batched over the primary key: one exact set per group. */
+  | { kind: 'grouped_distinct_bits'; groups: Map<string, DistinctBits> }
   /** Grouped variants, keyed by the group column's text. */
   | { kind: 'grouped'; values: Record<string, number> }
   /** average: kept as sum and count so the final value is not an average of averages. */
@@ -33,6 +38,16 @@ export function mergePartials(a: PartialResult, b: PartialResult): PartialResult
       return { kind: 'number', value: a.value + same(a, b).value };
     case 'grouped':
       return { kind: 'grouped', values: addKeyWise(a.values, same(a, b).values) };
+    case 'distinct_bits':
+      return { kind: 'distinct_bits', bits: unionBits(a.bits, same(a, b).bits) };
+    case 'grouped_distinct_bits': {
+      const groups = new Map(a.groups);
+      for (const [key, bits] of same(a, b).groups) {
+        const mine = groups.get(key);
+        groups.set(key, mine ? unionBits(mine, bits) : bits);
+      }
+      return { kind: 'grouped_distinct_bits', groups };
+    }
     case 'average': {
       const other = same(a, b);
       return { kind: 'average', sum: a.sum + other.sum, count: a.count + other.count };
@@ -47,7 +62,8 @@ export function mergePartials(a: PartialResult, b: PartialResult): PartialResult
 }
 
 /**
- * The payload value of a complete partial: the number, the grouped object, sum/count for an
+ * The payload value of a complete partial: the number, the grouped object, the size of each
+ * exact distinct set, sum/count for an
  * average (−1 when no row had a value, as GitLab's BatchAverageCounter), the histogram object,
  * or the sketch's estimate (servping: Ertl's estimator; gitlab: GitLab's `Buckets` estimate).
  */
@@ -57,6 +73,14 @@ export function finalValue(partial: PartialResult): MetricValue {
       return partial.value;
     case 'grouped':
       return { ...partial.values };
+    case 'distinct_bits':
+      return countBits(partial.bits);
+    case 'grouped_distinct_bits':
+      return Object.fromEntries(
+        [...partial.groups.entries()]
+          .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+          .map(([key, bits]) => [key, countBits(bits)]),
+      );
     case 'average':
       return partial.count === 0 ? -1 : partial.sum / partial.count;
     case 'histogram':

@@ -5,6 +5,7 @@ import {
   buildBatchStatement,
   renderDisplaySql,
   renderUnbatchedQuery,
+  withDistinctStrategy,
 } from './query-sql';
 import type { DatabaseQuery } from '../definitions/types';
 import { CounterConfigError } from '../errors';
@@ -249,6 +250,46 @@ describe('renderUnbatchedQuery and renderDisplaySql', () => {
         `WHERE "issues"."title" = E'it''s \\\\ here' AND "issues"."state" = ANY(ARRAY['opened', 'closed']) ` +
         `AND "issues"."confidential" = FALSE ` +
         `AND "issues"."created_at" BETWEEN '2024-02-14T00:00:00.000Z' AND '2024-03-13T00:00:00.000Z'`,
+    );
+  });
+});
+
+describe('bitmap distinct counts', () => {
+  const distinct = q({ operation: 'distinct_count', column: { table: 'issues', column: 'author_id' } });
+
+  it.each<[string, DatabaseQuery, string | null, 'servping' | 'gitlab', string]>([
+    ['an integer column', distinct, 'bigint', 'servping', 'bitmap'],
+    ['a smallint column', distinct, 'smallint', 'servping', 'bitmap'],
+    ['a text column', distinct, 'text', 'servping', 'value_ranges'],
+    ['an unknown column type', distinct, null, 'servping', 'value_ranges'],
+    ['GitLab mode', distinct, 'bigint', 'gitlab', 'value_ranges'],
+    [
+      'explicit start (a value of the counted column)',
+      { ...distinct, start: 10 },
+      'bigint',
+      'servping',
+      'value_ranges',
+    ],
+  ])('resolve to the strategy for %s', (_name, query, type, mode, expected) => {
+    expect(withDistinctStrategy(query, type, mode).distinctBy).toBe(expected);
+  });
+
+  it('leave other operations and resolved queries unchanged', () => {
+    expect(withDistinctStrategy(base, 'bigint')).toBe(base);
+    const resolved = { ...distinct, distinctBy: 'value_ranges' as const };
+    expect(withDistinctStrategy(resolved, 'bigint')).toBe(resolved);
+  });
+
+  it('batch over the primary key and return one row per 32-bit word, per group when grouped', () => {
+    const bitmap = { ...distinct, distinctBy: 'bitmap' as const };
+    expect(batchColumn(bitmap)).toEqual({ table: 'issues', column: 'id' });
+    expect(batchColumn(distinct)).toEqual({ table: 'issues', column: 'author_id' });
+    expect(oneLine(buildBatchStatement(bitmap, null).text)).toBe(
+      'SELECT (CAST("issues"."author_id" AS bigint) >> 5) AS word, BIT_OR(1 << CAST(CAST("issues"."author_id" AS bigint) & 31 AS integer)) AS bits FROM "issues" WHERE "issues"."id" >= $1 AND "issues"."id" < $2 AND "issues"."author_id" IS NOT NULL GROUP BY 1',
+    );
+    const grouped = { ...bitmap, groupBy: { table: 'issues', column: 'state' } };
+    expect(oneLine(buildBatchStatement(grouped, null).text)).toMatch(
+      /^SELECT CAST\("issues"\."state" AS text\) AS group_key, .* GROUP BY 1, 2$/,
     );
   });
 });

@@ -1,5 +1,6 @@
 import { CounterConfigError } from '../errors';
 import type { ColumnRef, DatabaseOperation, DatabaseQuery } from '../definitions/types';
+import { hashableType } from './hashable-type';
 import type { DatabaseWindow } from '../planning/database-window';
 import { registerQuery, type HashableType, type HllMode } from '../hll/register-sql';
 import { fromWhereSql, scopedColumn, tablesInScope } from './from-where-sql';
@@ -30,14 +31,41 @@ const PRIMARY_KEY_BATCHED: ReadonlySet<DatabaseOperation> = new Set([
 const GROUPABLE: ReadonlySet<DatabaseOperation> = new Set(['count', 'distinct_count', 'sum']);
 
 /**
- * The column the batches of `query` range over: the primary key for count, sum and estimates;
- * the counted column itself for distinct_count, average and histogram, so each distinct value
- * (or group) falls into exactly one batch and per-batch results add up exactly.
+ * The column the batches of `query` range over: the primary key for count, sum, estimates and
+ * bitmap distinct counts (their per-batch sets union exactly whatever rows a batch holds); the
+ * counted column itself for value-range distinct counts, average and histogram, so each distinct
+ * value (or group) falls into exactly one batch and per-batch results add up exactly.
  */
 export function batchColumn(query: DatabaseQuery): ColumnRef {
-  return PRIMARY_KEY_BATCHED.has(query.operation)
+  return PRIMARY_KEY_BATCHED.has(query.operation) || usesDistinctBits(query)
     ? { table: query.table, column: query.primaryKey }
     : query.column;
+}
+
+/** True for a distinct_count resolved to batch over the primary key with exact bit sets. */
+export function usesDistinctBits(query: DatabaseQuery): boolean {
+  return query.operation === 'distinct_count' && query.distinctBy === 'bitmap';
+}
+
+/**
+ * `query` with its distinct_count strategy resolved from the counted column's SQL type
+ * (information_schema `data_type`, null when unknown): `bitmap` for integer columns, GitLab's
+ * `value_ranges` for anything else, for explicit start/finish (GitLab's bounds of a distinct
+ * count are values of the counted column) and for `gitlab` mode, which reproduces GitLab's
+ * algorithm. Other operations and already resolved queries come back unchanged.
+ */
+export function withDistinctStrategy(
+  query: DatabaseQuery,
+  columnType: string | null,
+  mode: HllMode = 'servping',
+): DatabaseQuery {
+  if (query.operation !== 'distinct_count' || query.distinctBy !== undefined) return query;
+  const bitmap =
+    mode === 'servping' &&
+    hashableType(columnType) === 'integer' &&
+    query.start === undefined &&
+    query.finish === undefined;
+  return { ...query, distinctBy: bitmap ? 'bitmap' : 'value_ranges' };
 }
 
 /**
@@ -84,6 +112,10 @@ export function buildBatchStatement(
     const fromWhere = fromWhereSql(query, window, params, [inRange, `${column} IS NOT NULL`]);
     const text = registerQuery({ ...hashing, valueSql: column, fromWhereSql: fromWhere });
     return { text, params: params.values };
+  }
+  if (usesDistinctBits(query)) {
+    const fromWhere = fromWhereSql(query, window, params, [inRange, `${column} IS NOT NULL`]);
+    return { text: distinctBitsSql(query, fromWhere), params: params.values };
   }
   const fromWhere = fromWhereSql(query, window, params, [inRange]);
   if (query.operation === 'histogram')
@@ -158,6 +190,18 @@ function unbatchedSelect(operation: DatabaseOperation, column: string): string {
     default:
       return batchSelect(operation, column);
   }
+}
+
+/**
+ * One row per 32-bit word of the counted values a batch touched (`distinct-bits.ts`), per group
+ * for a grouped metric: value v is bit `v & 31` of word `v >> 5`.
+ */
+function distinctBitsSql(query: DatabaseQuery, fromWhere: string): string {
+  const value = `CAST(${quoteColumn(query.column)} AS bigint)`;
+  const select = `(${value} >> 5) AS word, BIT_OR(1 << CAST(${value} & 31 AS integer)) AS bits`;
+  if (!query.groupBy) return `SELECT ${select}\n${fromWhere}\nGROUP BY 1`;
+  const key = quoteColumn(query.groupBy);
+  return `SELECT CAST(${key} AS text) AS group_key, ${select}\n${fromWhere}\nGROUP BY 1, 2`;
 }
 
 /** Adds the group key and GROUP BY for grouped metrics; keys are text, as GitLab's JSON keys are. */

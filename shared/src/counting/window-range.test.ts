@@ -1,7 +1,8 @@
 import { countQuery } from '../../test/support/definitions';
 import { CounterConfigError } from '../errors';
 import { databaseWindow } from '../planning/database-window';
-import { leadingIndexQuery, narrowingTimestamp, windowBoundsQuery } from './window-range';
+import { leadingIndexQuery } from './catalog-sql';
+import { narrowingTimestamp, windowBoundsQuery } from './window-range';
 
 const window = databaseWindow(new Date('2026-11-21T00:00:00Z'), '28d');
 const issues = countQuery('issues');

@@ -43,18 +43,3 @@ export function windowBoundsQuery(query: DatabaseQuery, window: DatabaseWindow):
   ].join('\n');
   return { text, params: params.values };
 }
-
-/**
- * One row `{ indexed: boolean }`: whether a valid index of `column.table` (on the search path)
- * starts with `column`, so a window on it is an index range scan and not a sequential scan.
- */
-export function leadingIndexQuery(column: ColumnRef): SqlStatement {
-  return {
-    text: `SELECT EXISTS (
-  SELECT 1 FROM pg_index i
-  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-  WHERE i.indrelid = to_regclass($1) AND a.attname = $2 AND i.indisvalid
-) AS indexed`,
-    params: [quoteIdentifier(column.table), column.column],
-  };
-}

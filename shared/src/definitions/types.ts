@@ -82,6 +82,9 @@ export interface QueryJoin {
 }
 
 /** The declarative query of a database metric (YAML `options` of a DatabaseMetric). */
+/** See `DatabaseQuery.distinctBy`. */
+export type DistinctStrategy = 'bitmap' | 'value_ranges';
+
 export interface DatabaseQuery {
   operation: DatabaseOperation;
   table: string;
@@ -105,6 +108,12 @@ export interface DatabaseQuery {
   /** Explicit inclusive batch bounds (GitLab's start/finish). */
   start?: number;
   finish?: number;
+  /**
+   * How a distinct_count is batched, resolved at run time from the column's type and never read
+   * from a definition (`withDistinctStrategy`): `bitmap` over the primary key for integer columns,
+   * `value_ranges` of the counted column (GitLab's way) otherwise. Absent = not resolved yet.
+   */
+  distinctBy?: DistinctStrategy;
   /** For operation histogram: GitLab's `buckets: lower..upper` and `bucket_size` (≤ 100). */
   histogram?: { lower: number; upper: number; bucketCount: number };
 }

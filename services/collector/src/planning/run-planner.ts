@@ -6,6 +6,7 @@ import {
   databaseWindow,
   narrowingTimestamp,
   windowBoundsQuery,
+  withDistinctStrategy,
   type JobDataByName,
   type PlannedMetric,
   type ShardRange,
@@ -177,7 +178,27 @@ export class RunPlanner {
         out.push({ metric });
         continue;
       }
-      const column = batchColumn(query);
+      // Shards are ranges of the batch column, which a distinct count's strategy picks: resolve
+      // it here and send it with the job, so the worker batches over the column planned for.
+      const counted = query.column;
+      const countedName = `${counted.table}.${counted.column}`;
+      const columnType =
+        query.operation === 'distinct_count' && query.distinctBy === undefined
+          ? await once(
+              `type ${countedName}`,
+              `type of ${countedName}`,
+              () => stats.columnType(counted),
+              undefined,
+            )
+          : null;
+      if (columnType === undefined) {
+        out.push({ metric });
+        continue;
+      }
+      const resolved = withDistinctStrategy(query, columnType);
+      const planned: PlannedMetric =
+        resolved === query ? metric : { ...metric, spec: { ...metric.spec, query: resolved } };
+      const column = batchColumn(resolved);
       const columnName = `${column.table}.${column.column}`;
       let tableStats: TableStats = {
         estimatedRows,
@@ -189,7 +210,7 @@ export class RunPlanner {
         ),
       };
       const window = databaseWindow(recordedAt, metric.timeFrame);
-      const timestamp = narrowingTimestamp(query, window);
+      const timestamp = narrowingTimestamp(resolved, window);
       const timestampName = timestamp && `${timestamp.table}.${timestamp.column}`;
       if (window && timestamp) {
         const indexed = await once(
@@ -202,14 +223,14 @@ export class RunPlanner {
           const windowBounds = await once(
             `bounds ${columnName} ${timestampName} ${metric.timeFrame}`,
             `${metric.timeFrame} bounds of ${columnName}`,
-            () => stats.batchBounds(query, windowBoundsQuery(query, window)),
+            () => stats.batchBounds(resolved, windowBoundsQuery(resolved, window)),
             null,
           );
           tableStats = windowStats(tableStats, windowBounds);
         }
       }
-      const shards = decideShards(query, tableStats, shardPolicy);
-      out.push(shards ? { metric, shards } : { metric });
+      const shards = decideShards(resolved, tableStats, shardPolicy);
+      out.push(shards ? { metric: planned, shards } : { metric: planned });
     }
     return out;
   }

@@ -1,4 +1,4 @@
-import { DEFAULT_BATCH_SIZES, planShards, type DatabaseQuery, type ShardRange } from '@servping/shared';
+import { planShards, startingBatchSize, type DatabaseQuery, type ShardRange } from '@servping/shared';
 
 /** What the planner knows about a metric's table: its estimated size and the batch column's bounds. */
 export interface TableStats {
@@ -55,7 +55,7 @@ export function decideShards(
   const shards = planShards({
     min,
     max,
-    batchSize: query.batchSize ?? DEFAULT_BATCH_SIZES[query.operation],
+    batchSize: query.batchSize ?? startingBatchSize(query),
     maxShards: Math.min(wanted, policy.maxShards),
     minBatchesPerShard: MIN_BATCHES_PER_SHARD,
   });

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { readDatabaseFacts } from '@servping/runtime';
 import {
   boundsQuery,
+  columnTypeQuery,
   leadingIndexQuery,
   type ColumnRef,
   type DatabaseQuery,
@@ -24,6 +25,13 @@ export class InstanceStatsRepository {
     );
     const reltuples = rows[0]?.reltuples;
     return reltuples === undefined || reltuples < 0 ? null : Math.round(reltuples);
+  }
+
+  /** The column's `information_schema` data_type, or null when it does not exist. */
+  async columnType(column: ColumnRef): Promise<string | null> {
+    const statement = columnTypeQuery(column);
+    const { rows } = await this.pool.query<{ data_type: string }>(statement.text, statement.params);
+    return rows[0]?.data_type ?? null;
   }
 
   /** Whether a valid index of the column's table starts with it. */

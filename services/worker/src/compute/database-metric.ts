@@ -4,15 +4,16 @@ import {
   buildBatchStatement,
   countInBatches,
   databaseWindow,
-  DEFAULT_BATCH_SIZES,
   finalValue,
-  SERVPING_BATCH_SIZES,
+  startingBatchSize,
   hashableType,
   narrowingTimestamp,
   partialFromRows,
   renderUnbatchedQuery,
   serializeSketch,
+  usesDistinctBits,
   windowBoundsQuery,
+  withDistinctStrategy,
   type ColumnRef,
   type DatabaseQuery,
   type DatabaseWindow,
@@ -66,17 +67,23 @@ export interface DatabaseMetricInput {
  * errors into GitLab's fallbacks.
  */
 export async function computeDatabaseMetric(input: DatabaseMetricInput): Promise<PartialResult> {
-  const { query, db, signal } = input;
+  const { db, signal } = input;
   const window = databaseWindow(input.recordedAt, input.timeFrame);
   // Rendering validates identifiers, scope, filters and where_sql: nothing reaches the database
-  // (not even the column-type lookup of an estimate) for a query that would be refused.
-  renderUnbatchedQuery(query, window);
+  // (not even a column-type lookup) for a query that would be refused.
+  renderUnbatchedQuery(input.query, window);
+  // A range was planned over batchColumn(query) as it was: an unresolved distinct count's range
+  // is one of its own values, so it stays on value ranges.
+  const query = input.range
+    ? withDistinctStrategy(input.query, null)
+    : await resolveDistinctStrategy(input.query, db, input.hllMode);
   const hashing = await hllHashing(input);
   const statement = buildBatchStatement(query, window, hashing);
   const range = input.range ?? (await databaseRange(query, db, { window, signal }));
   return countInBatches(
     {
-      operation: query.operation,
+      // A bitmap distinct count walks the primary key as a count does, with a count's limits.
+      operation: usesDistinctBits(query) ? 'count' : query.operation,
       start: range.start,
       finish: range.finish,
       batchSize: query.batchSize ?? startingBatchSize(query, input.hllMode),
@@ -97,9 +104,18 @@ export async function computeDatabaseMetric(input: DatabaseMetricInput): Promise
   );
 }
 
-/** GitLab's default batch size in GitLab's HLL mode, servping's otherwise (larger estimate batches). */
-export function startingBatchSize(query: DatabaseQuery, hllMode: HllMode = 'servping'): number {
-  return (hllMode === 'gitlab' ? DEFAULT_BATCH_SIZES : SERVPING_BATCH_SIZES)[query.operation];
+/**
+ * The query with its distinct_count strategy resolved (`withDistinctStrategy`) unless the planner
+ * already did, which it must for a sharded metric: its shards are ranges of the batch column the
+ * strategy picks.
+ */
+export async function resolveDistinctStrategy(
+  query: DatabaseQuery,
+  db: InstanceDb,
+  hllMode: HllMode = 'servping',
+): Promise<DatabaseQuery> {
+  if (query.operation !== 'distinct_count' || query.distinctBy !== undefined) return query;
+  return withDistinctStrategy(query, await db.columnType(query.column.table, query.column.column), hllMode);
 }
 
 /**

@@ -3,6 +3,7 @@ import { createPgPool } from '@servping/runtime';
 import {
   CounterConfigError,
   QueryTimeoutError,
+  columnTypeQuery,
   leadingIndexQuery,
   type ColumnRef,
   type ResultRow,
@@ -108,13 +109,8 @@ export class InstanceDbRepository {
 
   /** `data_type` from information_schema for a column on the search path, or null when absent. */
   async columnType(table: string, column: string): Promise<string | null> {
-    const result = await this.pool.query<{ data_type: string }>(
-      `SELECT data_type FROM information_schema.columns
-       WHERE table_name = $1 AND column_name = $2 AND table_schema = ANY (current_schemas(false))
-       ORDER BY array_position(current_schemas(false), table_schema::name)
-       LIMIT 1`,
-      [table, column],
-    );
+    const statement = columnTypeQuery({ table, column });
+    const result = await this.pool.query<{ data_type: string }>(statement.text, statement.params);
     return result.rows[0]?.data_type ?? null;
   }
 

@@ -235,6 +235,25 @@ describe('estimate_distinct_count', () => {
 describe('sharding', () => {
   const shardCases: Array<[string, DatabaseQuery]> = [
     ['distinct_count', issues({ operation: 'distinct_count', column: col('assignee_id'), batchSize: 1251 })],
+    [
+      'bitmap distinct_count',
+      issues({
+        operation: 'distinct_count',
+        column: col('assignee_id'),
+        batchSize: 1251,
+        distinctBy: 'bitmap',
+      }),
+    ],
+    [
+      'grouped bitmap distinct_count',
+      issues({
+        operation: 'distinct_count',
+        column: col('author_id'),
+        groupBy: col('state'),
+        batchSize: 1251,
+        distinctBy: 'bitmap',
+      }),
+    ],
     ['grouped count', issues({ groupBy: col('state'), batchSize: 1251 })],
     ['average', issues({ operation: 'average', column: col('assignee_id'), batchSize: 1000 })],
     [

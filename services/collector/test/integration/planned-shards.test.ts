@@ -1,4 +1,4 @@
-import { databaseWindow, type ShardRange } from '@servping/shared';
+import { databaseWindow, type DatabaseQuery, type PlannedMetric, type ShardRange } from '@servping/shared';
 import { ADMIN_TOKEN, startHarness, type Harness } from './collector-harness';
 
 let h: Harness;
@@ -10,13 +10,26 @@ const TABLES = ['events', 'events_unindexed'] as const;
 beforeAll(async () => {
   h = await startHarness('window', { SERVPING_SHARD_ROWS: '200' });
   for (const table of TABLES) {
-    await h.sql.query(`CREATE TABLE ${table} (id bigint PRIMARY KEY, created_at timestamptz NOT NULL)`);
     await h.sql.query(
-      `INSERT INTO ${table} SELECT g, now() - (20000 - g) * INTERVAL '1 hour' FROM generate_series(1, 20000) g`,
+      `CREATE TABLE ${table} (id bigint PRIMARY KEY, author_id bigint, ref text, created_at timestamptz NOT NULL)`,
+    );
+    await h.sql.query(
+      `INSERT INTO ${table} SELECT g, 7 * g, 'r' || (g % 100), now() - (20000 - g) * INTERVAL '1 hour'
+         FROM generate_series(1, 20000) g`,
     );
   }
   await h.sql.query('CREATE INDEX events_created_at ON events (created_at)');
   await h.sql.query('ANALYZE events; ANALYZE events_unindexed');
+  for (const [name, column] of [
+    ['authors', 'author_id'],
+    ['refs', 'ref'],
+  ]) {
+    await h.writeDefinition(`counts_all/${name}.yml`, {
+      key_path: `counts_all.${name}`,
+      data_source: 'database',
+      options: { operation: 'distinct_count', table: 'events_unindexed', column, batch_size: 2000 },
+    });
+  }
   for (const table of TABLES) {
     for (const timeFrame of ['all', '28d'] as const) {
       await h.writeDefinition(`counts_${timeFrame}/${table}.yml`, {
@@ -33,7 +46,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-it('shards a 28d metric over its window’s ids only when an index finds the window', async () => {
+it('plans shards over a 28d window’s ids when an index finds it, and distinct counts of integers over the primary key', async () => {
   const res = await h.fetchAs(ADMIN_TOKEN, '/api/v1/runs', {
     method: 'POST',
     body: JSON.stringify({ submit: false }),
@@ -51,9 +64,12 @@ it('shards a 28d metric over its window’s ids only when an index finds the win
   const inWindow = { start: Number(rows[0]!.min), finish: Number(rows[0]!.max) + 1 };
 
   const shardsOf: Record<string, ShardRange[] | undefined> = {};
-  for (let i = 0; i < 4; i += 1) {
+  const queryOf: Record<string, DatabaseQuery> = {};
+  for (let i = 0; i < 6; i += 1) {
     const job = await h.collector.queues.metrics.getJob(`${runId}-m-${i}`);
-    shardsOf[job!.data.metric.keyPath as string] = job!.data.shards as ShardRange[] | undefined;
+    const metric = job!.data.metric as PlannedMetric;
+    shardsOf[metric.keyPath] = job!.data.shards as ShardRange[] | undefined;
+    if (metric.spec.kind === 'database') queryOf[metric.keyPath] = metric.spec.query;
   }
   const span = (shards: ShardRange[] | undefined) => ({
     start: shards?.[0]?.start,
@@ -65,4 +81,11 @@ it('shards a 28d metric over its window’s ids only when an index finds the win
   // Everything else walks the whole column: 1 .. 20 000.
   for (const keyPath of ['counts_all.events', 'counts_all.events_unindexed', 'counts_28d.events_unindexed'])
     expect(span(shardsOf[keyPath])).toEqual({ start: 1, finish: 20_001 });
+
+  // A distinct count of an integer column is planned as a bitmap over the primary key, and the
+  // job carries that choice; a text column keeps GitLab's ranges of its own values, unsharded.
+  expect(queryOf['counts_all.authors']!.distinctBy).toBe('bitmap');
+  expect(span(shardsOf['counts_all.authors'])).toEqual({ start: 1, finish: 20_001 });
+  expect(queryOf['counts_all.refs']!.distinctBy).toBe('value_ranges');
+  expect(shardsOf['counts_all.refs']).toBeUndefined();
 });
