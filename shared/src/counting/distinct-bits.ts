@@ -18,8 +18,8 @@ export interface DistinctBitsWire {
 }
 
 /**
- * Words one set may hold: 2²¹ words cover 67 million distinct values in at most ~50 MB of worker
- * memory. A column with more is refused with a message naming the limit (the metric falls back)
+ * Words one set may hold: 2²¹ words cover 67 million dense values (fewer sparse ones) in about
+ * 50 MB of worker memory. A column with more is refused with a message naming the limit (the metric falls back)
  * rather than exhausting the worker.
  */
 export const MAX_DISTINCT_WORDS = 2 ** 21;

@@ -1,9 +1,10 @@
 /**
  * Seeds the bench's instance database through `servping demo seed` itself unless the marker says
- * the same rows and seed are already there.
+ * the same rows and seed are already there, then VACUUMs it (`vacuumInstance`).
  */
 import type { CommandIo } from '../command';
 import { demoSeedCommand } from '../commands/demo-seed';
+import { vacuumInstance } from './instance-vacuum.repository';
 import { clearSeedMarker, readSeedMarker, writeSeedMarker, type SeedMarker } from './seed-marker.repository';
 
 export interface SeedOutcome {
@@ -20,6 +21,7 @@ export async function ensureSeeded(
 ): Promise<SeedOutcome> {
   const existing = await readSeedMarker(instanceUrl);
   if (existing && existing.rows === rows && existing.seed === seed) {
+    await vacuumInstance(instanceUrl);
     return { skipped: true, seconds: 0, marker: existing };
   }
   const started = performance.now();
@@ -34,5 +36,6 @@ export async function ensureSeeded(
   if (code !== 0) throw new Error(`demo seed exited with code ${code}`);
   const marker: SeedMarker = { rows, seed, now, seededAt: new Date().toISOString() };
   await writeSeedMarker(instanceUrl, marker);
+  await vacuumInstance(instanceUrl);
   return { skipped: false, seconds: Math.round((performance.now() - started) / 100) / 10, marker };
 }
