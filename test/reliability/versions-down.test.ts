@@ -183,8 +183,16 @@ it('keeps the payload through refused, 503 and timed-out attempts, reports each 
     'Unsuccessful response code: 503',
     expect.stringMatching(/^POST \/usage_data failed: .*(timeout|aborted)/i),
   ]);
-  const metadata = await versionsDb.client.query('SELECT count(*)::int AS n FROM usage_ping_metadata');
-  expect(metadata.rows[0].n).toBe(1);
+  // The metadata follows the payload: the row is marked sent first, then the timings are posted.
+  const metadataRows = await waitFor(
+    'the metadata to reach Versions',
+    async () => {
+      const { rows } = await versionsDb.client.query('SELECT count(*)::int AS n FROM usage_ping_metadata');
+      return rows[0].n > 0 ? (rows[0].n as number) : undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 25 },
+  );
+  expect(metadataRows).toBe(1);
   expect(seen.map((s) => `${s.path} ${s.answer}`)).toEqual([
     '/usage_data 503',
     '/usage_ping_errors forwarded',
