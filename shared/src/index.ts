@@ -113,8 +113,7 @@ export {
   HLL_MAX_RANK,
   emptyRegisters,
   mergeRegisters,
-  applyRegisterRows,
-  type RegisterRow,
+  applyRegisterText,
 } from './hll/registers';
 export { estimate } from './hll/estimate';
 export {

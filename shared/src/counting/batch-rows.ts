@@ -1,7 +1,7 @@
 import { ServpingError } from '../errors';
 import type { DatabaseQuery } from '../definitions/types';
 import type { MetricValue } from '../payload/metric-result';
-import { applyRegisterRows, emptyRegisters, type RegisterRow } from '../hll/registers';
+import { applyRegisterText, emptyRegisters } from '../hll/registers';
 import { applyGitlabRows, type GitlabBucketRow } from '../hll/gitlab-compat';
 import type { HllMode } from '../hll/register-sql';
 import type { PartialResult } from './partial-result';
@@ -27,7 +27,7 @@ export function partialFromRows(
         ? { kind: 'gitlab_sketch', buckets: applyGitlabRows({}, rows as unknown as GitlabBucketRow[]) }
         : {
             kind: 'sketch',
-            registers: applyRegisterRows(emptyRegisters(), rows as unknown as RegisterRow[]),
+            registers: applyRegisterText(emptyRegisters(), textOf(rows[0]?.registers)),
           };
     case 'average': {
       const row = rows[0];
@@ -80,6 +80,11 @@ function keyed(rows: readonly ResultRow[], keyColumn: string): Record<string, nu
     out[key === null || key === undefined ? '' : String(key)] = numberOf(row.value, 'value');
   }
   return out;
+}
+
+function textOf(raw: unknown): string | null {
+  if (raw === null || raw === undefined || typeof raw === 'string') return raw ?? null;
+  throw new ServpingError('SERVPING_AGGREGATION', `batch row column registers is not text: ${String(raw)}`);
 }
 
 function numberOf(raw: unknown, column: string): number {

@@ -3,14 +3,16 @@ import { registerQuery, type HashableType } from './register-sql';
 const fromWhereSql = 'FROM "events" WHERE "events"."id" >= $1 AND "events"."id" < $2';
 
 describe('registerQuery', () => {
-  it('builds the servping statement: low 14 bits, min of the next 50, one row per register', () => {
+  it('builds the servping statement: low 14 bits, min of the next 50 per register, packed as one text', () => {
     expect(
       registerQuery({ mode: 'servping', valueSql: '"events"."name"', valueType: 'text', fromWhereSql }),
     ).toBe(
       [
-        'SELECT (h & 16383)::int AS reg, min((h >> 14) & 1125899906842623) AS w',
-        'FROM (SELECT hashtextextended("events"."name", 0) AS h FROM "events" WHERE "events"."id" >= $1 AND "events"."id" < $2) AS hashed_values',
-        'GROUP BY 1',
+        "SELECT string_agg(reg::text || ':' || w::text, ',') AS registers FROM (",
+        '  SELECT (h & 16383)::int AS reg, min((h >> 14) & 1125899906842623) AS w',
+        '  FROM (SELECT hashtextextended("events"."name", 0) AS h FROM "events" WHERE "events"."id" >= $1 AND "events"."id" < $2) AS hashed_values',
+        '  GROUP BY 1',
+        ') AS register_minima',
       ].join('\n'),
     );
   });

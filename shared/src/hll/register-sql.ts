@@ -1,6 +1,7 @@
 /**
  * The per-batch SELECT that turns one primary-key range of a table into HLL registers inside
- * PostgreSQL, so only ≤ 16 384 (or 512) tiny rows travel to the worker per batch.
+ * PostgreSQL, so only one text of ≤ 16 384 `reg:w` pairs (or ≤ 512 GitLab rows) travels to the
+ * worker per batch.
  */
 import { HLL_PRECISION, HLL_REGISTER_COUNT } from './registers';
 
@@ -42,11 +43,12 @@ function servpingHash(valueSql: string, valueType: HashableType): string {
 }
 
 /**
- * SQL returning rows `(reg, w)` in servping mode, or `(bucket_num, bucket_hash)` in gitlab mode.
+ * SQL returning one row `registers` = `"reg:w,…"` in servping mode (`applyRegisterText`), or rows
+ * `(bucket_num, bucket_hash)` in gitlab mode.
  * `valueSql` must already be a safe, quoted expression and `fromWhereSql` the rest of the statement
  * (`FROM … WHERE …`, with the caller's batch range, filters and `IS NOT NULL`); neither is
  * validated here. Servping mode takes `reg` = low 14 bits of the hash and `w` = min of the next 50
- * bits per register; the rank is computed in TypeScript (`applyRegisterRows`), because a numeric
+ * bits per register; the rank is computed in TypeScript (`applyRegisterText`), because a numeric
  * `log` per group costs ~9 µs × 16 384 groups per batch (research/hll.md §4).
  */
 export function registerQuery(opts: {
@@ -58,9 +60,11 @@ export function registerQuery(opts: {
   if (opts.mode === 'gitlab') return gitlabQuery(opts.valueSql, opts.fromWhereSql);
   const hash = servpingHash(opts.valueSql, opts.valueType);
   return [
-    `SELECT (h & ${HLL_REGISTER_COUNT - 1})::int AS reg, min((h >> ${HLL_PRECISION}) & ${VALUE_MASK}) AS w`,
-    `FROM (SELECT ${hash} AS h ${opts.fromWhereSql}) AS hashed_values`,
-    'GROUP BY 1',
+    "SELECT string_agg(reg::text || ':' || w::text, ',') AS registers FROM (",
+    `  SELECT (h & ${HLL_REGISTER_COUNT - 1})::int AS reg, min((h >> ${HLL_PRECISION}) & ${VALUE_MASK}) AS w`,
+    `  FROM (SELECT ${hash} AS h ${opts.fromWhereSql}) AS hashed_values`,
+    '  GROUP BY 1',
+    ') AS register_minima',
   ].join('\n');
 }
 

@@ -1,4 +1,4 @@
-import { applyRegisterRows, emptyRegisters, mergeRegisters, rankOf } from './registers';
+import { applyRegisterText, emptyRegisters, mergeRegisters, rankOf } from './registers';
 
 describe('rankOf', () => {
   it.each([
@@ -17,35 +17,27 @@ describe('rankOf', () => {
   });
 });
 
-describe('applyRegisterRows', () => {
-  it('keeps the largest rank per register, accepting bigint strings from pg', () => {
+describe('applyRegisterText', () => {
+  it('keeps the largest rank per register from "reg:w" pairs', () => {
     const registers = emptyRegisters();
-    const returned = applyRegisterRows(registers, [
-      { reg: 0, w: '1125899906842623' },
-      { reg: 5, w: '0' },
-      { reg: 16383, w: 4294967296 },
-    ]);
-    applyRegisterRows(registers, [
-      { reg: 0, w: '3' },
-      { reg: 5, w: '1' },
-    ]);
+    const returned = applyRegisterText(registers, '0:1125899906842623,5:0,16383:4294967296');
+    applyRegisterText(registers, '0:3,5:1');
     expect(returned).toBe(registers);
     expect([registers[0], registers[5], registers[16383], registers[1]]).toEqual([49, 51, 18, 0]);
   });
 
-  it.each([
-    [{ reg: 16384, w: '1' }],
-    [{ reg: -1, w: '1' }],
-    [{ reg: 1.5, w: '1' }],
-    [{ reg: 0, w: '1125899906842624' }],
-    [{ reg: 0, w: '-1' }],
-    [{ reg: 0, w: '1e3' }],
-    [{ reg: 0, w: '' }],
-  ])('rejects the malformed row %j', (row) => {
-    expect(() => applyRegisterRows(emptyRegisters(), [row])).toThrow(
-      expect.objectContaining({ code: 'SERVPING_SKETCH_FORMAT' }),
-    );
+  it.each([null, undefined, ''])('leaves the sketch empty for an empty batch (%p)', (packed) => {
+    expect(applyRegisterText(emptyRegisters(), packed).every((r) => r === 0)).toBe(true);
   });
+
+  it.each(['16384:1', '-1:1', '1.5:1', '0:1125899906842624', '0:-1', '0:1e3', '0:', '0', ':5', '0:1,,1:1'])(
+    'rejects the malformed text %j',
+    (packed) => {
+      expect(() => applyRegisterText(emptyRegisters(), packed)).toThrow(
+        expect.objectContaining({ code: 'SERVPING_SKETCH_FORMAT' }),
+      );
+    },
+  );
 });
 
 describe('mergeRegisters', () => {

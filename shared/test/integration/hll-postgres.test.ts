@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import {
   applyGitlabRows,
-  applyRegisterRows,
+  applyRegisterText,
   deserializeSketch,
   emptyRegisters,
   estimate,
@@ -14,7 +14,6 @@ import {
   type GitlabBuckets,
   type GitlabBucketRow,
   type HashableType,
-  type RegisterRow,
 } from '@servping/shared';
 
 const ADMIN_URL = 'postgres://root@127.0.0.1:5432/test';
@@ -33,9 +32,12 @@ async function sketchOf(column: string, valueType: HashableType, lastId: number)
       valueType,
       fromWhereSql: `FROM "items" WHERE "items"."id" >= $1 AND "items"."id" < $2 AND "items"."${column}" IS NOT NULL`,
     });
-    const { rows } = await db.query<RegisterRow>(sql, [start, Math.min(start + BATCH_SIZE, lastId + 1)]);
+    const { rows } = await db.query<{ registers: string | null }>(sql, [
+      start,
+      Math.min(start + BATCH_SIZE, lastId + 1),
+    ]);
     // Each batch becomes its own sketch and is merged, as shard results are merged by the aggregator.
-    sketch = mergeRegisters(sketch, applyRegisterRows(emptyRegisters(), rows));
+    sketch = mergeRegisters(sketch, applyRegisterText(emptyRegisters(), rows[0]?.registers));
   }
   return sketch;
 }
@@ -109,7 +111,8 @@ describe('servping register SQL on PostgreSQL', () => {
       valueType: 'integer',
       fromWhereSql: 'FROM "items" WHERE "items"."dup" IS NOT NULL',
     });
-    const oneShot = applyRegisterRows(emptyRegisters(), (await db.query<RegisterRow>(sql)).rows);
+    const { rows } = await db.query<{ registers: string | null }>(sql);
+    const oneShot = applyRegisterText(emptyRegisters(), rows[0]?.registers);
     expect(oneShot).toEqual(whole);
     expect(deserializeSketch(serializeSketch(whole))).toEqual(whole);
   });

@@ -139,7 +139,7 @@ export function renderMarkdown(result: BenchResult): string {
       ),
       `| all | ${h.servpingError.samples} | ${fmt(h.servpingError.meanPct)} / ${fmt(h.servpingError.p95Pct)} / ${fmt(h.servpingError.maxPct)} % | ${fmt(h.gitlabError.meanPct)} / ${fmt(h.gitlabError.p95Pct)} / ${fmt(h.gitlabError.maxPct)} % |`,
       '',
-      '| batch size | statements | p=14 SQL | GitLab SQL | speedup | rows returned (p=14 / GitLab) |',
+      '| batch size | statements | p=14 SQL | GitLab SQL | speedup | registers returned (p=14 / GitLab) |',
       '|---|---|---|---|---|---|',
       ...h.speedByBatchSize.map(
         (b) =>
