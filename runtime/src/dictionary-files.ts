@@ -10,6 +10,8 @@ import { DefinitionError } from '@servping/shared';
 export const MAX_DEFINITION_FILE_BYTES = 256 * 1024;
 
 const DEFINITION_FILE = /\.ya?ml$/;
+/** Files read at once: enough to hide the file system's latency, few enough for any fd limit. */
+const READ_PARALLELISM = 32;
 
 export interface DictionaryFile {
   /** Relative to the dictionary root, always with `/` separators. */
@@ -29,8 +31,8 @@ export async function readDictionaryFiles(root: string): Promise<DictionaryFile[
     .filter((e) => e.isFile() && DEFINITION_FILE.test(e.name))
     .map((e) => join(e.parentPath, e.name));
 
-  const files: DictionaryFile[] = [];
-  for (const absolute of paths) {
+  // Files are read a few dozen at a time: one after another, 1 000 small definitions took ~0.7 s.
+  const files = await mapInBatches(paths, READ_PARALLELISM, async (absolute): Promise<DictionaryFile> => {
     const relativePath = relative(root, absolute).split(sep).join('/');
     const { size } = await stat(absolute);
     if (size > MAX_DEFINITION_FILE_BYTES) {
@@ -41,7 +43,19 @@ export async function readDictionaryFiles(root: string): Promise<DictionaryFile[
         },
       ]);
     }
-    files.push({ path: relativePath, text: await readFile(absolute, 'utf8') });
-  }
+    return { path: relativePath, text: await readFile(absolute, 'utf8') };
+  });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** `task` over `items`, `width` at a time, results in input order; the first rejection wins. */
+async function mapInBatches<T, R>(
+  items: readonly T[],
+  width: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += width)
+    out.push(...(await Promise.all(items.slice(i, i + width).map(task))));
+  return out;
 }

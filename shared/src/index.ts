@@ -58,6 +58,7 @@ export type { DefinitionYaml } from './definitions/definition-schema';
 export type { MetricResult, MetricValue, SerializedSketch } from './payload/metric-result';
 export {
   QUEUE_NAMES,
+  computeJobName,
   JOB_QUEUE,
   type QueueName,
   type JobName,

@@ -64,6 +64,7 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
   const queueOptions = { connection: queueRedis, prefix: config.queuePrefix };
   const submitQueue = new Queue(JOB_QUEUE['submit-payload'], queueOptions);
   const metricsQueue = new Queue(JOB_QUEUE['compute-metric'], queueOptions);
+  const lightQueue = new Queue(JOB_QUEUE['compute-light-metric'], queueOptions);
 
   const rawUsageData = createRawUsageDataRepository(servpingDb);
   const settings = createSettingsRepository(servpingDb);
@@ -72,7 +73,7 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
   const handlers: { [N in AggregateJobName]: (job: Job<JobDataByName[N]>) => Promise<unknown> } = {
     'aggregate-run': (job) =>
       aggregateRun(job, {
-        children: createRunChildrenRepository(metricsQueue),
+        children: createRunChildrenRepository([metricsQueue, lightQueue]),
         rawUsageData,
         runs: createRunsRepository(servpingDb),
         submitQueue,
@@ -139,7 +140,7 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
   // Redis outages surface as bursts of 'error'; BullMQ reconnects by itself, so they are warnings.
   worker.on('error', repeatedErrorLog(logger, 'worker error'));
   const onQueueError = repeatedErrorLog(logger, 'queue error');
-  for (const queue of [submitQueue, metricsQueue]) queue.on('error', onQueueError);
+  for (const queue of [submitQueue, metricsQueue, lightQueue]) queue.on('error', onQueueError);
 
   let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
   let running: Promise<void> | undefined;
@@ -169,7 +170,7 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
         workers: [worker],
         running,
         timeoutMs: config.stopTimeoutMs,
-        dependents: [submitQueue, metricsQueue],
+        dependents: [submitQueue, metricsQueue, lightQueue],
         connections: [workerRedis, queueRedis],
         logger,
       });

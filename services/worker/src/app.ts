@@ -24,8 +24,8 @@ export interface MetricWorker {
 }
 
 /**
- * Wires a worker process: BullMQ workers on `metrics` and `shards` (one blocking connection
- * each), a connection for reading usage counters, and the read-only instance database.
+ * Wires a worker process: BullMQ workers on `metrics`, `light` and `shards` (one blocking
+ * connection each), a connection for reading usage counters, and the read-only instance database.
  * Builds clients; nothing is processed before `start`.
  */
 export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker {
@@ -38,6 +38,7 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
   const countersRedis = createRedis(config.redisUrl, 'blocking');
   const metricsRedis = createRedis(config.redisUrl, 'blocking');
   const shardsRedis = createRedis(config.redisUrl, 'blocking');
+  const lightRedis = createRedis(config.redisUrl, 'blocking');
 
   const registry = createMetricsRegistry('worker');
   const jobSeconds = new Histogram({
@@ -69,34 +70,44 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
     autorun: false,
   });
 
+  /** One metric job, database or light: both run the same counter and report fallbacks alike. */
+  const processMetric = async (
+    job: Job<JobDataByName['compute-metric'] | JobDataByName['compute-light-metric']>,
+    signal: AbortSignal | undefined,
+  ): Promise<MetricResult> => {
+    const end = jobSeconds.startTimer({ name: job.name, kind: job.data.metric.spec.kind });
+    try {
+      const result = await computeMetricJob(job, () =>
+        runComputeContext(job.data, {
+          db,
+          redis: countersRedis,
+          deadlineMs: config.metricDeadlineMs,
+          targetStatementMs: config.targetStatementMs,
+          prometheusUrl: config.prometheusUrl,
+          signal,
+        }),
+      );
+      if (result.error !== undefined) {
+        fallbacksTotal.inc({ key_path: result.keyPath });
+        logger.warn(
+          { runId: job.data.runId, keyPath: result.keyPath, error: result.error },
+          'metric fell back',
+        );
+      }
+      return result;
+    } finally {
+      end();
+    }
+  };
   const metricsWorker = new Worker<JobDataByName['compute-metric'], MetricResult>(
     JOB_QUEUE['compute-metric'],
-    async (job, _token, signal) => {
-      const end = jobSeconds.startTimer({ name: job.name, kind: job.data.metric.spec.kind });
-      try {
-        const result = await computeMetricJob(job, () =>
-          runComputeContext(job.data, {
-            db,
-            redis: countersRedis,
-            deadlineMs: config.metricDeadlineMs,
-            targetStatementMs: config.targetStatementMs,
-            prometheusUrl: config.prometheusUrl,
-            signal,
-          }),
-        );
-        if (result.error !== undefined) {
-          fallbacksTotal.inc({ key_path: result.keyPath });
-          logger.warn(
-            { runId: job.data.runId, keyPath: result.keyPath, error: result.error },
-            'metric fell back',
-          );
-        }
-        return result;
-      } finally {
-        end();
-      }
-    },
+    (job, _token, signal) => processMetric(job, signal),
     workerOptions(metricsRedis),
+  );
+  const lightWorker = new Worker<JobDataByName['compute-light-metric'], MetricResult>(
+    JOB_QUEUE['compute-light-metric'],
+    (job, _token, signal) => processMetric(job, signal),
+    { ...workerOptions(lightRedis), concurrency: config.lightConcurrency },
   );
   const shardsWorker = new Worker<JobDataByName['compute-shard']>(
     JOB_QUEUE['compute-shard'],
@@ -116,7 +127,7 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
     workerOptions(shardsRedis),
   );
 
-  const workers: Worker[] = [metricsWorker, shardsWorker];
+  const workers: Worker[] = [metricsWorker, lightWorker, shardsWorker];
   // Redis outages surface as bursts of 'error'; BullMQ reconnects by itself, so they are warnings.
   const onWorkerError = repeatedErrorLog(logger, 'worker error');
   for (const worker of workers) {
@@ -154,7 +165,7 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
         onOverrun: () => {
           for (const w of workers) w.cancelAllJobs('worker shutting down');
         },
-        connections: [countersRedis, metricsRedis, shardsRedis],
+        connections: [countersRedis, metricsRedis, lightRedis, shardsRedis],
         logger,
       });
       await db.close();

@@ -13,7 +13,16 @@ export const workerEnv = {
     // 4 → 23.1 s, 1.2 s. More statements than cores only stretch each one.
     default: 1,
     description:
-      'Metric and shard jobs computed in parallel by this process (per queue); about one worker per database core at 1.',
+      'Database metric and shard jobs computed in parallel by this process (per queue); about one worker per database core at 1.',
+  },
+  lightConcurrency: {
+    variable: 'WORKER_LIGHT_CONCURRENCY',
+    parse: parse.int(1, 256),
+    // These jobs spend their time on Redis round trips, not on the database: with 1 at a time a
+    // 1 000-metric dictionary of system facts took 2.9 ms per metric end to end.
+    default: 8,
+    description:
+      'Jobs of metrics that do not count on the instance database (Redis, system facts, settings, license, Prometheus) computed in parallel by this process.',
   },
   metricDeadlineMs: {
     variable: 'WORKER_METRIC_DEADLINE_MS',

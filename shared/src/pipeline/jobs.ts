@@ -6,7 +6,7 @@ import type { MetricValue } from '../payload/metric-result';
  * The BullMQ contract between collector, workers and aggregator: every job name, its data, and
  * the queue it runs on. One table routes names to queues so no service spells a queue name.
  */
-export const QUEUE_NAMES = ['runs', 'metrics', 'shards', 'aggregate'] as const;
+export const QUEUE_NAMES = ['runs', 'metrics', 'light', 'shards', 'aggregate'] as const;
 /** One of {@link QUEUE_NAMES}. */
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
@@ -45,8 +45,14 @@ export interface RunContext {
 export interface JobDataByName {
   /** Starts a run: the collector's own worker on `runs` plans and enqueues the flow. */
   'trigger-run': { requestedBy: 'schedule' | 'api' | 'cli' | 'dashboard'; submit: boolean };
-  /** Computes one metric; with `shards`, it is the parent of `compute-shard` jobs and merges them. */
+  /** Computes one database metric; with `shards`, it is the parent of `compute-shard` jobs and merges them. */
   'compute-metric': RunContext & { metric: PlannedMetric; shards?: ShardRange[] };
+  /**
+   * Computes one metric that does no counting on the instance database (Redis, system facts,
+   * settings, license, Prometheus): on its own queue, so these milliseconds-long jobs run many at
+   * a time without raising how many counting statements a worker runs at once.
+   */
+  'compute-light-metric': RunContext & { metric: PlannedMetric };
   /** Computes one shard of a sharded database metric. */
   'compute-shard': RunContext & { metric: PlannedMetric; range: ShardRange; index: number };
   /** Parent of all metric jobs of a run: merges, stores and submits the payload. `deferred` are
@@ -64,7 +70,15 @@ export type JobName = keyof JobDataByName;
 export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'trigger-run': 'runs',
   'compute-metric': 'metrics',
+  'compute-light-metric': 'light',
   'compute-shard': 'shards',
   'aggregate-run': 'aggregate',
   'submit-payload': 'aggregate',
 };
+
+/** The job that computes `metric`: database metrics count on `metrics`, every other kind on `light`. */
+export function computeJobName(
+  metric: Pick<PlannedMetric, 'spec'>,
+): 'compute-metric' | 'compute-light-metric' {
+  return metric.spec.kind === 'database' ? 'compute-metric' : 'compute-light-metric';
+}

@@ -21,10 +21,15 @@ export interface RunChildren {
  * (`ignoreDependencyOnFailure`), so they appear in `getIgnoredChildrenFailures()` and each becomes
  * a fallback result carrying its failure: a crashed metric never blocks nor silently leaves a run.
  */
-export function createRunChildrenRepository(metricsQueue: Queue) {
-  async function childJob(key: string): Promise<Job<JobDataByName['compute-metric']> | undefined> {
-    // Keys are `<prefix>:<queue>:<jobId>`; BullMQ forbids ':' in job ids.
-    return Job.fromId(metricsQueue, key.slice(key.lastIndexOf(':') + 1));
+export function createRunChildrenRepository(childQueues: readonly Queue[]) {
+  const queueByName = new Map(childQueues.map((queue) => [queue.name, queue]));
+  async function childJob(
+    key: string,
+  ): Promise<Job<JobDataByName['compute-metric'] | JobDataByName['compute-light-metric']> | undefined> {
+    // Keys are `<prefix>:<queue>:<jobId>`; BullMQ forbids ':' in job ids and queue names.
+    const idAt = key.lastIndexOf(':');
+    const queue = queueByName.get(key.slice(key.lastIndexOf(':', idAt - 1) + 1, idAt));
+    return queue ? Job.fromId(queue, key.slice(idAt + 1)) : undefined;
   }
 
   return {

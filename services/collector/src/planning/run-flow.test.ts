@@ -1,9 +1,11 @@
 import type { RunFacts } from '@servping/shared';
-import { plannedMetric } from '../../../../shared/test/support/definitions';
+import { countQuery, plannedMetric } from '../../../../shared/test/support/definitions';
 import { buildRunFlow, shardCount, type RunPlan } from './run-flow';
 
 const metric = (keyPath: string) =>
   plannedMetric(keyPath, { kind: 'redis_counter', key: `USAGE_${keyPath.toUpperCase()}` });
+const databaseMetric = (keyPath: string) =>
+  plannedMetric(keyPath, { kind: 'database', query: countQuery('issues') });
 
 const facts: RunFacts = {
   instance: {
@@ -27,7 +29,7 @@ const plan: RunPlan = {
   metrics: [
     { metric: metric('a') },
     {
-      metric: metric('b'),
+      metric: databaseMetric('b'),
       shards: [
         { start: 1, finish: 101 },
         { start: 101, finish: 201 },
@@ -54,9 +56,9 @@ describe('buildRunFlow', () => {
     });
   });
 
-  it('has one compute-metric child per metric with deterministic ids and no shards for small ones', () => {
+  it('has one child per metric with deterministic ids: database metrics on metrics, the rest on light', () => {
     expect(flow.children?.map((c) => [c.name, c.queueName, c.opts?.jobId, c.children?.length ?? 0])).toEqual([
-      ['compute-metric', 'metrics', 'run-1700000000000-m-0', 0],
+      ['compute-light-metric', 'light', 'run-1700000000000-m-0', 0],
       ['compute-metric', 'metrics', 'run-1700000000000-m-1', 2],
     ]);
     expect(flow.children?.[0]?.data).toEqual({

@@ -1,6 +1,7 @@
 import type { FlowJob, JobsOptions } from 'bullmq';
 import {
   JOB_QUEUE,
+  computeJobName,
   type JobDataByName,
   type JobName,
   type PlannedMetric,
@@ -40,8 +41,9 @@ function job<N extends JobName>(
 }
 
 /**
- * The whole run as one BullMQ flow: `aggregate-run` is the parent of one `compute-metric` per
- * metric; a sharded metric's job is itself the parent of its `compute-shard` jobs. A failed child
+ * The whole run as one BullMQ flow: `aggregate-run` is the parent of one job per metric
+ * (`compute-metric` for database metrics, `compute-light-metric` for the rest); a sharded
+ * metric's job is itself the parent of its `compute-shard` jobs. A failed child
  * never blocks its parent (`ignoreDependencyOnFailure`): it becomes a fallback value, never a
  * stuck run. Job ids are deterministic, so adding the same plan twice (a retried planner) is a no-op.
  */
@@ -64,6 +66,13 @@ export function buildRunFlow(plan: RunPlan): FlowJob {
         childOptions(shardJobId(runId, index, shard)),
       ),
     );
+    if (computeJobName(metric) === 'compute-light-metric') {
+      return job(
+        'compute-light-metric',
+        { runId, recordedAt, facts, metric },
+        childOptions(metricJobId(runId, index)),
+      );
+    }
     return job(
       'compute-metric',
       { runId, recordedAt, facts, metric, ...(shards ? { shards } : {}) },

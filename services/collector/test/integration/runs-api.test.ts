@@ -143,8 +143,13 @@ describe('POST /api/v1/runs', () => {
       `${runId}-m-1`,
       `${runId}-m-2`,
     ]);
+    // Database metrics on `metrics`, the Redis counter on `light`.
     const metricJobs = await Promise.all(
-      [0, 1, 2].map((i) => h.collector.queues.metrics.getJob(`${runId}-m-${i}`)),
+      [0, 1, 2].map(
+        async (i) =>
+          (await h.collector.queues.metrics.getJob(`${runId}-m-${i}`)) ??
+          (await h.collector.queues.light.getJob(`${runId}-m-${i}`)),
+      ),
     );
     const byKeyPath = Object.fromEntries(metricJobs.map((j) => [j!.data.metric.keyPath, j!]));
     expect(Object.keys(byKeyPath).sort()).toEqual(['counts.events', 'counts.issues', 'counts.pushes']);
@@ -302,7 +307,7 @@ describe('pages, dashboard and ops', () => {
     expect(board.status).toBe(200);
     const { queues } = (await board.json()) as { queues: { name: string }[] };
     const names = queues.map((q) => q.name).sort();
-    expect(names).toEqual(['aggregate', 'metrics', 'runs', 'shards']);
+    expect(names).toEqual(['aggregate', 'light', 'metrics', 'runs', 'shards']);
   });
 
   it('serves /healthz, /readyz and /metrics with trigger and queue series', async () => {

@@ -22,10 +22,11 @@ import type { ShardOutcome } from './compute-shard.job';
  * The return value is the metric's `MetricResult`, which the aggregator reads.
  */
 export async function computeMetricJob(
-  job: Job<JobDataByName['compute-metric']>,
+  job: Job<JobDataByName['compute-metric'] | JobDataByName['compute-light-metric']>,
   context: () => ComputeContext,
 ): Promise<MetricResult> {
-  const { metric, shards } = job.data;
+  const { metric } = job.data;
+  const shards = 'shards' in job.data ? job.data.shards : undefined;
   const missing = missingFactsReason(metric.spec, job.data);
   if (missing) return failedMetricResult(metric, missing, 0);
   if (!shards || shards.length === 0) return computeMetric(metric, context());
