@@ -205,7 +205,7 @@ export class RunPlanner {
         bounds: await once(
           `bounds ${columnName}`,
           `bounds of ${columnName}`,
-          () => stats.batchBounds(query),
+          () => stats.batchBounds(resolved),
           null,
         ),
       };
