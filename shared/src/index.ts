@@ -176,6 +176,7 @@ export { mergePartials, finalValue, type PartialResult } from './counting/partia
 export { partialFromRows, readUnbatchedValue, type ResultRow } from './counting/batch-rows';
 export { hashableType } from './counting/hashable-type';
 export { narrowingTimestamp, windowBoundsQuery } from './counting/window-range';
+export { nullGroupCountQuery, withNullGroup } from './counting/histogram-null-group';
 export { columnTypeQuery, leadingIndexQuery } from './counting/catalog-sql';
 export { partialToWire, partialFromWire, type PartialWire } from './counting/partial-wire';
 export {

@@ -153,13 +153,9 @@ function unbatchedSql(query: DatabaseQuery, window: DatabaseWindow | null, param
   const bounds: string[] = [];
   if (query.start !== undefined) bounds.push(`${range} >= ${params.add(query.start)}`);
   if (query.finish !== undefined) bounds.push(`${range} <= ${params.add(query.finish)}`);
-  if (query.operation === 'histogram') {
-    return histogramSql(
-      query,
-      fromWhereSql(query, window, params, [...bounds, `${column} IS NOT NULL`]),
-      params,
-    );
-  }
+  // GitLab's statement: NULL values of the column form a group like any other value.
+  if (query.operation === 'histogram')
+    return histogramSql(query, fromWhereSql(query, window, params, bounds), params);
   const fromWhere = fromWhereSql(query, window, params, bounds);
   return aggregateSql(query, `${unbatchedSelect(query.operation, column)}\n${fromWhere}`);
 }
@@ -214,8 +210,8 @@ function aggregateSql(query: DatabaseQuery, selectFromWhere: string): string {
 /**
  * GitLab's `histogram` helper: rows per value of the column counted in a CTE, then the number of
  * values per WIDTH_BUCKET of that count, with `bucket_size - 1` segments between lower and upper
- * (below lower → bucket 0, at or above upper → segments + 1). NULL values of the column form no
- * group here (GitLab's would count a NULL group): batch ranges cannot contain NULL.
+ * (below lower → bucket 0, at or above upper → segments + 1). A batch range never holds NULL, so
+ * batched, the NULL group is added apart (`histogram-null-group.ts`); unbatched, it is a group.
  */
 function histogramSql(query: DatabaseQuery, fromWhere: string, params: SqlParams): string {
   const histogram = query.histogram!;

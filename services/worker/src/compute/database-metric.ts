@@ -5,12 +5,15 @@ import {
   countInBatches,
   databaseWindow,
   finalValue,
+  nullGroupCountQuery,
   startingBatchSize,
+  withNullGroup,
   hashableType,
   narrowingTimestamp,
   partialFromRows,
   renderUnbatchedQuery,
   serializeSketch,
+  ServpingError,
   usesDistinctBits,
   windowBoundsQuery,
   withDistinctStrategy,
@@ -67,6 +70,32 @@ export interface DatabaseMetricInput {
  * errors into GitLab's fallbacks.
  */
 export async function computeDatabaseMetric(input: DatabaseMetricInput): Promise<PartialResult> {
+  const partial = await computeBatches(input);
+  // A shard covers one range of values; the parent adds the NULL group once (withHistogramNullGroup).
+  return input.range ? partial : withHistogramNullGroup(partial, input);
+}
+
+/**
+ * A histogram's partial with GitLab's NULL group added (`nullGroupCountQuery`): the rows with the
+ * column NULL counted over the primary key, bucketed as one more value. Other partials unchanged.
+ */
+export async function withHistogramNullGroup(
+  partial: PartialResult,
+  input: Omit<DatabaseMetricInput, 'range'>,
+): Promise<PartialResult> {
+  const nullQuery = nullGroupCountQuery(input.query);
+  if (!nullQuery || partial.kind !== 'histogram' || !input.query.histogram) return partial;
+  const rows = await computeBatches({ ...input, query: nullQuery });
+  if (rows.kind !== 'number') {
+    throw new ServpingError(
+      'SERVPING_AGGREGATION',
+      `the NULL group count of ${input.query.table} gave a ${rows.kind}`,
+    );
+  }
+  return withNullGroup(partial, rows.value, input.query.histogram);
+}
+
+async function computeBatches(input: DatabaseMetricInput): Promise<PartialResult> {
   const { db, signal } = input;
   const window = databaseWindow(input.recordedAt, input.timeFrame);
   // Rendering validates identifiers, scope, filters and where_sql: nothing reaches the database

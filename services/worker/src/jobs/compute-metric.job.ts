@@ -9,8 +9,10 @@ import {
   type JobDataByName,
   type MetricResult,
   type PartialResult,
+  type PlannedMetric,
 } from '@servping/shared';
 import { computeMetric } from '../compute/compute-metric';
+import { withHistogramNullGroup } from '../compute/database-metric';
 import type { ComputeContext } from '../compute/compute-context';
 import { missingFactsReason } from './run-compute-context';
 import type { ShardOutcome } from './compute-shard.job';
@@ -46,18 +48,37 @@ export async function computeMetricJob(
       timeElapsedS,
     );
   }
+  const started = performance.now();
   try {
-    const merged = outcomes
+    const shardsMerged = outcomes
       .map((o) => partialFromWire(o.partial))
       .reduce((a: PartialResult, b) => mergePartials(a, b));
+    const merged = await withNullGroupOf(shardsMerged, metric, context());
     const value = finalValue(merged);
     return {
       keyPath: metric.keyPath,
       value,
-      timeElapsedS,
+      timeElapsedS: timeElapsedS + (performance.now() - started) / 1000,
       ...(merged.kind === 'sketch' ? { sketch: serializeSketch(merged.registers) } : {}),
     };
   } catch (err) {
-    return failedMetricResult(metric, errorText(err), timeElapsedS);
+    return failedMetricResult(metric, errorText(err), timeElapsedS + (performance.now() - started) / 1000);
   }
+}
+
+/** The shards cover the column's value ranges; a histogram's NULL group is counted once, here. */
+function withNullGroupOf(
+  partial: PartialResult,
+  metric: PlannedMetric,
+  ctx: ComputeContext,
+): Promise<PartialResult> {
+  if (metric.spec.kind !== 'database') return Promise.resolve(partial);
+  return withHistogramNullGroup(partial, {
+    query: metric.spec.query,
+    timeFrame: metric.timeFrame,
+    recordedAt: ctx.recordedAt,
+    db: ctx.db,
+    signal: ctx.signal,
+    targetStatementMs: ctx.targetStatementMs,
+  });
 }

@@ -3,7 +3,12 @@ import { FlowProducer, QueueEvents, type FlowJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { createLogger } from '@servping/runtime';
-import type { PlannedMetric, RunFacts } from '@servping/shared';
+import {
+  readUnbatchedValue,
+  renderUnbatchedQuery,
+  type PlannedMetric,
+  type RunFacts,
+} from '@servping/shared';
 import { buildWorker, loadConfig, type MetricWorker } from '@servping/worker';
 import { buildAggregator, loadConfig as loadAggregatorConfig, type Aggregator } from '@servping/aggregator';
 // The pipeline test reuses the aggregator's fixtures (migrated servping database, Versions stub).
@@ -49,6 +54,10 @@ beforeAll(async () => {
     'CREATE TABLE issues (id bigserial PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())',
   );
   await pool.query('INSERT INTO issues (created_at) SELECT now() FROM generate_series(1, 10)');
+  // Authors 1..3 with 2, 3 and 2 issues, and 3 issues without an author: GitLab's histogram
+  // counts those 3 as one more group.
+  await pool.query('ALTER TABLE issues ADD COLUMN author_id bigint');
+  await pool.query('UPDATE issues SET author_id = CASE WHEN id <= 3 THEN NULL ELSE id % 3 + 1 END');
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   await redis.set(counterKey, '7');
   flows = new FlowProducer({ connection: redis, prefix });
@@ -82,6 +91,12 @@ afterAll(async () => {
   await redis.quit();
   await pool.end();
   await db.drop();
+});
+
+const issuesPerAuthor = countQuery('issues', {
+  operation: 'histogram',
+  column: { table: 'issues', column: 'author_id' },
+  histogram: { lower: 1, upper: 10, bucketCount: 10 },
 });
 
 /** A flow as the collector builds it: metric children never block the aggregate parent. */
@@ -137,6 +152,13 @@ describe('worker and aggregator', () => {
           ],
         },
         {
+          metric: plannedMetric('counts.issues_per_author', { kind: 'database', query: issuesPerAuthor }),
+          shards: [
+            [1, 3],
+            [3, 4],
+          ],
+        },
+        {
           metric: plannedMetric('counts.missing_table', {
             kind: 'database',
             query: countQuery('no_such_table'),
@@ -155,7 +177,17 @@ describe('worker and aggregator', () => {
     expect(rows).toHaveLength(1);
     const { payload, metadata, sent_at } = rows[0];
     expect(payload.uuid).toBe(facts.instance.uuid);
-    expect(payload.counts).toEqual({ events: 7, unsupported: -1, issues: 10, missing_table: -1 });
+    expect(payload.counts).toEqual({
+      events: 7,
+      unsupported: -1,
+      issues: 10,
+      // Author groups of 2, 3, 2 issues and the NULL group of 3: buckets 2 and 3, twice each.
+      issues_per_author: { '2': 2, '3': 2 },
+      missing_table: -1,
+    });
+    const gitlab = renderUnbatchedQuery(issuesPerAuthor, null);
+    const { rows: unbatched } = await pool.query(gitlab.text, gitlab.params as unknown[]);
+    expect(readUnbatchedValue(issuesPerAuthor, unbatched)).toEqual(payload.counts.issues_per_author);
     expect(sent_at).toBeInstanceOf(Date);
     const errors = Object.fromEntries(
       (metadata.metrics as Array<{ name: string; error?: string }>).map((m) => [m.name, m.error]),
@@ -164,6 +196,7 @@ describe('worker and aggregator', () => {
       uuid: undefined,
       'counts.events': undefined,
       'counts.issues': undefined,
+      'counts.issues_per_author': undefined,
       'counts.unsupported': 'Ruby-only class',
       'counts.missing_table': expect.stringMatching(/^shard .*shard-0 failed: .*no_such_table/),
     });
