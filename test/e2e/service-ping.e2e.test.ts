@@ -5,7 +5,6 @@
  * truth: exact metrics equal, estimates within 2 %.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
@@ -16,6 +15,7 @@ import { demoSeedCommand } from '../../services/cli/src/commands/demo-seed';
 import { computeGroundTruth } from '../../services/cli/src/demo/ground-truth.repository';
 import { dropDatabase, ensureDatabase } from '../../services/cli/src/demo/instance-schema.repository';
 import { CollectorClient, type RunProgress } from '../../services/cli/src/stack/run-client';
+import { freePorts } from '../../services/cli/src/stack/free-ports';
 import { startStack, type RunningStack } from '../../services/cli/src/stack/service-stack';
 
 const REPO = path.resolve(__dirname, '..', '..');
@@ -30,17 +30,6 @@ const READ_TOKEN = `e2e-read-${ID}`;
 
 function discard(): Writable {
   return new Writable({ write: (_chunk, _encoding, done) => done() });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /** The value at a dotted key path of a nested payload. */
@@ -83,17 +72,13 @@ describe('a service ping end to end', () => {
     });
     expect(seeded).toBe(0);
 
-    const ports = {
-      versions: await freePort(),
-      collector: await freePort(),
-      aggregatorOps: await freePort(),
-      workerOpsBase: 0,
-    };
-    // Two consecutive free ports for the two workers' ops servers.
-    for (let tries = 0; tries < 20 && ports.workerOpsBase === 0; tries += 1) {
-      const base = await freePort();
-      if (base < 65535 && (await portIsFree(base + 1))) ports.workerOpsBase = base;
-    }
+    const [versionsPort, collectorPort, aggregatorOps, ...workerOps] = (await freePorts(5)) as [
+      number,
+      number,
+      number,
+      ...number[],
+    ];
+    const ports = { versions: versionsPort, collector: collectorPort, aggregatorOps, workerOps };
     stack = await startStack({
       repoRoot: REPO,
       env,
@@ -186,12 +171,4 @@ function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }

@@ -2,7 +2,8 @@ import { startStack, type RunningStack } from '../../../services/cli/src/stack/s
 import { waitFor } from './bounded-wait';
 import { ADMIN_TOKEN, collectorEnvironment, type CollectorEnvironment } from './collector-process';
 import { rawRequest } from './http-client';
-import { freePort, logDirectory, REPO_ROOT } from './service-process';
+import { freePorts } from '../../../services/cli/src/stack/free-ports';
+import { logDirectory, REPO_ROOT } from './service-process';
 import { createTempDatabase, type TempDatabase } from './temp-database';
 
 export interface FullStack {
@@ -47,12 +48,14 @@ export async function startFullStack(options: {
   };
   try {
     await options.prepare(env);
-    const ports = {
-      versions: await freePort(),
-      collector: await freePort(),
-      aggregatorOps: await freePort(),
-      workerOpsBase: await freePort(),
-    };
+    // Every port chosen by the kernel: a worker's ops port next to a free one may be taken.
+    const [versions, collector, aggregatorOps, ...workerOps] = (await freePorts(3 + options.workers)) as [
+      number,
+      number,
+      number,
+      ...number[],
+    ];
+    const ports = { versions, collector, aggregatorOps, workerOps };
     stack = await startStack({
       repoRoot: REPO_ROOT,
       workers: options.workers,

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { dropDatabase, ensureDatabase } from '../demo/instance-schema.repository';
-import { freePorts } from './free-ports';
+import { freePorts } from '../stack/free-ports';
 import { readProcessMemory, type ProcessMemory } from './process-memory';
 
 export interface IngestOptions {

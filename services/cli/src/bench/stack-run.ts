@@ -7,7 +7,7 @@ import { startStack } from '../stack/service-stack';
 import { getRun, triggerRun, type RunState } from './collector-client';
 import { startActivitySampler, type SampledStatement } from './activity-sampler.repository';
 import { payloadSubmission } from './bench-state.repository';
-import { freePorts, portsFree } from './free-ports';
+import { freePorts } from '../stack/free-ports';
 import { readProcessMemory, type ProcessMemory } from './process-memory';
 
 export interface StackRunOptions {
@@ -44,13 +44,18 @@ export interface StackRunResult {
 const POLL_MS = 100;
 
 export async function runOnStack(options: StackRunOptions): Promise<StackRunResult> {
-  const [versions, collector, aggregatorOps, workerOpsBase] = await freeStackPorts(options.workers);
+  const [versions, collector, aggregatorOps, ...workerOps] = (await freePorts(3 + options.workers)) as [
+    number,
+    number,
+    number,
+    ...number[],
+  ];
   const startBegan = performance.now();
   const stack = await startStack({
     repoRoot: options.repoRoot,
     env: options.env,
     workers: options.workers,
-    ports: { versions, collector, aggregatorOps, workerOpsBase },
+    ports: { versions, collector, aggregatorOps, workerOps },
     logDir: options.logDir,
   });
   const startMs = performance.now() - startBegan;
@@ -100,20 +105,6 @@ export async function runOnStack(options: StackRunOptions): Promise<StackRunResu
   } finally {
     await stack.stop();
   }
-}
-
-/**
- * Ports for the stack: three single ports and a run of `workers` consecutive ones for the
- * workers' ops servers (startStack numbers them from a base), retried until such a run is free.
- */
-async function freeStackPorts(workers: number): Promise<[number, number, number, number]> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const [a, b, c, base] = (await freePorts(4)) as [number, number, number, number];
-    const run = Array.from({ length: workers }, (_, i) => base + i);
-    if (run.some((p) => p > 65535 || p === a || p === b || p === c)) continue;
-    if (workers === 1 || (await portsFree(run.slice(1)))) return [a, b, c, base];
-  }
-  throw new Error(`found no ${workers} consecutive free ports for the workers`);
 }
 
 /** Calls `probe` every POLL_MS until it returns a value; throws at `deadline` (epoch ms). */

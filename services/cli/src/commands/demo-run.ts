@@ -36,7 +36,9 @@ const DEMO_TOKENS = {
     '{"ldap_encrypted_secrets_enabled":false,"smtp_encrypted_secrets_enabled":false}',
 };
 
-const PORTS = { versions: 3001, collector: 3000, aggregatorOps: 9102, workerOpsBase: 9111 };
+const PORTS = { versions: 3001, collector: 3000, aggregatorOps: 9102 };
+/** Workers' ops ports: 9111, 9112, … */
+const FIRST_WORKER_OPS_PORT = 9111;
 
 export const demoRunCommand: Command = {
   name: 'demo run',
@@ -66,7 +68,7 @@ export const demoRunCommand: Command = {
       repoRoot,
       env,
       workers,
-      ports: PORTS,
+      ports: { ...PORTS, workerOps: Array.from({ length: workers }, (_, i) => FIRST_WORKER_OPS_PORT + i) },
       logDir: path.join(repoRoot, '.demo', 'logs'),
     });
     try {

@@ -9,7 +9,8 @@ export interface StackOptions {
   /** Base environment (database URLs, Redis, tokens) shared by every process. */
   env: NodeJS.ProcessEnv;
   workers: number;
-  ports: { versions: number; collector: number; aggregatorOps: number; workerOpsBase: number };
+  /** `workerOps`: one ops port per worker (at least `workers` of them). */
+  ports: { versions: number; collector: number; aggregatorOps: number; workerOps: readonly number[] };
   /** Each process's stdout/stderr goes to `<logDir>/<name>.log`. */
   logDir: string;
   startTimeoutMs?: number;
@@ -58,7 +59,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     },
   ];
   for (let i = 0; i < options.workers; i += 1) {
-    const port = ports.workerOpsBase + i;
+    const port = ports.workerOps[i];
+    if (port === undefined)
+      throw new Error(`no ops port for worker ${i + 1}: ${ports.workerOps.length} given`);
     specs.push({
       name: `worker-${i + 1}`,
       service: 'worker',

@@ -25,16 +25,3 @@ export async function freePorts(count: number): Promise<number[]> {
     await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 }
-
-/** Whether every port of `ports` can be bound on 127.0.0.1 right now. */
-export async function portsFree(ports: readonly number[]): Promise<boolean> {
-  for (const port of ports) {
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (!free) return false;
-  }
-  return true;
-}
