@@ -155,6 +155,7 @@ export {
   renderDisplaySql,
   usesDistinctBits,
   withDistinctStrategy,
+  type CountedColumnFacts,
   MAX_HISTOGRAM_BUCKETS,
   type BatchStatement,
   type HllHashing,

@@ -257,27 +257,65 @@ describe('renderUnbatchedQuery and renderDisplaySql', () => {
 describe('bitmap distinct counts', () => {
   const distinct = q({ operation: 'distinct_count', column: { table: 'issues', column: 'author_id' } });
 
-  it.each<[string, DatabaseQuery, string | null, 'servping' | 'gitlab', string]>([
-    ['an integer column', distinct, 'bigint', 'servping', 'bitmap'],
-    ['a smallint column', distinct, 'smallint', 'servping', 'bitmap'],
-    ['a text column', distinct, 'text', 'servping', 'value_ranges'],
-    ['an unknown column type', distinct, null, 'servping', 'value_ranges'],
-    ['GitLab mode', distinct, 'bigint', 'gitlab', 'value_ranges'],
+  const filtered = {
+    ...distinct,
+    filters: [{ column: { table: 'issues', column: 'state' }, op: 'eq' as const, value: 'opened' }],
+  };
+  const joined = {
+    ...distinct,
+    joins: [{ table: 'projects', left: { table: 'issues', column: 'project_id' }, rightColumn: 'id' }],
+    column: { table: 'projects', column: 'namespace_id' },
+  };
+  const facts = (columnType: string | null, indexed = true, windowed = false) => ({
+    columnType,
+    indexed,
+    windowed,
+  });
+
+  it.each<[string, DatabaseQuery, ReturnType<typeof facts>, 'servping' | 'gitlab', string]>([
+    ['a filtered integer column', filtered, facts('bigint'), 'servping', 'bitmap'],
     [
-      'explicit start (a value of the counted column)',
-      { ...distinct, start: 10 },
-      'bigint',
+      'a grouped integer column',
+      { ...distinct, groupBy: { table: 'issues', column: 'state' } },
+      facts('integer'),
+      'servping',
+      'bitmap',
+    ],
+    ['a windowed integer column', distinct, facts('bigint', true, true), 'servping', 'bitmap'],
+    ['a bare integer column without an index', distinct, facts('smallint', false), 'servping', 'bitmap'],
+    ['a joined column without an index', joined, facts('bigint', false), 'servping', 'bitmap'],
+    [
+      'a bare indexed column (an index-only scan per range)',
+      distinct,
+      facts('bigint'),
       'servping',
       'value_ranges',
     ],
-  ])('resolve to the strategy for %s', (_name, query, type, mode, expected) => {
-    expect(withDistinctStrategy(query, type, mode).distinctBy).toBe(expected);
+    [
+      'an indexed joined column (an index nested loop per range)',
+      joined,
+      facts('bigint'),
+      'servping',
+      'value_ranges',
+    ],
+    ['a text column', filtered, facts('text'), 'servping', 'value_ranges'],
+    ['an unknown column type', filtered, facts(null), 'servping', 'value_ranges'],
+    ['GitLab mode', filtered, facts('bigint'), 'gitlab', 'value_ranges'],
+    [
+      'explicit start (a value of the counted column)',
+      { ...filtered, start: 10 },
+      facts('bigint'),
+      'servping',
+      'value_ranges',
+    ],
+  ])('resolve to the strategy for %s', (_name, query, columnFacts, mode, expected) => {
+    expect(withDistinctStrategy(query, columnFacts, mode).distinctBy).toBe(expected);
   });
 
   it('leave other operations and resolved queries unchanged', () => {
-    expect(withDistinctStrategy(base, 'bigint')).toBe(base);
+    expect(withDistinctStrategy(base, facts('bigint'))).toBe(base);
     const resolved = { ...distinct, distinctBy: 'value_ranges' as const };
-    expect(withDistinctStrategy(resolved, 'bigint')).toBe(resolved);
+    expect(withDistinctStrategy(resolved, facts('bigint', false))).toBe(resolved);
   });
 
   it('batch over the primary key and return one row per 32-bit word, per group when grouped', () => {

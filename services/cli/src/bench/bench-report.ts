@@ -123,6 +123,19 @@ export function renderMarkdown(result: BenchResult): string {
     );
   }
   lines.push('');
+  const checked = Object.entries(result.modes.servping).flatMap(([workers, section]) =>
+    'agreementWithNaive' in section && section.agreementWithNaive
+      ? [
+          `servping ${workers}w ${section.agreementWithNaive.compared}/${section.agreementWithNaive.mismatched}`,
+        ]
+      : [],
+  );
+  if (checked.length > 0) {
+    lines.push(
+      `Exact all-time metrics, servping's stored payload against naive (compared/mismatched): ${checked.join(', ')}.`,
+      '',
+    );
+  }
 
   const hll = result.hll;
   if (problem(hll)) lines.push(`HLL: ${problem(hll)}`, '');

@@ -56,3 +56,21 @@ export async function payloadSubmission(
     await client.end();
   }
 }
+
+/** The payload the aggregator stored for `runId`, or null when there is none. */
+export async function storedPayload(
+  servpingUrl: string,
+  runId: string,
+): Promise<Record<string, unknown> | null> {
+  const client = new Client({ connectionString: servpingUrl, application_name: 'servping-bench' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ payload: Record<string, unknown> }>(
+      'SELECT payload FROM raw_usage_data WHERE run_id = $1 ORDER BY recorded_at DESC LIMIT 1',
+      [runId],
+    );
+    return rows[0]?.payload ?? null;
+  } finally {
+    await client.end();
+  }
+}

@@ -3,6 +3,7 @@
  * (integers; averages to 1e-9 relative), estimates are left to the HLL section's error figures.
  */
 import type { MetricValue } from '@servping/shared';
+import type { BenchCatalog } from './bench-catalog';
 
 export interface Agreement {
   compared: number;
@@ -42,4 +43,31 @@ function sameValue(a: MetricValue, b: MetricValue): boolean {
     );
   }
   return a === b;
+}
+
+/**
+ * The key paths whose value cannot depend on when a mode ran: exact (not estimated) database
+ * metrics without a 7d/28d window. A servping run fixes its own clock, minutes after the naive
+ * mode's, so windowed values may differ by the rows that crossed a window's edge meanwhile.
+ */
+export function clockIndependentExactMetrics(catalog: BenchCatalog): string[] {
+  return catalog.database
+    .filter(
+      ({ metric, query }) =>
+        (metric.timeFrame === 'all' || metric.timeFrame === 'none') &&
+        query.operation !== 'estimate_distinct_count',
+    )
+    .map(({ metric }) => metric.keyPath);
+}
+
+/** The values at `keyPaths` of a nested payload (`counts.issues` → payload.counts.issues). */
+export function payloadValues(payload: unknown, keyPaths: readonly string[]): Record<string, MetricValue> {
+  const out: Record<string, MetricValue> = {};
+  for (const keyPath of keyPaths) {
+    const value = keyPath
+      .split('.')
+      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], payload);
+    if (value !== undefined) out[keyPath] = value as MetricValue;
+  }
+  return out;
 }

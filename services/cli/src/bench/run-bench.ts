@@ -9,17 +9,17 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { createPgPool, createRedis, readDatabaseFacts } from '@servping/runtime';
-import { errorText, type InstanceFacts } from '@servping/shared';
+import { errorText, type InstanceFacts, type MetricValue } from '@servping/shared';
 import { InstanceDbRepository } from '@servping/worker';
 import type { CommandIo } from '../command';
 import { databaseNameOf } from '../demo/instance-schema.repository';
 import { loadBenchCatalog, type BenchCatalog } from './bench-catalog';
 import { benchDatabases, type BenchDatabases, type BenchOptions } from './bench-options';
-import { prepareBenchState } from './bench-state.repository';
+import { prepareBenchState, storedPayload } from './bench-state.repository';
 import { ensureSeeded } from './ensure-seeded';
 import { runHllBench } from './hll-bench.repository';
 import { runIngestSection } from './ingest-section';
-import { compareValues } from './mode-agreement';
+import { clockIndependentExactMetrics, compareValues, payloadValues, type Agreement } from './mode-agreement';
 import {
   runSingleProcessMode,
   type SingleProcessMode,
@@ -45,7 +45,11 @@ export interface BenchResult {
     gitlab: Section<
       Omit<SingleProcessResult, 'values'> & { agreementWithNaive: ReturnType<typeof compareValues> }
     >;
-    servping: Record<string, Section<StackRunResult>>;
+    /**
+     * `agreementWithNaive`: the run's stored payload against the naive mode's exact values, on the
+     * metrics a later clock cannot change (`clockIndependentExactMetrics`); absent without naive.
+     */
+    servping: Record<string, Section<StackRunResult & { agreementWithNaive?: Agreement }>>;
   };
   ratios: Record<string, { overNaive: number | null; overGitlab: number | null }>;
   hll: Section<Awaited<ReturnType<typeof runHllBench>>>;
@@ -214,13 +218,28 @@ export async function runBench(
     });
   };
 
+  const exactKeyPaths = catalog ? clockIndependentExactMetrics(catalog) : [];
+  const servpingAgreement = async (runId: string, naive: Readonly<Record<string, MetricValue>>) => {
+    const payload = await storedPayload(dbs.servping, runId);
+    const exactNaive = Object.fromEntries(exactKeyPaths.filter((k) => k in naive).map((k) => [k, naive[k]!]));
+    return compareValues(exactNaive, payloadValues(payload, exactKeyPaths));
+  };
+
   if (!options.skip.servping) {
     for (const workers of options.workers) {
       say(`servping: ${workers} worker(s), trigger → payload at Versions`);
       const outcome = await section(() => onStack(workers, options.definitionsDir, `servping-${workers}w`));
-      result.modes.servping[String(workers)] = outcome;
-      if ('wallMs' in outcome) say(`servping ${workers}w: ${(outcome.wallMs / 1000).toFixed(1)} s`);
-      else say(`servping ${workers}w: ${outcome.error}`);
+      if ('wallMs' in outcome) {
+        say(`servping ${workers}w: ${(outcome.wallMs / 1000).toFixed(1)} s`);
+        const agreement = values.naive && (await servpingAgreement(outcome.runId, values.naive));
+        if (agreement) say(`servping ${workers}w agrees with naive: ${formatAgreement(agreement)}`);
+        result.modes.servping[String(workers)] = agreement
+          ? { ...outcome, agreementWithNaive: agreement }
+          : outcome;
+      } else {
+        say(`servping ${workers}w: ${outcome.error}`);
+        result.modes.servping[String(workers)] = outcome;
+      }
       result.ratios = ratios(result);
       await save(result);
     }
@@ -347,4 +366,12 @@ async function serverVersion(pgUrl: string): Promise<string> {
   } finally {
     await client.end();
   }
+}
+
+/** "242 compared, 0 mismatched" plus the first differences. */
+function formatAgreement(agreement: Agreement): string {
+  const examples = agreement.examples
+    .slice(0, 3)
+    .map((e) => `${e.keyPath}: naive ${JSON.stringify(e.a)}, servping ${JSON.stringify(e.b)}`);
+  return [`${agreement.compared} compared, ${agreement.mismatched} mismatched`, ...examples].join('; ');
 }

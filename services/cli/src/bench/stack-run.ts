@@ -25,6 +25,8 @@ export interface StackRunOptions {
 
 export interface StackRunResult {
   workers: number;
+  /** The run, so its stored payload can be read (`storedPayload`). */
+  runId: string;
   /** Stack start until every process answered /healthz (not part of wallMs). */
   startMs: number;
   /** Trigger until Versions acknowledged the payload (`raw_usage_data.sent_at`). */
@@ -64,9 +66,10 @@ export async function runOnStack(options: StackRunOptions): Promise<StackRunResu
     let statements: SampledStatement;
     let view: RunState;
     let sentAt: Date;
+    let runId: string;
     const triggeredAt = Date.now();
     try {
-      const runId = await triggerRun(stack.collectorUrl, options.adminToken);
+      runId = await triggerRun(stack.collectorUrl, options.adminToken);
       const deadline = triggeredAt + options.runTimeoutS * 1000;
       view = await pollUntil(deadline, `run ${runId} to finish`, async () => {
         const current = await getRun(stack.collectorUrl, options.adminToken, runId);
@@ -88,6 +91,7 @@ export async function runOnStack(options: StackRunOptions): Promise<StackRunResu
     for (const [name, pid] of Object.entries(stack.pids)) memory[name] = await readProcessMemory(pid);
     return {
       workers: options.workers,
+      runId,
       startMs: Math.round(startMs),
       wallMs: sentAt.getTime() - triggeredAt,
       storedMs: view.finishedAt ? new Date(view.finishedAt).getTime() - triggeredAt : Number.NaN,

@@ -2,7 +2,6 @@ import { UnrecoverableError, type FlowProducer, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import {
   DefinitionError,
-  batchColumn,
   databaseWindow,
   narrowingTimestamp,
   windowBoundsQuery,
@@ -20,6 +19,7 @@ import type { RunTrigger } from '../runs/run-trigger';
 import { selectMetrics } from './metric-selection';
 import { runFacts } from './run-facts';
 import { buildRunFlow, shardCount, type RunPlan } from './run-flow';
+import { RunStatistics } from './run-statistics';
 import {
   decideShards,
   windowStats,
@@ -136,31 +136,18 @@ export class RunPlanner {
   }
 
   /**
-   * Decides the shards of each database metric, reading each table's size once and the MIN/MAX of
-   * each (table, batch column) once per run, and only for tables large enough to shard. A 7d/28d
+   * Decides the shards of each database metric, reading table sizes, bounds and catalog facts once
+   * per run (`RunStatistics`), and only for tables large enough to shard. A distinct count's
+   * strategy is resolved first, since it picks the batch column the shards are ranges of; a 7d/28d
    * metric whose window an index can find is sharded over its window's bounds only, as its worker
-   * would narrow it (`databaseRange`). Statistics that cannot be read leave the metric unsharded:
-   * its own job then reports the failure.
+   * would narrow it (`databaseRange`).
    */
   private async shardMetrics(
     metrics: PlannedMetric[],
     recordedAt: Date,
     logger: Logger,
   ): Promise<{ metric: PlannedMetric; shards?: ShardRange[] }[]> {
-    const { stats, shardPolicy } = this.deps;
-    const reads = new Map<string, Promise<unknown>>();
-    const once = <T>(key: string, what: string, read: () => Promise<T>, fallback: T): Promise<T> => {
-      if (!reads.has(key)) {
-        reads.set(
-          key,
-          read().catch((err: unknown) => {
-            logger.warn({ err, what }, 'cannot read table statistics; not sharding');
-            return fallback;
-          }),
-        );
-      }
-      return reads.get(key) as Promise<T>;
-    };
+    const statistics = new RunStatistics(this.deps.stats, logger);
     const out: { metric: PlannedMetric; shards?: ShardRange[] }[] = [];
     for (const metric of metrics) {
       if (metric.spec.kind !== 'database') {
@@ -168,68 +155,37 @@ export class RunPlanner {
         continue;
       }
       const { query } = metric.spec;
-      const estimatedRows = await once(
-        `rows ${query.table}`,
-        `size of ${query.table}`,
-        () => stats.estimatedRows(query.table),
-        null,
-      );
-      if (!worthSharding(estimatedRows, shardPolicy)) {
+      const estimatedRows = await statistics.rows(query.table);
+      if (!worthSharding(estimatedRows, this.deps.shardPolicy)) {
         out.push({ metric });
         continue;
       }
-      // Shards are ranges of the batch column, which a distinct count's strategy picks: resolve
-      // it here and send it with the job, so the worker batches over the column planned for.
-      const counted = query.column;
-      const countedName = `${counted.table}.${counted.column}`;
+      const window = databaseWindow(recordedAt, metric.timeFrame);
       const columnType =
         query.operation === 'distinct_count' && query.distinctBy === undefined
-          ? await once(
-              `type ${countedName}`,
-              `type of ${countedName}`,
-              () => stats.columnType(counted),
-              undefined,
-            )
+          ? await statistics.columnType(query.column)
           : null;
+      // An unreadable column type leaves the strategy, and so the batch column, to the worker.
       if (columnType === undefined) {
         out.push({ metric });
         continue;
       }
-      const resolved = withDistinctStrategy(query, columnType);
+      const resolved = withDistinctStrategy(query, {
+        columnType,
+        indexed: columnType !== null && (await statistics.indexed(query.column)),
+        windowed: window !== null,
+      });
       const planned: PlannedMetric =
         resolved === query ? metric : { ...metric, spec: { ...metric.spec, query: resolved } };
-      const column = batchColumn(resolved);
-      const columnName = `${column.table}.${column.column}`;
-      let tableStats: TableStats = {
-        estimatedRows,
-        bounds: await once(
-          `bounds ${columnName}`,
-          `bounds of ${columnName}`,
-          () => stats.batchBounds(resolved),
-          null,
-        ),
-      };
-      const window = databaseWindow(recordedAt, metric.timeFrame);
+      let tableStats: TableStats = { estimatedRows, bounds: await statistics.bounds(resolved) };
       const timestamp = narrowingTimestamp(resolved, window);
-      const timestampName = timestamp && `${timestamp.table}.${timestamp.column}`;
-      if (window && timestamp) {
-        const indexed = await once(
-          `index ${timestampName}`,
-          `index on ${timestampName}`,
-          () => stats.hasLeadingIndex(timestamp),
-          false,
+      if (window && timestamp && (await statistics.indexed(timestamp))) {
+        tableStats = windowStats(
+          tableStats,
+          await statistics.bounds(resolved, windowBoundsQuery(resolved, window)),
         );
-        if (indexed) {
-          const windowBounds = await once(
-            `bounds ${columnName} ${timestampName} ${metric.timeFrame}`,
-            `${metric.timeFrame} bounds of ${columnName}`,
-            () => stats.batchBounds(resolved, windowBoundsQuery(resolved, window)),
-            null,
-          );
-          tableStats = windowStats(tableStats, windowBounds);
-        }
       }
-      const shards = decideShards(resolved, tableStats, shardPolicy);
+      const shards = decideShards(resolved, tableStats, this.deps.shardPolicy);
       out.push(shards ? { metric: planned, shards } : { metric: planned });
     }
     return out;

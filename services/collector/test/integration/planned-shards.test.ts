@@ -20,9 +20,11 @@ beforeAll(async () => {
     );
   }
   await h.sql.query('CREATE INDEX events_created_at ON events (created_at)');
+  await h.sql.query('CREATE INDEX events_author_id ON events (author_id)');
   await h.sql.query('ANALYZE events; ANALYZE events_unindexed; ANALYZE authored');
   for (const [name, table, column] of [
     ['authors', 'authored', 'author_id'],
+    ['event_authors', 'events', 'author_id'],
     ['refs', 'events_unindexed', 'ref'],
   ]) {
     await h.writeDefinition(`counts_all/${name}.yml`, {
@@ -66,7 +68,7 @@ it('plans shards over a 28d window’s ids when an index finds it, and distinct 
 
   const shardsOf: Record<string, ShardRange[] | undefined> = {};
   const queryOf: Record<string, DatabaseQuery> = {};
-  for (let i = 0; i < 6; i += 1) {
+  for (let i = 0; i < 7; i += 1) {
     const job = await h.collector.queues.metrics.getJob(`${runId}-m-${i}`);
     const metric = job!.data.metric as PlannedMetric;
     shardsOf[metric.keyPath] = job!.data.shards as ShardRange[] | undefined;
@@ -88,6 +90,9 @@ it('plans shards over a 28d window’s ids when an index finds it, and distinct 
   // The shards span the ids 1..20 000, not the author ids 7..140 000.
   expect(queryOf['counts_all.authors']!.distinctBy).toBe('bitmap');
   expect(span(shardsOf['counts_all.authors'])).toEqual({ start: 1, finish: 20_001 });
+  // A bare count of an indexed integer column keeps GitLab's ranges: an index-only scan each.
+  expect(queryOf['counts_all.event_authors']!.distinctBy).toBe('value_ranges');
+  expect(span(shardsOf['counts_all.event_authors'])).toEqual({ start: 7, finish: 140_001 });
   expect(queryOf['counts_all.refs']!.distinctBy).toBe('value_ranges');
   expect(shardsOf['counts_all.refs']).toBeUndefined();
 });

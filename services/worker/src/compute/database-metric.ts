@@ -104,8 +104,8 @@ async function computeBatches(input: DatabaseMetricInput): Promise<PartialResult
   // A range was planned over batchColumn(query) as it was: an unresolved distinct count's range
   // is one of its own values, so it stays on value ranges.
   const query = input.range
-    ? withDistinctStrategy(input.query, null)
-    : await resolveDistinctStrategy(input.query, db, input.hllMode);
+    ? withDistinctStrategy(input.query, { columnType: null, indexed: false, windowed: false })
+    : await resolveDistinctStrategy(input.query, db, { windowed: window !== null, hllMode: input.hllMode });
   const hashing = await hllHashing(input);
   const statement = buildBatchStatement(query, window, hashing);
   const range = input.range ?? (await databaseRange(query, db, { window, signal }));
@@ -141,10 +141,14 @@ async function computeBatches(input: DatabaseMetricInput): Promise<PartialResult
 export async function resolveDistinctStrategy(
   query: DatabaseQuery,
   db: InstanceDb,
-  hllMode: HllMode = 'servping',
+  options: { windowed: boolean; hllMode?: HllMode },
 ): Promise<DatabaseQuery> {
   if (query.operation !== 'distinct_count' || query.distinctBy !== undefined) return query;
-  return withDistinctStrategy(query, await db.columnType(query.column.table, query.column.column), hllMode);
+  const [columnType, indexed] = await Promise.all([
+    db.columnType(query.column.table, query.column.column),
+    db.hasLeadingIndex(query.column),
+  ]);
+  return withDistinctStrategy(query, { columnType, indexed, windowed: options.windowed }, options.hllMode);
 }
 
 /**
