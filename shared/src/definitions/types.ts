@@ -81,10 +81,10 @@ export interface QueryJoin {
   rightColumn: string;
 }
 
-/** The declarative query of a database metric (YAML `options` of a DatabaseMetric). */
 /** See `DatabaseQuery.distinctBy`. */
 export type DistinctStrategy = 'bitmap' | 'value_ranges';
 
+/** The declarative query of a database metric (YAML `options` of a DatabaseMetric). */
 export interface DatabaseQuery {
   operation: DatabaseOperation;
   table: string;
@@ -109,9 +109,9 @@ export interface DatabaseQuery {
   start?: number;
   finish?: number;
   /**
-   * How a distinct_count is batched, resolved at run time from the column's type and never read
-   * from a definition (`withDistinctStrategy`): `bitmap` over the primary key for integer columns,
-   * `value_ranges` of the counted column (GitLab's way) otherwise. Absent = not resolved yet.
+   * How a distinct_count is batched, resolved at run time from the counted column's type and
+   * indexes and never read from a definition (`withDistinctStrategy`): `bitmap` over the primary
+   * key, or `value_ranges` of the counted column (GitLab's way). Absent = not resolved yet.
    */
   distinctBy?: DistinctStrategy;
   /** For operation histogram: GitLab's `buckets: lower..upper` and `bucket_size` (≤ 100). */
