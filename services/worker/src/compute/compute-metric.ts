@@ -11,7 +11,7 @@ import {
 } from '@servping/shared';
 import { computeAggregatedRedis } from './aggregated-redis-metric';
 import type { ComputeContext, Counter } from './compute-context';
-import { computeDatabaseValue } from './database-metric';
+import { computeDatabaseValue, type DatabaseMetricInput } from './database-metric';
 import { withDeadline } from './deadline';
 import { computeLicenseField } from './license-metric';
 import { computePrometheus } from './prometheus-metric';
@@ -37,17 +37,25 @@ const refuseDeferred: Counter = async (_spec, metric) => {
   throw deferredError(metric);
 };
 
+/** What the counting engine needs of a database metric in a run's context. */
+export function databaseMetricInput(
+  spec: SpecOf<'database'>,
+  metric: Pick<PlannedMetric, 'timeFrame'>,
+  ctx: ComputeContext,
+): Omit<DatabaseMetricInput, 'range'> {
+  return {
+    query: spec.query,
+    timeFrame: metric.timeFrame,
+    recordedAt: ctx.recordedAt,
+    db: ctx.db,
+    signal: ctx.signal,
+    targetStatementMs: ctx.targetStatementMs,
+  };
+}
+
 /** Every kind has exactly one counter; the mapped type makes a missing kind a compile error. */
 export const COUNTERS: CounterTable = {
-  database: (spec, metric, ctx) =>
-    computeDatabaseValue({
-      query: spec.query,
-      timeFrame: metric.timeFrame,
-      recordedAt: ctx.recordedAt,
-      db: ctx.db,
-      signal: ctx.signal,
-      targetStatementMs: ctx.targetStatementMs,
-    }),
+  database: (spec, metric, ctx) => computeDatabaseValue(databaseMetricInput(spec, metric, ctx)),
   redis_counter: computeRedisCounter,
   redis_hll: computeRedisHll,
   aggregated: (spec, metric, ctx) =>

@@ -11,7 +11,7 @@ import {
   type PartialResult,
   type PlannedMetric,
 } from '@servping/shared';
-import { computeMetric } from '../compute/compute-metric';
+import { computeMetric, databaseMetricInput } from '../compute/compute-metric';
 import { withHistogramNullGroup } from '../compute/database-metric';
 import type { ComputeContext } from '../compute/compute-context';
 import { missingFactsReason } from './run-compute-context';
@@ -73,12 +73,5 @@ function withNullGroupOf(
   ctx: ComputeContext,
 ): Promise<PartialResult> {
   if (metric.spec.kind !== 'database') return Promise.resolve(partial);
-  return withHistogramNullGroup(partial, {
-    query: metric.spec.query,
-    timeFrame: metric.timeFrame,
-    recordedAt: ctx.recordedAt,
-    db: ctx.db,
-    signal: ctx.signal,
-    targetStatementMs: ctx.targetStatementMs,
-  });
+  return withHistogramNullGroup(partial, databaseMetricInput(metric.spec, metric, ctx));
 }
