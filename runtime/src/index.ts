@@ -27,3 +27,7 @@ export {
 export { readDictionaryFiles, MAX_DEFINITION_FILE_BYTES, type DictionaryFile } from './dictionary-files';
 export { createRateLimit } from './rate-limit';
 export { repeatedErrorLog, type RepeatedErrorLogOptions } from './repeated-error-log';
+export { securityHeaders, type CspDirectives } from './security-headers';
+export { requireSameOriginWrites, type SameOriginWritesOptions } from './same-origin-writes';
+export { limitFailedAuth, type AuthFailureLimitOptions } from './auth-failure-limit';
+export { createBudgetedServer, listen, type WireBudgets } from './wire-budgets';

@@ -9,12 +9,18 @@ import {
   createOpsRouter,
   createPgPool,
   createRedis,
+  createBudgetedServer,
   createRateLimit,
+  limitFailedAuth,
+  listen,
   repeatedErrorLog,
+  requireSameOriginWrites,
+  securityHeaders,
 } from '@servping/runtime';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { JOB_QUEUE, scheduleCron, type JobDataByName } from '@servping/shared';
 import type { CollectorConfig } from './config';
-import { dashboardRouter, DASHBOARD_PATH } from './dashboard/bull-board';
+import { BULL_BOARD_CSP, dashboardRouter, DASHBOARD_PATH } from './dashboard/bull-board';
 import { migrateServpingDatabase } from './database/servping-database';
 import { cachedDictionary } from './dictionary/cached-dictionary';
 import { directoryDictionary, type DictionarySource } from './dictionary/dictionary-source';
@@ -36,8 +42,8 @@ import { RunViews } from './runs/run-view';
 
 /** Id of the weekly job scheduler on the runs queue (upserted at every start). */
 export const SCHEDULER_ID = 'service-ping-weekly';
-/** JSON bodies above this are refused (413): tracking bodies are small, 50 events fit easily. */
-export const BODY_LIMIT = '64kb';
+/** Seconds over which failed authentications of one client are counted. */
+const AUTH_FAILURE_WINDOW_S = 600;
 /** Exports and event tracking re-read the dictionary at most this often. */
 const HOT_PATH_DICTIONARY_TTL_MS = 30_000;
 /** The most shard jobs one metric may get. */
@@ -131,6 +137,7 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.use(
     createOpsRouter({
       registry,
@@ -146,8 +153,27 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
     nowMs: Date.now,
     onLimited: (_ip, path) => metrics.rateLimited.inc({ path }),
   });
-  app.use(['/api', '/runs', DASHBOARD_PATH], rateLimit);
-  app.use(express.json({ limit: BODY_LIMIT }));
+  const guarded = ['/api', '/runs', DASHBOARD_PATH];
+  app.use(guarded, rateLimit);
+  if (config.authFailureLimit > 0) {
+    const limiter = new RateLimiterRedis({
+      storeClient: producerRedis,
+      keyPrefix: `${config.queuePrefix}:auth-failures`,
+      points: config.authFailureLimit,
+      duration: AUTH_FAILURE_WINDOW_S,
+    });
+    app.use(
+      guarded,
+      limitFailedAuth({
+        limiter,
+        onLimited: () => metrics.rateLimited.inc({ path: 'auth_failures' }),
+        onStoreError: (err) => logger.error({ err }, 'auth failure limiter unavailable'),
+      }),
+    );
+  }
+  // A forged cross-site form must not change anything, whatever credentials the browser attaches.
+  app.use(requireSameOriginWrites());
+  // Each router authenticates before it parses a body (see http/json-body.ts).
   app.use('/api/v1', runsRoutes({ tokens, trigger, views, preview, settings }));
   app.use(
     '/api/v4/usage_data',
@@ -164,6 +190,7 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
   app.use(runPages({ tokens, views }));
   app.use(
     DASHBOARD_PATH,
+    securityHeaders({ csp: BULL_BOARD_CSP }),
     requireScope(tokens, 'admin', { browser: true }),
     dashboardRouter(runQueues.queues),
   );
@@ -212,11 +239,11 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
       );
       worker.on('error', onRedisError);
       worker.on('failed', (job, err) => logger.error({ jobId: job?.id, err }, 'runs job failed'));
-      server = await new Promise<Server>((resolve, reject) => {
-        const s = app.listen(config.port, (err?: Error) => (err ? reject(err) : resolve(s)));
+      server = createBudgetedServer(app, {
+        headersTimeoutMs: config.headersTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
       });
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
+      const port = await listen(server, config.port);
       logger.info({ port, uuid: instance.uuid, enabled: instance.enabled }, 'collector listening');
       return { port };
     },

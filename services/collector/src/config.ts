@@ -136,6 +136,25 @@ export const collectorEnv = {
     default: 120,
     description: 'Requests a client IP may send at once before the refill rate applies.',
   },
+  authFailureLimit: {
+    variable: 'COLLECTOR_AUTH_FAILURE_LIMIT',
+    parse: parse.int(0, 1_000_000),
+    default: 30,
+    description:
+      'Failed authentications (401) a client IP may get per 10 minutes before it is refused with 429 (0 disables). Counted in Redis, so shared by all replicas.',
+  },
+  headersTimeoutMs: {
+    variable: 'COLLECTOR_HEADERS_TIMEOUT_MS',
+    parse: parse.int(1_000, 600_000),
+    default: 10_000,
+    description: 'Time a client has to send its request headers before the connection is closed (408).',
+  },
+  requestTimeoutMs: {
+    variable: 'COLLECTOR_REQUEST_TIMEOUT_MS',
+    parse: parse.int(1_000, 3_600_000),
+    default: 30_000,
+    description: 'Time a client has to send its whole request, body included (408 after it).',
+  },
   scheduleEnabled: {
     variable: 'SERVPING_SCHEDULE_ENABLED',
     parse: parse.boolean,

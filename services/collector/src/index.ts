@@ -1,4 +1,4 @@
-export { buildCollector, SCHEDULER_ID, BODY_LIMIT, type Collector, type CollectorOptions } from './app';
+export { buildCollector, SCHEDULER_ID, type Collector, type CollectorOptions } from './app';
 export {
   loadConfig,
   collectorEnv,

@@ -8,6 +8,20 @@ import type { Queue } from 'bullmq';
 export const DASHBOARD_PATH = '/admin/queues';
 
 /**
+ * What bull-board's page needs on top of the strict policy: its own scripts, styles and icons,
+ * its API by fetch, and the `<base href>` it sets (its web font host stays blocked; the page
+ * falls back to system fonts).
+ */
+export const BULL_BOARD_CSP = {
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'base-uri': ["'self'"],
+};
+
+/**
  * The form bull-board shows for "Add job" on the runs queue: a `trigger-run` job whose data the
  * planner reads (requested_by defaults to dashboard, submit to true).
  */

@@ -24,6 +24,12 @@ export function toHttpError(err: unknown): { status: number; body: Record<string
   if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
     return { status: bodyError.status, body: { message: bodyError.message ?? 'bad request' } };
   }
+  // PostgreSQL's class 22 (data exception: NUL in text, a value out of range…) can only come
+  // from a value a client sent that validation let through: the client's error, not ours.
+  const dbError = err as { code?: unknown; message?: string };
+  if (typeof dbError.code === 'string' && dbError.code.startsWith('22')) {
+    return { status: 400, body: { message: `a value in the request cannot be stored: ${dbError.message}` } };
+  }
   return { status: 500, body: { message: 'internal error' } };
 }
 

@@ -3,6 +3,7 @@ import type { JSONSchemaType } from 'ajv';
 import { DATA_CATEGORIES, type DataCategory } from '@servping/shared';
 import { ApiError } from '../http/api-error';
 import { requireScope, type TokenTable } from '../http/auth';
+import { jsonBody } from '../http/json-body';
 import { validateBody } from '../http/validate-body';
 import type { SettingsRepository } from '../repositories/settings.repository';
 import type { Preview } from '../runs/preview';
@@ -55,7 +56,7 @@ export interface RunsRoutesDeps {
 /** The admin API under /api/v1: trigger and follow runs, preview the payload, change settings. */
 export function runsRoutes(deps: RunsRoutesDeps): Router {
   const router = express.Router();
-  router.use(requireScope(deps.tokens, 'admin'));
+  router.use(requireScope(deps.tokens, 'admin'), jsonBody);
 
   router.post('/runs', validateBody(triggerSchema), async (req, res) => {
     const body = req.body as TriggerBody;

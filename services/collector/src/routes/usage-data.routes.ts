@@ -12,6 +12,7 @@ import {
 import type { DictionarySource } from '../dictionary/dictionary-source';
 import { ApiError } from '../http/api-error';
 import { requireScope, type TokenTable } from '../http/auth';
+import { authThenJson } from '../http/json-body';
 import { validateBody } from '../http/validate-body';
 import { createEventTracker, type EventTracker } from '../repositories/event-tracking.repository';
 import type { RawUsageDataRepository } from '../repositories/raw-usage-data.repository';
@@ -74,7 +75,7 @@ export interface UsageDataRoutesDeps {
 export function usageDataRoutes(deps: UsageDataRoutesDeps): Router {
   const router = express.Router();
   const admin = requireScope(deps.tokens, 'admin');
-  const api = requireScope(deps.tokens, 'api');
+  const api = authThenJson(requireScope(deps.tokens, 'api'));
 
   let tracker: { definitions: MetricDefinition[]; tracker: EventTracker } | undefined;
   const currentTracker = async (): Promise<EventTracker> => {
