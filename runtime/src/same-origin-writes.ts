@@ -6,10 +6,10 @@ const JSON_CONTENT_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
 export interface SameOriginWritesOptions {
   /**
-   * Lets a form post through when it carries a valid CSRF token (a page that posts HTML forms
-   * supplies its token check); without it, a request body must be JSON.
+   * Lets a same-origin form post through when this says so: a valid CSRF token in it, or a
+   * sign-in form whose password is itself the credential. Without it a request body must be JSON.
    */
-  formTokenValid?: (req: Request) => boolean;
+  acceptForm?: (req: Request) => boolean;
 }
 
 interface Refusal {
@@ -21,9 +21,9 @@ interface Refusal {
 /**
  * CSRF defence for state-changing requests (anything but GET/HEAD/OPTIONS). Basic auth and cookies
  * are sent by the browser with any cross-site form, so credentials alone prove nothing:
- *  - a browser's `Sec-Fetch-Site` must say `same-origin` (or `none`: typed by the user), and an
- *    `Origin` header must equal this server's own origin (older browsers send only Origin);
- *  - a body must be JSON (or carry a form token, see `formTokenValid`): a cross-site page can
+ *  - a browser's `Sec-Fetch-Site` must say `same-origin` (or `none`: typed by the user); a
+ *    browser too old to send it must send an `Origin` equal to this server's own origin;
+ *  - a body must be JSON (or carry a form token, see `acceptForm`): a cross-site page can
  *    only send JSON after a CORS preflight, which this server never grants.
  * Clients that are not browsers (CLI, curl, other services) send neither header and pass.
  */
@@ -41,8 +41,11 @@ export function requireSameOriginWrites(options: SameOriginWritesOptions = {}): 
 }
 
 function crossSiteRefusal(req: Request): Refusal | undefined {
+  // Sec-Fetch-Site is set by the browser alone and decides when present; Origin can read "null"
+  // on a same-origin form post (Chrome does so under Referrer-Policy: no-referrer).
   const site = req.get('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+  if (site !== undefined) {
+    if (site === 'same-origin' || site === 'none') return undefined;
     return {
       status: 403,
       error: 'cross_site_request',
@@ -64,7 +67,7 @@ function bodyTypeRefusal(req: Request, options: SameOriginWritesOptions): Refusa
   const hasBody =
     req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (!hasBody || JSON_CONTENT_TYPE.test(req.get('content-type') ?? '')) return undefined;
-  if (options.formTokenValid?.(req)) return undefined;
+  if (options.acceptForm?.(req)) return undefined;
   return {
     status: 415,
     error: 'unsupported_media_type',

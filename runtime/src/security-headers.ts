@@ -19,7 +19,7 @@ const STRICT_CSP: CspDirectives = {
 
 /**
  * Security headers for every response (helmet): a CSP (the strict one above, widened per route
- * with `csp`, e.g. bull-board's own scripts), X-Frame-Options DENY, nosniff, no referrer, and no
+ * with `csp`, e.g. bull-board's own scripts), X-Frame-Options DENY, nosniff, no referrer to other sites, and no
  * X-Powered-By. HSTS is left to the TLS terminator, which knows whether the site is served over
  * TLS and which subdomains that covers.
  */
@@ -27,7 +27,8 @@ export function securityHeaders(options: { csp?: CspDirectives } = {}): RequestH
   return helmet({
     contentSecurityPolicy: { useDefaults: false, directives: { ...STRICT_CSP, ...options.csp } },
     frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
+    // Not no-referrer: under it browsers send `Origin: null` even on same-origin form posts.
+    referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: false,
   });
 }

@@ -2,15 +2,29 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Knex } from 'knex';
-import { createLogger, createMetricsRegistry, createOpsRouter, type Logger } from '@servping/runtime';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import {
+  createBudgetedServer,
+  createLogger,
+  createMetricsRegistry,
+  createOpsRouter,
+  createRateLimit,
+  limitFailedAuth,
+  listen,
+  securityHeaders,
+  type Logger,
+} from '@servping/runtime';
 import { describeVersionsConfig, type VersionsConfig } from './config';
-import { createRateLimit } from '@servping/runtime';
+import { toHttpError } from './http/http-error';
 import { createVersionsMetrics, observeRequests } from './http/versions-metrics';
 import { createBodyValidator } from './ingest/validate-body';
 import { createVersionsDatabase, migrateToLatest, pingDatabase } from './repositories/database.repository';
 import { createDashboardRouter } from './routes/dashboard.routes';
 import { createIngestRouter } from './routes/ingest.routes';
 import { createReadApiRouter } from './routes/read-api.routes';
+
+/** Seconds over which failed authentications of one client are counted. */
+const AUTH_FAILURE_WINDOW_S = 600;
 
 export interface VersionsDeps {
   logger?: Logger;
@@ -47,6 +61,7 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(securityHeaders());
   app.use(observeRequests(metrics));
   app.use(createOpsRouter({ registry, checks: { postgres: () => pingDatabase(db) } }));
   app.use(
@@ -63,7 +78,7 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
   app.use(
     createIngestRouter({
       db,
-      validate: createBodyValidator(),
+      validate: createBodyValidator({ maxKeys: config.maxPayloadKeys }),
       metrics,
       logger: logger.child({ component: 'ingest' }),
       bodyLimitBytes: config.bodyLimitBytes,
@@ -71,6 +86,26 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
       now,
     }),
   );
+  if (config.authFailureLimit > 0) {
+    // In the database, so every replica counts the same failures (Versions has no Redis).
+    const limiter = new RateLimiterPostgres({
+      storeClient: db,
+      storeType: 'knex',
+      tableName: 'auth_failures',
+      tableCreated: true,
+      keyPrefix: 'read',
+      points: config.authFailureLimit,
+      duration: AUTH_FAILURE_WINDOW_S,
+    });
+    app.use(
+      ['/api/v1', '/dashboard'],
+      limitFailedAuth({
+        limiter,
+        onLimited: (ip) => logger.warn({ ip }, 'too many failed authentications'),
+        onStoreError: (err) => logger.error({ err }, 'auth failure limiter unavailable'),
+      }),
+    );
+  }
   app.use('/api/v1', createReadApiRouter({ db, tokens: config.readTokens, logger, now }));
   app.use(
     createDashboardRouter({
@@ -85,12 +120,13 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
     res.status(404).json({ error: 'not_found', message: 'no such route' });
   });
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    const { status, body } = toHttpError(err);
+    if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    res.status(500).json({ error: 'internal', message: 'internal error' });
+    res.status(status).json(body);
   };
   app.use(onError);
 
@@ -104,12 +140,12 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
         const applied = await migrateToLatest(db);
         logger.info({ applied }, 'migrations applied');
       }
-      const listening: Server = await new Promise((resolve, reject) => {
-        const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+      const listening = createBudgetedServer(app, {
+        headersTimeoutMs: config.headersTimeoutMs,
+        requestTimeoutMs: config.requestTimeoutMs,
       });
+      const port = await listen(listening, config.port, config.host);
       server = listening;
-      const address = listening.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
       logger.info({ port }, 'listening');
       return { port };
     },

@@ -29,6 +29,33 @@ export const versionsEnvSpec = {
     default: 10 * 1024 * 1024,
     description: 'Largest accepted request body, applied both on the wire and after gzip decompression.',
   },
+  maxPayloadKeys: {
+    variable: 'VERSIONS_MAX_PAYLOAD_KEYS',
+    parse: parse.int(100, 10_000_000),
+    // GitLab's payloads have about 3 000 keys and its metadata reports 3 × as many: ample headroom.
+    default: 30_000,
+    description:
+      'Most object keys plus array elements one body may hold; each numeric leaf of a ping becomes a stored row.',
+  },
+  headersTimeoutMs: {
+    variable: 'VERSIONS_HEADERS_TIMEOUT_MS',
+    parse: parse.int(1_000, 600_000),
+    default: 10_000,
+    description: 'Time a client has to send its request headers before the connection is closed (408).',
+  },
+  requestTimeoutMs: {
+    variable: 'VERSIONS_REQUEST_TIMEOUT_MS',
+    parse: parse.int(1_000, 3_600_000),
+    default: 120_000,
+    description: 'Time a client has to send its whole request, body included (408 after it).',
+  },
+  authFailureLimit: {
+    variable: 'VERSIONS_AUTH_FAILURE_LIMIT',
+    parse: parse.int(0, 1_000_000),
+    default: 30,
+    description:
+      'Failed read-token checks (401) a client IP may get per 10 minutes before it is refused with 429 (0 disables). Counted in the database, so shared by all replicas.',
+  },
   migrateOnStart: {
     variable: 'VERSIONS_MIGRATE_ON_START',
     parse: parse.boolean,
@@ -73,7 +100,8 @@ export const versionsEnvSpec = {
     variable: 'VERSIONS_TRUST_PROXY',
     parse: parse.boolean,
     default: false,
-    description: 'Take the client IP from X-Forwarded-For (only behind a trusted reverse proxy).',
+    description:
+      'Take the client IP from X-Forwarded-For and the scheme from X-Forwarded-Proto (only behind a trusted reverse proxy); session cookies are Secure when the client used https.',
   },
   leaderWindowDays: {
     variable: 'VERSIONS_LEADER_WINDOW_DAYS',

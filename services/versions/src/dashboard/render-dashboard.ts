@@ -86,6 +86,6 @@ ${charts.join('\n')}
 export function renderLogin(message: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Versions dashboard</title>
 <link rel="icon" href="data:,"></head><body><h1>Versions dashboard</h1><p>${escapeHtml(message)}</p>
-<form method="get" action="/dashboard"><label>Read token <input name="token" type="password"></label>
+<form method="post" action="/dashboard"><label>Read token <input name="token" type="password" autocomplete="current-password"></label>
 <button type="submit">Sign in</button></form></body></html>`;
 }

@@ -29,15 +29,10 @@ const KEY_PATH = /^[A-Za-z0-9_-]{1,200}(\.[A-Za-z0-9_-]{1,200}){0,31}$/;
 
 /**
  * A payload key path such as `counts.issues`, split into segments. Segments are restricted to
- * letters, digits, `_` and `-`, which also makes them safe inside a PostgreSQL array literal.
+ * letters, digits, `_` and `-`.
  */
 export function keyPathParam(raw: unknown): string[] {
   if (typeof raw !== 'string' || !KEY_PATH.test(raw))
     throw new QueryParamError('key path must be dot-separated segments of letters, digits, _ and -');
   return raw.split('.');
-}
-
-/** `['counts','issues']` → `{"counts","issues"}` for a `text[]` parameter (segments are pre-validated). */
-export function toTextArrayLiteral(segments: readonly string[]): string {
-  return `{${segments.map((s) => `"${s}"`).join(',')}}`;
 }

@@ -61,24 +61,70 @@ export async function readJsonBody(req: IncomingMessage, limitBytes: number): Pr
   }
 }
 
-async function collect(source: Readable, limitBytes: number, streamFailure: BodyFailure): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of source) {
-      const buffer = chunk as Buffer;
-      size += buffer.length;
-      if (size > limitBytes) throw tooLarge(limitBytes);
-      chunks.push(buffer);
-    }
-  } catch (err) {
-    if (err instanceof BodyReadError) throw err;
-    // zlib errors carry a `code` such as Z_DATA_ERROR; anything else on a plain request is an abort.
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    if (code.startsWith('Z_')) throw new BodyReadError(streamFailure, 400, 'body is not valid gzip data');
-    throw new BodyReadError('aborted', 400, 'request aborted');
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
+/**
+ * Buffers `source` up to `limitBytes`. Past the limit it stops buffering but does not destroy the
+ * stream: destroying the request would reset the socket while the client is still sending, and
+ * the client would never read the 413 (see drainRequest).
+ */
+function collect(source: Readable, limitBytes: number, streamFailure: BodyFailure): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (err: BodyReadError | undefined) => {
+      source.off('data', onData);
+      source.off('end', onEnd);
+      source.off('error', onError);
+      source.off('close', onClose);
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks, size).toString('utf8'));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) settle(tooLarge(limitBytes));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => settle(undefined);
+    const onError = (err: unknown) => {
+      if (err instanceof BodyReadError) return settle(err);
+      // zlib errors carry a `code` such as Z_DATA_ERROR; anything else on a plain request is an abort.
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (code.startsWith('Z_'))
+        return settle(new BodyReadError(streamFailure, 400, 'body is not valid gzip data'));
+      settle(new BodyReadError('aborted', 400, 'request aborted'));
+    };
+    // A request that the client abandons closes without 'end' (a gunzip stream errors instead).
+    const onClose = () => onError(new Error('aborted'));
+    source.on('data', onData);
+    source.once('end', onEnd);
+    source.once('error', onError);
+    source.once('close', onClose);
+  });
+}
+
+/**
+ * Reads and discards the rest of a refused request body, up to `boundBytes`, so that the client
+ * finishes sending and can read the answer; resolves when the body ended, the client went away,
+ * or the bound was passed (the caller then answers with `Connection: close` anyway).
+ */
+export function drainRequest(req: IncomingMessage, boundBytes: number): Promise<void> {
+  if (req.complete || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', done);
+      req.off('close', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > boundBytes) done();
+    };
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('close', done);
+    req.resume();
+  });
 }
 
 function tooLarge(limitBytes: number): BodyReadError {

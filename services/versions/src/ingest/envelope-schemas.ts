@@ -11,10 +11,12 @@ const metricInteger = { type: 'integer', minimum: -1000, maximum: Number.MAX_SAF
  * GitLab's own docs show uuids such as `0000000-0000-…` that are not RFC 4122, so the uuid is an
  * opaque identifier: letters, digits and dashes.
  */
-const uuidSchema = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,63}$' };
+export const UUID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9-]{0,63}$';
+const uuidSchema = { type: 'string', pattern: UUID_PATTERN };
 const hostnameSchema = { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^\\s<>"\'`]+$' };
-/** RFC 3339 in years 1970–2199: PostgreSQL has no year 0 and a ping from the far future is a bug. */
-const timestampSchema = { type: 'string', format: 'date-time', pattern: '^(19[7-9]\\d|2[01]\\d\\d)-' };
+/** Formats registered by the validator: see storable-time.ts. */
+const timestampSchema = { type: 'string', format: 'storable-date-time' };
+const dateSchema = { type: 'string', format: 'storable-date' };
 /** `14.7.0`, `12.10.0-pre`, `16.1.2-ee`: major.minor.patch and an optional suffix. */
 const versionSchema = {
   type: 'string',
@@ -61,8 +63,8 @@ export const usageDataSchema = {
     license_id: nullable({ type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
     license_plan: nullable({ type: 'string', maxLength: 100 }),
     license_user_count: nullable(metricInteger),
-    license_starts_at: nullable({ type: 'string', format: 'date' }),
-    license_expires_at: nullable({ type: 'string', format: 'date' }),
+    license_starts_at: nullable(dateSchema),
+    license_expires_at: nullable(dateSchema),
     license_trial: nullable({ type: 'boolean' }),
     license_subscription_id: nullable({ type: 'string', maxLength: 100 }),
     licensee: nullable({ type: 'object' }),

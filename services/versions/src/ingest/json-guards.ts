@@ -6,9 +6,22 @@
  * they are refused here rather than failing the insert with a 500.
  */
 export const MAX_JSON_DEPTH = 32;
+/**
+ * The largest magnitude a number may have: 2^63, the range of PostgreSQL's bigint, in which GitLab
+ * keeps every count. Anything larger is not a measurement, and the bound keeps every sum, average
+ * and per-user division over stored values finite in float8. (A double cannot tell 2^63 - 1 from
+ * 2^63; the payload keeps the digits as sent.)
+ */
+export const MAX_ABS_NUMBER = 2 ** 63;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-export type JsonGuardReason = 'forbidden_key' | 'non_finite_number' | 'too_deep' | 'invalid_string';
+export type JsonGuardReason =
+  | 'forbidden_key'
+  | 'non_finite_number'
+  | 'number_out_of_range'
+  | 'too_deep'
+  | 'too_many_keys'
+  | 'invalid_string';
 
 /** NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
 // NUL is exactly what this pattern looks for.
@@ -28,6 +41,8 @@ export function mayContainUnstorableText(jsonText: string): boolean {
 
 export interface JsonGuardOptions {
   maxDepth?: number;
+  /** Object keys plus array elements, counted over the whole document; the walk stops past it. */
+  maxKeys?: number;
   /** false when the source text proves no string can be unstorable (see mayContainUnstorableText). */
   checkStrings?: boolean;
 }
@@ -47,7 +62,8 @@ export interface JsonGuardViolation {
  * is a violation: the keys leading to it are kept on one shared stack instead.
  */
 export function findJsonGuardViolations(doc: unknown, options: JsonGuardOptions = {}): JsonGuardViolation[] {
-  const { maxDepth = MAX_JSON_DEPTH, checkStrings = true } = options;
+  const { maxDepth = MAX_JSON_DEPTH, maxKeys = Infinity, checkStrings = true } = options;
+  let keyCount = 0;
   const violations: JsonGuardViolation[] = [];
   const keys: string[] = [];
   const report = (reason: JsonGuardReason, message: string) =>
@@ -56,6 +72,8 @@ export function findJsonGuardViolations(doc: unknown, options: JsonGuardOptions 
   const walk = (node: unknown, depth: number): void => {
     if (typeof node === 'number') {
       if (!Number.isFinite(node)) report('non_finite_number', 'number is not finite');
+      else if (Math.abs(node) > MAX_ABS_NUMBER)
+        report('number_out_of_range', 'number is beyond ±2^63 (the bigint range)');
       return;
     }
     if (typeof node === 'string') {
@@ -68,6 +86,14 @@ export function findJsonGuardViolations(doc: unknown, options: JsonGuardOptions 
       report('too_deep', `nesting deeper than ${maxDepth} levels`);
       return;
     }
+    const members = Array.isArray(node) ? node : Object.keys(node);
+    keyCount += members.length;
+    if (keyCount > maxKeys) {
+      // Reported once, where the count first passed the limit; the rest is not walked.
+      if (keyCount - members.length <= maxKeys)
+        report('too_many_keys', `more than ${maxKeys} keys and array elements in the document`);
+      return;
+    }
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         keys.push(String(i));
@@ -76,7 +102,7 @@ export function findJsonGuardViolations(doc: unknown, options: JsonGuardOptions 
       }
       return;
     }
-    for (const key of Object.keys(node)) {
+    for (const key of members as string[]) {
       keys.push(key);
       if (FORBIDDEN_KEYS.has(key)) report('forbidden_key', `key ${key} is not allowed`);
       else if (checkStrings && UNSTORABLE_TEXT.test(key))

@@ -1,5 +1,4 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import {
   errorSchema,
   metadataSchema,
@@ -14,6 +13,7 @@ import {
   mayContainUnstorableText,
   type JsonGuardReason,
 } from './json-guards';
+import { isStorableDate, isStorableTimestamp } from './storable-time';
 
 export type IngestEndpoint = 'usage_data' | 'usage_ping_metadata' | 'usage_ping_errors';
 
@@ -32,18 +32,33 @@ export interface BodyProblem {
 }
 
 export type ValidationResult<E extends IngestEndpoint> =
-  { ok: true; body: BodyByEndpoint[E] } | { ok: false; reason: RejectionReason; problems: BodyProblem[] };
+  | {
+      ok: true;
+      body: BodyByEndpoint[E];
+      /** The text to store: the body as sent, or re-serialised when PostgreSQL could not read a number of it. */
+      storableText: string;
+    }
+  | { ok: false; reason: RejectionReason; problems: BodyProblem[] };
 
 export type BodyValidator = <E extends IngestEndpoint>(endpoint: E, text: string) => ValidationResult<E>;
+
+/**
+ * An exponent of three or more digits. JSON.parse reads `1e-400` as 0, but jsonb keeps it as
+ * written, and casting it to float8 later fails; such a body is stored as JSON.stringify writes
+ * the parsed document, where every number is a double (the exponent case only: re-serialising
+ * every body would cost time for nothing).
+ */
+const LONG_EXPONENT = /[eE][+-]?\d{3}/;
 
 /**
  * Compiles the three schemas once and returns a pure validator: text in, typed body or every
  * problem out. Order: JSON syntax, then the structural guards (so a `__proto__` key never reaches
  * ajv), then the schema with all errors collected.
  */
-export function createBodyValidator(): BodyValidator {
+export function createBodyValidator(options: { maxKeys: number }): BodyValidator {
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-  addFormats(ajv, ['date-time', 'date']);
+  ajv.addFormat('storable-date-time', isStorableTimestamp);
+  ajv.addFormat('storable-date', isStorableDate);
   const validators: Record<IngestEndpoint, ValidateFunction> = {
     usage_data: ajv.compile(usageDataSchema),
     usage_ping_metadata: ajv.compile(metadataSchema),
@@ -56,7 +71,10 @@ export function createBodyValidator(): BodyValidator {
     } catch (err) {
       return { ok: false, reason: 'invalid_json', problems: [{ path: '', message: (err as Error).message }] };
     }
-    const violations = findJsonGuardViolations(doc, { checkStrings: mayContainUnstorableText(text) });
+    const violations = findJsonGuardViolations(doc, {
+      maxKeys: options.maxKeys,
+      checkStrings: mayContainUnstorableText(text),
+    });
     const first = violations[0];
     if (first) {
       return {
@@ -69,7 +87,8 @@ export function createBodyValidator(): BodyValidator {
     if (!validate(doc)) {
       return { ok: false, reason: 'schema', problems: (validate.errors ?? []).map(toProblem) };
     }
-    return { ok: true, body: doc as BodyByEndpoint[E] };
+    const storableText = LONG_EXPONENT.test(text) ? JSON.stringify(doc) : text;
+    return { ok: true, body: doc as BodyByEndpoint[E], storableText };
   };
 }
 

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { toTextArrayLiteral } from '../http/query-params';
 
 const WEEKS = `generate_series(date_trunc('week', ?::timestamptz) - make_interval(weeks => ? - 1),
                                date_trunc('week', ?::timestamptz), interval '1 week') AS w(week)`;
@@ -37,22 +36,24 @@ export async function versionDistribution(
   return result.rows;
 }
 
-/** Per week: instances reporting, and how many of them reported a value > 0 for the metric. */
+/**
+ * Per week: instances reporting, and how many of them reported a value > 0 for the metric. Reads
+ * the metric's rows in metric_values (extracted at ingest), never the payloads.
+ */
 export async function metricAdoptionByWeek(
   db: Knex,
   options: { now: Date; weeks: number; keyPath: readonly string[] },
 ): Promise<Array<{ week: string; reporting: number; adopting: number }>> {
-  const path = toTextArrayLiteral(options.keyPath);
   const result = await db.raw<{ rows: Array<{ week: string; reporting: number; adopting: number }> }>(
     `SELECT to_char(w.week, 'YYYY-MM-DD') AS week,
             count(DISTINCT u.instance_id)::int AS reporting,
-            count(DISTINCT u.instance_id) FILTER (
-              WHERE jsonb_typeof(u.payload #> ?::text[]) = 'number' AND (u.payload #>> ?::text[])::numeric > 0
-            )::int AS adopting
+            count(DISTINCT u.instance_id) FILTER (WHERE v.value > 0)::int AS adopting
        FROM ${WEEKS}
        LEFT JOIN usage_data u ON ${IN_WEEK}
+       LEFT JOIN metric_values v
+              ON v.usage_data_id = u.id AND v.key_id = (SELECT id FROM metric_keys WHERE key_path = ?)
       GROUP BY w.week ORDER BY w.week`,
-    [path, path, options.now, options.weeks, options.now],
+    [options.now, options.weeks, options.now, options.keyPath.join('.')],
   );
   return result.rows;
 }

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { toTextArrayLiteral } from '../http/query-params';
 
 export interface SeriesPoint {
   usage_data_id: number;
@@ -18,30 +17,33 @@ export interface VersionSummary {
   max: number;
 }
 
-/** One metric's numeric values across instances and versions over time, plus a per-version summary. */
+/**
+ * One metric's numeric values across instances and versions over time, plus a per-version summary,
+ * from the metric's rows in metric_values (values are bounded at ingest, so avg() stays finite).
+ */
 export async function metricSeries(
   db: Knex,
   options: { keyPath: readonly string[]; since: Date; until: Date; limit: number },
 ): Promise<{ points: SeriesPoint[]; byVersion: VersionSummary[] }> {
-  const path = toTextArrayLiteral(options.keyPath);
-  const filtered = `FROM usage_data u
-      WHERE jsonb_typeof(u.payload #> ?::text[]) = 'number' AND u.recorded_at >= ? AND u.recorded_at < ?`;
+  const filtered = `FROM metric_values v
+       JOIN usage_data u ON u.id = v.usage_data_id
+      WHERE v.key_id = (SELECT id FROM metric_keys WHERE key_path = ?)
+        AND u.recorded_at >= ? AND u.recorded_at < ?`;
+  const params = [options.keyPath.join('.'), options.since, options.until];
   const points = await db.raw<{ rows: SeriesPoint[] }>(
-    `SELECT u.id::int AS usage_data_id, u.uuid, u.version, u.recorded_at,
-            (u.payload #>> ?::text[])::float8 AS value
+    `SELECT u.id::int AS usage_data_id, u.uuid, u.version, u.recorded_at, v.value
        ${filtered}
       ORDER BY u.recorded_at, u.id
       LIMIT ?`,
-    [path, path, options.since, options.until, options.limit],
+    [...params, options.limit],
   );
   const byVersion = await db.raw<{ rows: VersionSummary[] }>(
     `SELECT u.version, count(DISTINCT u.instance_id)::int AS instances, count(*)::int AS pings,
             min(v.value) AS min, avg(v.value) AS avg, max(v.value) AS max
-       FROM (SELECT u.id, (u.payload #>> ?::text[])::float8 AS value ${filtered}) v
-       JOIN usage_data u ON u.id = v.id
+       ${filtered}
       GROUP BY u.version
       ORDER BY u.version`,
-    [path, path, options.since, options.until],
+    params,
   );
   return { points: points.rows, byVersion: byVersion.rows };
 }
@@ -64,38 +66,52 @@ export interface TimingPercentiles {
 }
 
 /**
- * The metrics that fail most (value < 0: GitLab's fallbacks) and the slowest (p95 of the reported
- * time_elapsed), by version, over pings and timings received since `since`.
+ * The metrics that fail most and the slowest, by version, over what was received since `since`.
+ *
+ * Failures: pings whose value is < 0 (GitLab's fallbacks), over the version's pings received in
+ * the window; read through the partial index of failed values, so the cost follows the failures,
+ * not the payload sizes. Slowest: p50/p95 of time_elapsed from the weekly log-scale buckets
+ * (metric_timing_buckets; weeks starting on or after the week of `since`), each percentile the
+ * upper bound of the bucket holding it: at most 19 % above the exact value.
  */
 export async function metricHealth(
   db: Knex,
   options: { since: Date; limit: number },
 ): Promise<{ failures: FailureRate[]; slowest: TimingPercentiles[] }> {
   const failures = await db.raw<{ rows: FailureRate[] }>(
-    `SELECT u.version, l.key_path,
-            count(*)::int AS pings,
-            count(*) FILTER (WHERE l.value < 0)::int AS failures,
-            round(count(*) FILTER (WHERE l.value < 0)::numeric / count(*), 4)::float8 AS failure_rate
-       FROM usage_data u
-       CROSS JOIN LATERAL jsonb_numeric_leaves(u.payload) l
-      WHERE u.received_at >= ?
-      GROUP BY u.version, l.key_path
-     HAVING count(*) FILTER (WHERE l.value < 0) > 0
-      ORDER BY failure_rate DESC, failures DESC, l.key_path, u.version
+    `WITH recent AS (SELECT id, version FROM usage_data WHERE received_at >= ?),
+          pings AS (SELECT version, count(*) AS pings FROM recent GROUP BY version),
+          failed AS (
+            SELECT r.version, v.key_id, count(*) AS failures
+              FROM recent r JOIN metric_values v ON v.usage_data_id = r.id AND v.value < 0
+             GROUP BY r.version, v.key_id)
+     SELECT f.version, k.key_path, p.pings::int AS pings, f.failures::int AS failures,
+            round(f.failures::numeric / p.pings, 4)::float8 AS failure_rate
+       FROM failed f
+       JOIN pings p USING (version)
+       JOIN metric_keys k ON k.id = f.key_id
+      ORDER BY failure_rate DESC, failures DESC, k.key_path, f.version
       LIMIT ?`,
     [options.since, options.limit],
   );
   const slowest = await db.raw<{ rows: TimingPercentiles[] }>(
-    `SELECT coalesce(m.version, 'unknown') AS version, t.name AS key_path,
-            count(*)::int AS samples,
-            count(t.error)::int AS errors,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY t.time_elapsed_s) AS p50_s,
-            percentile_cont(0.95) WITHIN GROUP (ORDER BY t.time_elapsed_s) AS p95_s
-       FROM usage_ping_metric_timings t
-       JOIN usage_ping_metadata m ON m.id = t.metadata_id
-      WHERE m.received_at >= ?
-      GROUP BY 1, 2
-      ORDER BY p95_s DESC, key_path, version
+    `WITH buckets AS (
+            SELECT version, key_id, bucket, sum(samples) AS samples, sum(errors) AS errors
+              FROM metric_timing_buckets
+             WHERE week >= date_trunc('week', ?::timestamptz)::date
+             GROUP BY version, key_id, bucket),
+          running AS (
+            SELECT version, key_id, bucket, errors,
+                   sum(samples) OVER (PARTITION BY version, key_id ORDER BY bucket) AS below,
+                   sum(samples) OVER (PARTITION BY version, key_id) AS total
+              FROM buckets)
+     SELECT r.version, k.key_path, r.total::int AS samples, sum(r.errors)::int AS errors,
+            metric_timing_bucket_upper_s(min(r.bucket) FILTER (WHERE r.below >= 0.5 * r.total)) AS p50_s,
+            metric_timing_bucket_upper_s(min(r.bucket) FILTER (WHERE r.below >= 0.95 * r.total)) AS p95_s
+       FROM running r
+       JOIN metric_keys k ON k.id = r.key_id
+      GROUP BY r.version, k.key_path, r.total
+      ORDER BY p95_s DESC, k.key_path, r.version
       LIMIT ?`,
     [options.since, options.limit],
   );

@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Knex } from 'knex';
+import { requireSameOriginWrites } from '@servping/runtime';
 import { renderDashboard, renderLogin } from '../dashboard/render-dashboard';
 import { keyPathParam, QueryParamError } from '../http/query-params';
 import { signSession, tokenMatches } from '../http/read-auth';
@@ -14,14 +15,8 @@ import { metricHealth } from '../repositories/metric-analytics.repository';
 const DAY_MS = 24 * 3600 * 1000;
 const DEFAULT_METRIC = 'counts.issues';
 
-/** No script at all, styles only inline, nothing loaded from anywhere: the page is static SVG. */
-const PAGE_HEADERS = {
-  'Content-Security-Policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cache-Control': 'no-store',
-};
+/** The page is static SVG; securityHeaders() (on every response) forbids script and framing. */
+const PAGE_HEADERS = { 'Cache-Control': 'no-store' };
 
 export interface DashboardRouteOptions {
   db: Knex;
@@ -32,9 +27,9 @@ export interface DashboardRouteOptions {
 }
 
 /**
- * `/dashboard`. `?token=<read token>` signs in: it sets an HttpOnly SameSite=Strict session cookie
- * and redirects to the same page without the token, so the token does not stay in the address bar
- * or history. A bearer / PRIVATE-TOKEN header works too.
+ * `/dashboard`. The sign-in form POSTs the read token (never in a URL, where it would stay in
+ * history and access logs); a valid one sets an HttpOnly SameSite=Strict session cookie, Secure
+ * when the client used https, and redirects to the page. A bearer / PRIVATE-TOKEN header works too.
  */
 export function createDashboardRouter(options: DashboardRouteOptions): Router {
   const router = express.Router();
@@ -43,10 +38,14 @@ export function createDashboardRouter(options: DashboardRouteOptions): Router {
     session: { secret: options.sessionSecret, nowMs: () => options.now().getTime() },
   };
 
-  router.get('/dashboard', (req: Request, res: Response, next: NextFunction) => {
-    res.set(PAGE_HEADERS);
-    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
-    if (token !== undefined) {
+  router.post(
+    '/dashboard',
+    requireSameOriginWrites({ acceptForm: () => true }),
+    express.urlencoded({ extended: false, limit: '4kb' }),
+    (req: Request, res: Response) => {
+      res.set(PAGE_HEADERS);
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      const token = typeof form.token === 'string' ? form.token : '';
       if (!tokenMatches(token, options.tokens)) {
         res.status(401).type('html').send(renderLogin('That token is not valid.'));
         return;
@@ -59,9 +58,18 @@ export function createDashboardRouter(options: DashboardRouteOptions): Router {
         path: '/dashboard',
         maxAge: options.sessionTtlS * 1000,
       });
-      const metric =
-        typeof req.query.metric === 'string' ? `?metric=${encodeURIComponent(req.query.metric)}` : '';
-      res.redirect(303, `/dashboard${metric}`);
+      const metric = typeof form.metric === 'string' && form.metric !== '' ? form.metric : undefined;
+      res.redirect(
+        303,
+        metric === undefined ? '/dashboard' : `/dashboard?metric=${encodeURIComponent(metric)}`,
+      );
+    },
+  );
+
+  router.get('/dashboard', (req: Request, res: Response, next: NextFunction) => {
+    res.set(PAGE_HEADERS);
+    if (req.query.token !== undefined) {
+      res.status(400).type('html').send(renderLogin('Sign in with the form: a token in the address leaks.'));
       return;
     }
     if (!isReader(req, auth)) {

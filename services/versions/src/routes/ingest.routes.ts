@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Knex } from 'knex';
 import type { Logger } from '@servping/runtime';
-import { BodyReadError, readJsonBody } from '../http/read-body';
+import { BodyReadError, drainRequest, readJsonBody } from '../http/read-body';
 import type { VersionsMetrics } from '../http/versions-metrics';
 import { toUsageDataFacts } from '../ingest/usage-data-facts';
 import type { BodyByEndpoint, BodyValidator, IngestEndpoint, RejectionReason } from '../ingest/validate-body';
@@ -24,10 +24,15 @@ const STATUS_BY_REASON: Record<RejectionReason, number> = {
   invalid_json: 400,
   forbidden_key: 422,
   non_finite_number: 422,
+  number_out_of_range: 422,
   too_deep: 422,
+  too_many_keys: 422,
   invalid_string: 422,
   schema: 422,
 };
+
+/** A refused body is read (and dropped) up to this many times the limit, so the client can read the 413. */
+const DRAIN_FACTOR = 4;
 
 /**
  * The three public endpoints GitLab's SubmitService calls. Each reads and validates the whole
@@ -101,7 +106,7 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
 function ingest<E extends IngestEndpoint>(
   options: IngestRouteOptions,
   endpoint: E,
-  /** `text` is the body as received (decompressed), already validated as `body`. */
+  /** `text` is the body to store (as received, decompressed), already validated as `body`. */
   handle: (body: BodyByEndpoint[E], res: Response, text: string) => Promise<void>,
 ) {
   const { metrics } = options;
@@ -120,7 +125,10 @@ function ingest<E extends IngestEndpoint>(
         metrics.rejections.inc({ endpoint, reason: 'aborted' });
         return;
       }
-      if (err.status === 413) res.set('Connection', 'close');
+      if (err.status === 413) {
+        await drainRequest(req, DRAIN_FACTOR * options.bodyLimitBytes);
+        res.set('Connection', 'close');
+      }
       return refuse(res, err.status, err.reason, err.message);
     }
     const result = options.validate(endpoint, text);
@@ -129,7 +137,7 @@ function ingest<E extends IngestEndpoint>(
       return refuse(res, STATUS_BY_REASON[result.reason], result.reason, message, result.problems);
     }
     try {
-      await handle(result.body, res, text);
+      await handle(result.body, res, result.storableText);
     } catch (err) {
       metrics.ingest.inc({ endpoint, outcome: 'failed' });
       throw err;

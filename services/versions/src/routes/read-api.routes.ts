@@ -3,12 +3,14 @@ import type { Knex } from 'knex';
 import type { Logger } from '@servping/runtime';
 import { intParam, keyPathParam, QueryParamError, timeParam } from '../http/query-params';
 import { requireReadToken } from '../http/require-reader';
+import { UUID_PATTERN } from '../ingest/envelope-schemas';
 import { exportPage } from '../repositories/export.repository';
 import { listInstances, listPings } from '../repositories/instances.repository';
 import { metricHealth, metricSeries } from '../repositories/metric-analytics.repository';
 
 const DAY_MS = 24 * 3600 * 1000;
 const EXPORT_PAGE_SIZE = 200;
+const UUID = new RegExp(UUID_PATTERN);
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
@@ -39,9 +41,11 @@ export function createReadApiRouter(options: {
   router.get(
     '/instances/:uuid/pings',
     handle(async (req, res) => {
-      const pings = await listPings(db, String(req.params.uuid), {
-        limit: intParam(req.query.limit, 'limit', 1, 1000, 100),
-      });
+      const uuid = String(req.params.uuid);
+      // No ingest stores a uuid outside the pattern, so there is nothing to look up.
+      const pings = UUID.test(uuid)
+        ? await listPings(db, uuid, { limit: intParam(req.query.limit, 'limit', 1, 1000, 100) })
+        : null;
       if (pings === null) {
         res.status(404).json({ error: 'not_found', message: 'no instance with this uuid' });
         return;

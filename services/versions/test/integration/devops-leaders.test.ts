@@ -13,14 +13,16 @@ import { makePayload, postJson, startVersions, type Json, type RunningVersions }
 type PerUser = Record<(typeof DEVOPS_METRICS)[number], number>;
 
 /**
- * The leaders as the DevOps score formula defines them, straight from the history: for every
- * other instance, its latest ping (by recorded_at, then id) among those received in the window.
- * This is the query ingest ran on every ping before devops_leader_values existed.
+ * The leaders as docs/versions.md defines them, straight from the history: for every other
+ * instance, its latest ping (by recorded_at, then id) among those received in the window; the
+ * leader is the 90th percentile (nearest rank) of their positive per-user values. (No value in
+ * these tests passes a plausibility bound; the test below covers those.)
  */
 async function formulaLeaders(svc: RunningVersions, uuid: string, at: Date): Promise<PerUser> {
-  const maxima = DEVOPS_METRICS.map((m) => `coalesce(max(latest.instance_${m}), 0)::float8 AS ${m}`).join(
-    ', ',
-  );
+  const maxima = DEVOPS_METRICS.map(
+    (m) =>
+      `coalesce(percentile_disc(0.9) WITHIN GROUP (ORDER BY latest.instance_${m}) FILTER (WHERE latest.instance_${m} > 0), 0)::float8 AS ${m}`,
+  ).join(', ');
   const result = await svc.versions.db.raw<{ rows: PerUser[] }>(
     `SELECT ${maxima}
        FROM (SELECT DISTINCT ON (c.instance_id) c.*
@@ -156,16 +158,16 @@ describe('payload storage', () => {
     await svc.close();
   });
 
-  it('stores the payload as sent, so integers past 2^53 keep every digit', async () => {
+  it('stores the payload as sent, so integers past 2^53 (up to the end of bigint) keep every digit', async () => {
     const uuid = randomUUID();
-    const text = JSON.stringify(makePayload({ uuid })).replace(/}$/, ',"big":12345678901234567891}');
+    const text = JSON.stringify(makePayload({ uuid })).replace(/}$/, ',"big":9223372036854775807}');
     const res = await postJson(svc.baseUrl, '/usage_data', text);
     expect(res.status).toBe(201);
     const { rows } = await svc.versions.db.raw<{ rows: Json[] }>(
       `SELECT payload ->> 'big' AS big, stats = payload -> 'counts' AS same FROM usage_data WHERE uuid = ?`,
       [uuid],
     );
-    expect(rows).toEqual([{ big: '12345678901234567891', same: true }]);
+    expect(rows).toEqual([{ big: '9223372036854775807', same: true }]);
   });
 
   it('falls back to the parsed document for a number PostgreSQL cannot read', async () => {
