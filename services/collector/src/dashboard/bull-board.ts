@@ -1,7 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { Router } from 'express';
+import type { Express } from 'express';
 import { JOB_QUEUE, type QueueName } from '@servping/shared';
 import type { Queue } from 'bullmq';
 
@@ -35,7 +35,7 @@ export const TRIGGER_RUN_FORM_SCHEMA = {
 };
 
 /** bull-board over all four pipeline queues (the flow tree needs every queue of the flow). */
-export function dashboardRouter(queues: Readonly<Record<QueueName, Queue>>): Router {
+export function dashboardRouter(queues: Readonly<Record<QueueName, Queue>>): Express {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   const runsQueue = JOB_QUEUE['trigger-run'];
@@ -46,5 +46,8 @@ export function dashboardRouter(queues: Readonly<Record<QueueName, Queue>>): Rou
     ),
     serverAdapter,
   });
-  return serverAdapter.getRouter() as Router;
+  const app = serverAdapter.getRouter() as Express;
+  // bull-board mounts an Express app of its own, which would announce itself again.
+  app.disable('x-powered-by');
+  return app;
 }
