@@ -14,16 +14,18 @@ export interface WireBudgets {
  * the budgets themselves), so the check runs every second here.
  */
 export function createBudgetedServer(handler: RequestListener, budgets: WireBudgets): Server {
+  // Node requires headersTimeout <= requestTimeout.
+  const headersTimeoutMs = Math.min(budgets.headersTimeoutMs, budgets.requestTimeoutMs);
   const server = createServer(
     {
-      headersTimeout: budgets.headersTimeoutMs,
+      headersTimeout: headersTimeoutMs,
       requestTimeout: budgets.requestTimeoutMs,
       connectionsCheckingInterval: 1_000,
     },
     handler,
   );
   // An idle keep-alive connection must not outlive the header budget either.
-  server.keepAliveTimeout = Math.min(server.keepAliveTimeout, budgets.headersTimeoutMs);
+  server.keepAliveTimeout = Math.min(server.keepAliveTimeout, headersTimeoutMs);
   return server;
 }
 

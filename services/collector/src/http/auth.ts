@@ -71,6 +71,11 @@ export function requireScope(
   return (req: Request, res: Response, next: NextFunction) => {
     const token = presentedToken(req);
     const principal = token === undefined ? undefined : tokens.resolve(token);
+    // Refused before its body is read: close rather than wait for (and discard) the rest of it.
+    if (!principal || !principal.scopes.has(scope)) {
+      if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined)
+        res.set('Connection', 'close');
+    }
     if (!principal) {
       if (options.browser) res.set('WWW-Authenticate', 'Basic realm="servping", charset="UTF-8"');
       res.status(401).json({ message: '401 Unauthorized' });
