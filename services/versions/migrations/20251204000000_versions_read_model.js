@@ -2,8 +2,8 @@
 // reading expensive or move other instances' results:
 //   - metric values become rows at ingest (metric_values, keyed through metric_keys): the
 //     dashboard and read API read the rows of one key instead of walking every payload's JSON;
-//   - metric timings are also rolled up at ingest into log-scale buckets per week, version and key
-//     (metric_timing_buckets), so "slowest metrics" reads a few rows per key, not every sample;
+//   - "slowest metrics" (percentiles over every timing sample) is a snapshot refreshed in the
+//     background (metric_timing_snapshot), not a computation per request;
 //   - DevOps-score leaders are a high percentile of plausible per-user values, not the maximum;
 //   - auth_failures holds the failed-authentication counts of the read side (rate-limiter-flexible's
 //     table layout), shared by every replica.
@@ -104,57 +104,24 @@ module.exports.up = async function up(knex) {
       JOIN metric_keys k ON k.key_path = l.key_path
     ON CONFLICT DO NOTHING;
 
-    -- Quarter-octave buckets from 1 ms: bucket b holds times in (2^((b-1)/4), 2^(b/4)] ms, so a
-    -- percentile read from the buckets is at most 19 % above the true one.
-    CREATE FUNCTION metric_timing_bucket(seconds float8) RETURNS smallint
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
-      SELECT CASE WHEN seconds <= 0.001 THEN 0
-                  ELSE least(ceil(log(2, (seconds * 1000)::numeric) * 4), 32767) END::smallint
-    $fn$;
-    CREATE FUNCTION metric_timing_bucket_upper_s(bucket smallint) RETURNS float8
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$ SELECT 0.001 * power(2, bucket / 4.0)::float8 $fn$;
-
-    CREATE TABLE metric_timing_buckets (
-      week    date NOT NULL,
+    -- "Slowest metrics" over the window as last computed (exact percentiles over every sample are
+    -- too costly to compute per request once the fleet has sent millions of timings): refreshed
+    -- in the background by one replica at a time, read as is by the dashboard and the API.
+    CREATE TABLE metric_timing_snapshot (
       version text NOT NULL,
-      key_id  integer NOT NULL REFERENCES metric_keys (id),
-      bucket  smallint NOT NULL,
+      key_path text NOT NULL,
       samples integer NOT NULL,
-      errors  integer NOT NULL,
-      PRIMARY KEY (week, version, key_id, bucket)
+      errors integer NOT NULL,
+      p50_s double precision NOT NULL,
+      p95_s double precision NOT NULL,
+      PRIMARY KEY (version, key_path)
     );
-
-    -- Rows are added in key order, so concurrent reports of one version lock shared rows in the
-    -- same order and cannot deadlock.
-    CREATE FUNCTION roll_up_metric_timings() RETURNS trigger
-    LANGUAGE plpgsql AS $fn$
-    BEGIN
-      PERFORM ensure_metric_keys(ARRAY(SELECT DISTINCT name FROM new_timings));
-      INSERT INTO metric_timing_buckets AS b (week, version, key_id, bucket, samples, errors)
-      SELECT date_trunc('week', m.received_at)::date, coalesce(m.version, 'unknown'), k.id,
-             metric_timing_bucket(t.time_elapsed_s), count(*), count(t.error)
-        FROM new_timings t
-        JOIN usage_ping_metadata m ON m.id = t.metadata_id
-        JOIN metric_keys k ON k.key_path = t.name
-       GROUP BY 1, 2, 3, 4
-       ORDER BY 1, 2, 3, 4
-      ON CONFLICT (week, version, key_id, bucket) DO UPDATE
-        SET samples = b.samples + EXCLUDED.samples, errors = b.errors + EXCLUDED.errors;
-      RETURN NULL;
-    END
-    $fn$;
-    CREATE TRIGGER usage_ping_metric_timings_roll_up AFTER INSERT ON usage_ping_metric_timings
-      REFERENCING NEW TABLE AS new_timings
-      FOR EACH STATEMENT EXECUTE FUNCTION roll_up_metric_timings();
-
-    SELECT ensure_metric_keys(ARRAY(SELECT DISTINCT name FROM usage_ping_metric_timings));
-    INSERT INTO metric_timing_buckets (week, version, key_id, bucket, samples, errors)
-    SELECT date_trunc('week', m.received_at)::date, coalesce(m.version, 'unknown'), k.id,
-           metric_timing_bucket(t.time_elapsed_s), count(*), count(t.error)
-      FROM usage_ping_metric_timings t
-      JOIN usage_ping_metadata m ON m.id = t.metadata_id
-      JOIN metric_keys k ON k.key_path = t.name
-     GROUP BY 1, 2, 3, 4;
+    CREATE INDEX metric_timing_snapshot_p95_idx ON metric_timing_snapshot (p95_s DESC);
+    CREATE TABLE metric_timing_snapshot_state (
+      id          integer PRIMARY KEY CHECK (id = 1),
+      since       timestamptz NOT NULL,
+      computed_at timestamptz NOT NULL
+    );
 
     CREATE TABLE auth_failures (
       key    varchar(255) PRIMARY KEY,
@@ -204,11 +171,8 @@ module.exports.down = async function down(knex) {
     DROP TRIGGER devops_leader_values_plausible ON devops_leader_values;
     DROP FUNCTION devops_leader_values_plausible();
     DROP TABLE auth_failures;
-    DROP TRIGGER usage_ping_metric_timings_roll_up ON usage_ping_metric_timings;
-    DROP FUNCTION roll_up_metric_timings();
-    DROP TABLE metric_timing_buckets;
-    DROP FUNCTION metric_timing_bucket_upper_s(smallint);
-    DROP FUNCTION metric_timing_bucket(float8);
+    DROP TABLE metric_timing_snapshot_state;
+    DROP TABLE metric_timing_snapshot;
     DROP TRIGGER usage_data_extract_metric_values ON usage_data;
     DROP FUNCTION extract_metric_values();
     DROP FUNCTION ensure_metric_keys(text[]);

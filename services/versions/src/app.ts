@@ -19,12 +19,15 @@ import { toHttpError } from './http/http-error';
 import { createVersionsMetrics, observeRequests } from './http/versions-metrics';
 import { createBodyValidator } from './ingest/validate-body';
 import { createVersionsDatabase, migrateToLatest, pingDatabase } from './repositories/database.repository';
+import { refreshTimingSnapshot } from './repositories/metric-analytics.repository';
 import { createDashboardRouter } from './routes/dashboard.routes';
 import { createIngestRouter } from './routes/ingest.routes';
 import { createReadApiRouter } from './routes/read-api.routes';
 
 /** Seconds over which failed authentications of one client are counted. */
 const AUTH_FAILURE_WINDOW_S = 600;
+/** The slowest-metrics snapshot covers timings received in this many days (the dashboard's window). */
+const TIMING_SNAPSHOT_DAYS = 30;
 
 export interface VersionsDeps {
   logger?: Logger;
@@ -39,6 +42,8 @@ export interface VersionsApp {
   start: () => Promise<{ port: number }>;
   /** Stops accepting connections, waits for in-flight requests, closes the pool. */
   stop: () => Promise<void>;
+  /** Recomputes the slowest-metrics snapshot now, after any refresh in progress (start() schedules them). */
+  refreshTimingSnapshot: () => Promise<boolean>;
 }
 
 /** Wires the service from its config. Nothing connects or listens until `start()`. */
@@ -130,10 +135,24 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
   };
   app.use(onError);
 
+  const refreshSnapshot = (wait: boolean) => {
+    const at = now();
+    return refreshTimingSnapshot(db, {
+      since: new Date(at.getTime() - TIMING_SNAPSHOT_DAYS * 24 * 3600 * 1000),
+      now: at,
+      wait,
+    });
+  };
+  const refreshInBackground = () => {
+    refreshSnapshot(false).catch((err: unknown) => logger.error({ err }, 'timing snapshot refresh failed'));
+  };
+  let snapshotTimer: NodeJS.Timeout | undefined;
+
   let server: Server | undefined;
   return {
     app,
     db,
+    refreshTimingSnapshot: () => refreshSnapshot(true),
     async start() {
       logger.info({ config: describeVersionsConfig(config) }, 'starting');
       if (config.migrateOnStart) {
@@ -146,10 +165,14 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
       });
       const port = await listen(listening, config.port, config.host);
       server = listening;
+      refreshInBackground();
+      snapshotTimer = setInterval(refreshInBackground, config.timingSnapshotIntervalS * 1000);
+      snapshotTimer.unref();
       logger.info({ port }, 'listening');
       return { port };
     },
     async stop() {
+      clearInterval(snapshotTimer);
       if (server) {
         const closing = server;
         server = undefined;

@@ -56,6 +56,13 @@ export const versionsEnvSpec = {
     description:
       'Failed read-token checks (401) a client IP may get per 10 minutes before it is refused with 429 (0 disables). Counted in the database, so shared by all replicas.',
   },
+  timingSnapshotIntervalS: {
+    variable: 'VERSIONS_TIMING_SNAPSHOT_INTERVAL_S',
+    parse: parse.int(5, 86_400),
+    default: 300,
+    description:
+      'How often the "slowest metrics" snapshot (p50/p95 over the last 30 days of timings) is recomputed in the background.',
+  },
   migrateOnStart: {
     variable: 'VERSIONS_MIGRATE_ON_START',
     parse: parse.boolean,

@@ -66,18 +66,17 @@ export interface TimingPercentiles {
 }
 
 /**
- * The metrics that fail most and the slowest, by version, over what was received since `since`.
+ * The metrics that fail most and the slowest, by version.
  *
- * Failures: pings whose value is < 0 (GitLab's fallbacks), over the version's pings received in
- * the window; read through the partial index of failed values, so the cost follows the failures,
- * not the payload sizes. Slowest: p50/p95 of time_elapsed from the weekly log-scale buckets
- * (metric_timing_buckets; weeks starting on or after the week of `since`), each percentile the
- * upper bound of the bucket holding it: at most 19 % above the exact value.
+ * Failures: pings received since `since` whose value is < 0 (GitLab's fallbacks), over the
+ * version's pings received since then; read through the partial index of failed values, so the
+ * cost follows the failures, not the payload sizes. Slowest: from the last snapshot (see
+ * refreshTimingSnapshot), whose window is its own `since`.
  */
 export async function metricHealth(
   db: Knex,
   options: { since: Date; limit: number },
-): Promise<{ failures: FailureRate[]; slowest: TimingPercentiles[] }> {
+): Promise<{ failures: FailureRate[]; slowest: TimingPercentiles[]; slowestComputedAt: Date | null }> {
   const failures = await db.raw<{ rows: FailureRate[] }>(
     `WITH recent AS (SELECT id, version FROM usage_data WHERE received_at >= ?),
           pings AS (SELECT version, count(*) AS pings FROM recent GROUP BY version),
@@ -95,25 +94,58 @@ export async function metricHealth(
     [options.since, options.limit],
   );
   const slowest = await db.raw<{ rows: TimingPercentiles[] }>(
-    `WITH buckets AS (
-            SELECT version, key_id, bucket, sum(samples) AS samples, sum(errors) AS errors
-              FROM metric_timing_buckets
-             WHERE week >= date_trunc('week', ?::timestamptz)::date
-             GROUP BY version, key_id, bucket),
-          running AS (
-            SELECT version, key_id, bucket, errors,
-                   sum(samples) OVER (PARTITION BY version, key_id ORDER BY bucket) AS below,
-                   sum(samples) OVER (PARTITION BY version, key_id) AS total
-              FROM buckets)
-     SELECT r.version, k.key_path, r.total::int AS samples, sum(r.errors)::int AS errors,
-            metric_timing_bucket_upper_s(min(r.bucket) FILTER (WHERE r.below >= 0.5 * r.total)) AS p50_s,
-            metric_timing_bucket_upper_s(min(r.bucket) FILTER (WHERE r.below >= 0.95 * r.total)) AS p95_s
-       FROM running r
-       JOIN metric_keys k ON k.id = r.key_id
-      GROUP BY r.version, k.key_path, r.total
-      ORDER BY p95_s DESC, k.key_path, r.version
+    `SELECT version, key_path, samples, errors, p50_s, p95_s
+       FROM metric_timing_snapshot
+      ORDER BY p95_s DESC, key_path, version
       LIMIT ?`,
-    [options.since, options.limit],
+    [options.limit],
   );
-  return { failures: failures.rows, slowest: slowest.rows };
+  const state = await db.raw<{ rows: Array<{ computed_at: Date }> }>(
+    'SELECT computed_at FROM metric_timing_snapshot_state',
+  );
+  return {
+    failures: failures.rows,
+    slowest: slowest.rows,
+    slowestComputedAt: state.rows[0]?.computed_at ?? null,
+  };
+}
+
+/**
+ * Recomputes the slowest-metrics snapshot: p50/p95 of time_elapsed per version and metric over
+ * the reports received since `since`. One replica at a time, under a transaction-level advisory
+ * lock: with `wait` false a replica that finds it taken skips (another one is refreshing) and
+ * this returns false; with `wait` true it refreshes after the other one.
+ */
+export async function refreshTimingSnapshot(
+  db: Knex,
+  options: { since: Date; now: Date; wait: boolean },
+): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    if (options.wait) {
+      await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('metric_timing_snapshot'))`);
+    } else {
+      const lock = await trx.raw<{ rows: Array<{ locked: boolean }> }>(
+        `SELECT pg_try_advisory_xact_lock(hashtext('metric_timing_snapshot')) AS locked`,
+      );
+      if (!lock.rows[0]!.locked) return false;
+    }
+    await trx.raw('DELETE FROM metric_timing_snapshot');
+    await trx.raw(
+      `INSERT INTO metric_timing_snapshot (version, key_path, samples, errors, p50_s, p95_s)
+       SELECT coalesce(m.version, 'unknown'), t.name, count(*), count(t.error),
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY t.time_elapsed_s),
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY t.time_elapsed_s)
+         FROM usage_ping_metric_timings t
+         JOIN usage_ping_metadata m ON m.id = t.metadata_id
+        WHERE m.received_at >= ?
+        GROUP BY 1, 2`,
+      [options.since],
+    );
+    await trx.raw(
+      `INSERT INTO metric_timing_snapshot_state (id, since, computed_at) VALUES (1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET since = EXCLUDED.since, computed_at = EXCLUDED.computed_at`,
+      [options.since, options.now],
+    );
+    return true;
+  });
 }

@@ -58,11 +58,11 @@ export function createReadApiRouter(options: {
     '/metrics/health',
     handle(async (req, res) => {
       const days = intParam(req.query.days, 'days', 1, 3650, 30);
-      const health = await metricHealth(db, {
+      const { failures, slowest, slowestComputedAt } = await metricHealth(db, {
         since: new Date(now().getTime() - days * DAY_MS),
         limit: intParam(req.query.limit, 'limit', 1, 1000, 50),
       });
-      res.json({ days, ...health });
+      res.json({ days, failures, slowest, slowest_computed_at: slowestComputedAt });
     }),
   );
 

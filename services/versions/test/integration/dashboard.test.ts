@@ -55,6 +55,7 @@ beforeAll(async () => {
     }),
   );
   clock.now = new Date('2025-06-20T12:00:00.000Z');
+  await svc.versions.refreshTimingSnapshot();
 });
 afterAll(async () => {
   await svc.close();
