@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global fetch, setTimeout, Buffer */
+/* global Buffer */
 // Ingest benchmark: POST /usage_data with a realistic ~3000-key payload, every request a new
 // (uuid, recorded_at) so each one is a real insert, on loopback, for a bounded duration.
 //

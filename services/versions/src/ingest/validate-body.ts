@@ -32,23 +32,9 @@ export interface BodyProblem {
 }
 
 export type ValidationResult<E extends IngestEndpoint> =
-  | {
-      ok: true;
-      body: BodyByEndpoint[E];
-      /** The text to store: the body as sent, or re-serialised when PostgreSQL could not read a number of it. */
-      storableText: string;
-    }
-  | { ok: false; reason: RejectionReason; problems: BodyProblem[] };
+  { ok: true; body: BodyByEndpoint[E] } | { ok: false; reason: RejectionReason; problems: BodyProblem[] };
 
 export type BodyValidator = <E extends IngestEndpoint>(endpoint: E, text: string) => ValidationResult<E>;
-
-/**
- * An exponent of three or more digits. JSON.parse reads `1e-400` as 0, but jsonb keeps it as
- * written, and casting it to float8 later fails; such a body is stored as JSON.stringify writes
- * the parsed document, where every number is a double (the exponent case only: re-serialising
- * every body would cost time for nothing).
- */
-const LONG_EXPONENT = /[eE][+-]?\d{3}/;
 
 /**
  * Compiles the three schemas once and returns a pure validator: text in, typed body or every
@@ -87,8 +73,7 @@ export function createBodyValidator(options: { maxKeys: number }): BodyValidator
     if (!validate(doc)) {
       return { ok: false, reason: 'schema', problems: (validate.errors ?? []).map(toProblem) };
     }
-    const storableText = LONG_EXPONENT.test(text) ? JSON.stringify(doc) : text;
-    return { ok: true, body: doc as BodyByEndpoint[E], storableText };
+    return { ok: true, body: doc as BodyByEndpoint[E] };
   };
 }
 

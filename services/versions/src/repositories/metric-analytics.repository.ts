@@ -25,10 +25,10 @@ export async function metricSeries(
   db: Knex,
   options: { keyPath: readonly string[]; since: Date; until: Date; limit: number },
 ): Promise<{ points: SeriesPoint[]; byVersion: VersionSummary[] }> {
-  const filtered = `FROM metric_values v
-       JOIN usage_data u ON u.id = v.usage_data_id
-      WHERE v.key_id = (SELECT id FROM metric_keys WHERE key_path = ?)
-        AND u.recorded_at >= ? AND u.recorded_at < ?`;
+  const filtered = `FROM usage_data u
+       JOIN metric_values v
+         ON v.usage_data_id = u.id AND v.key_id = (SELECT id FROM metric_keys WHERE key_path = ?)
+      WHERE u.recorded_at >= ? AND u.recorded_at < ?`;
   const params = [options.keyPath.join('.'), options.since, options.until];
   const points = await db.raw<{ rows: SeriesPoint[] }>(
     `SELECT u.id::int AS usage_data_id, u.uuid, u.version, u.recorded_at, v.value

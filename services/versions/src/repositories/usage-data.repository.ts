@@ -18,8 +18,10 @@ export interface StoredPing {
 const SCORE_COLUMNS = DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]);
 
 /**
- * PostgreSQL refuses some numbers JSON.parse accepts (more than 16383 fractional digits, an
- * exponent below -16383): numeric_value_out_of_range, or invalid_text_representation for jsonb.
+ * PostgreSQL refuses some numbers JSON.parse accepts: jsonb refuses more than 16383 fractional
+ * digits or an exponent below -16383 (numeric_value_out_of_range, invalid_text_representation),
+ * and extracting metric values as float8 refuses what underflows it, such as 1e-400 (which
+ * JSON.parse reads as 0).
  */
 const UNREADABLE_JSON_CODES = new Set(['22003', '22P02']);
 

@@ -106,7 +106,7 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
 function ingest<E extends IngestEndpoint>(
   options: IngestRouteOptions,
   endpoint: E,
-  /** `text` is the body to store (as received, decompressed), already validated as `body`. */
+  /** `text` is the body as received (decompressed), already validated as `body`. */
   handle: (body: BodyByEndpoint[E], res: Response, text: string) => Promise<void>,
 ) {
   const { metrics } = options;
@@ -137,7 +137,7 @@ function ingest<E extends IngestEndpoint>(
       return refuse(res, STATUS_BY_REASON[result.reason], result.reason, message, result.problems);
     }
     try {
-      await handle(result.body, res, result.storableText);
+      await handle(result.body, res, text);
     } catch (err) {
       metrics.ingest.inc({ endpoint, outcome: 'failed' });
       throw err;
