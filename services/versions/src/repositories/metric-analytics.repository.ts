@@ -110,6 +110,8 @@ export async function metricHealth(
   };
 }
 
+const SNAPSHOT_TIMEOUT_MS = 15 * 60_000;
+
 /**
  * Recomputes the slowest-metrics snapshot: p50/p95 of time_elapsed per version and metric over
  * the reports received since `since`. One replica at a time, under a transaction-level advisory
@@ -129,6 +131,8 @@ export async function refreshTimingSnapshot(
       );
       if (!lock.rows[0]!.locked) return false;
     }
+    // A background job over every sample of the window: not bound by the per-request timeout.
+    await trx.raw(`SET LOCAL statement_timeout = '${SNAPSHOT_TIMEOUT_MS}'`);
     await trx.raw('DELETE FROM metric_timing_snapshot');
     await trx.raw(
       `INSERT INTO metric_timing_snapshot (version, key_path, samples, errors, p50_s, p95_s)
