@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { KEY_VALUE_OF_PING } from './metric-values-sql';
 
 const WEEKS = `generate_series(date_trunc('week', ?::timestamptz) - make_interval(weeks => ? - 1),
                                date_trunc('week', ?::timestamptz), interval '1 week') AS w(week)`;
@@ -50,8 +51,7 @@ export async function metricAdoptionByWeek(
             count(DISTINCT u.instance_id) FILTER (WHERE v.value > 0)::int AS adopting
        FROM ${WEEKS}
        LEFT JOIN usage_data u ON ${IN_WEEK}
-       LEFT JOIN metric_values v
-              ON v.usage_data_id = u.id AND v.key_id = (SELECT id FROM metric_keys WHERE key_path = ?)
+       ${KEY_VALUE_OF_PING}
       GROUP BY w.week ORDER BY w.week`,
     [options.now, options.weeks, options.now, options.keyPath.join('.')],
   );

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { KEY_VALUE_OF_PING } from './metric-values-sql';
 
 export interface SeriesPoint {
   usage_data_id: number;
@@ -26,9 +27,8 @@ export async function metricSeries(
   options: { keyPath: readonly string[]; since: Date; until: Date; limit: number },
 ): Promise<{ points: SeriesPoint[]; byVersion: VersionSummary[] }> {
   const filtered = `FROM usage_data u
-       JOIN metric_values v
-         ON v.usage_data_id = u.id AND v.key_id = (SELECT id FROM metric_keys WHERE key_path = ?)
-      WHERE u.recorded_at >= ? AND u.recorded_at < ?`;
+       ${KEY_VALUE_OF_PING}
+      WHERE v.value IS NOT NULL AND u.recorded_at >= ? AND u.recorded_at < ?`;
   const params = [options.keyPath.join('.'), options.since, options.until];
   const points = await db.raw<{ rows: SeriesPoint[] }>(
     `SELECT u.id::int AS usage_data_id, u.uuid, u.version, u.recorded_at, v.value
