@@ -149,7 +149,7 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
         registry,
         checks: {
           redis: () => countersRedis.ping(),
-          instance_db: () => db.runBatch('SELECT 1', []),
+          instance_db: () => db.ping(),
         },
       });
       running = runWorkers(workers, logger);
