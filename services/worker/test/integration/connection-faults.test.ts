@@ -6,11 +6,10 @@
  * fault is retried on a fresh connection; a definitive error is not retried.
  */
 import { Client } from 'pg';
-import type { Redis } from 'ioredis';
 import { classifyDatabaseError } from '@servping/shared';
-import type { ComputeContext } from '../../src/compute/compute-context';
 import { computeMetric } from '../../src/compute/compute-metric';
 import { InstanceDbRepository } from '../../src/repositories/instance-db.repository';
+import { databaseContext } from './database-context';
 import { createTestDatabase } from './database-fixture';
 import { countQuery, plannedMetric } from '../../../../shared/test/support/definitions';
 import { freePorts } from '../../../cli/src/stack/free-ports';
@@ -29,15 +28,6 @@ function connect(applicationName: string, options: { url?: string; delaysMs?: nu
   repositories.push(repository);
   return repository;
 }
-
-const context = (db: InstanceDbRepository): ComputeContext => ({
-  recordedAt: new Date('2024-03-01T00:00:00Z'),
-  db,
-  redis: undefined as unknown as Redis,
-  facts: undefined as unknown as ComputeContext['facts'],
-  settings: {},
-  license: {},
-});
 
 /** Terminates the backends of `applicationName` that are running a statement; returns how many. */
 async function terminateActive(applicationName: string): Promise<number> {
@@ -90,7 +80,7 @@ it('a count whose backends are terminated again and again still equals plain SQL
       whereSql: `id % 1000 <> 0 OR pg_sleep(0.1)::text = ''`,
     }),
   });
-  const counting = computeMetric(metric, context(db));
+  const counting = computeMetric(metric, databaseContext(db));
   let kills = 0;
   let done = false;
   const settle = () => (done = true);
@@ -118,7 +108,7 @@ it('a fault that outlasts the retries fails the metric instead of reporting -1',
   expect(classifyDatabaseError(failure)).toBe('transient');
 
   const metric = plannedMetric('counts.issues', { kind: 'database', query: countQuery('issues') });
-  await expect(computeMetric(metric, context(db))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  await expect(computeMetric(metric, databaseContext(db))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 });
 
 it('a definitive error is not retried and becomes the fallback with its text', async () => {
@@ -126,6 +116,6 @@ it('a definitive error is not retried and becomes the fallback with its text', a
   const db = connect('connfaults-wrong', { delaysMs: [60_000] });
   await expect(db.runBatch('SELECT nope FROM issues', [])).rejects.toMatchObject({ code: '42703' });
   const metric = plannedMetric('counts.missing', { kind: 'database', query: countQuery('missing_table') });
-  const result = await computeMetric(metric, context(db));
+  const result = await computeMetric(metric, databaseContext(db));
   expect(result).toMatchObject({ value: -1, error: expect.stringContaining('missing_table') });
 }, 10_000);
