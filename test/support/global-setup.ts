@@ -1,0 +1,48 @@
+/**
+ * Jest globalSetup: the PostgreSQL and Redis the tests use. Servers that answer at the configured
+ * URLs are used as they are; where nothing answers on this machine, the demo's bootstrap starts
+ * them under .servping/test/ (separate from the demo's, so a test run never stops a running demo)
+ * and every test reads their URLs from the variables set here (see test-servers.ts).
+ */
+import path from 'node:path';
+import { Client } from 'pg';
+import {
+  ensureBackingServices,
+  type BackingServices,
+} from '../../services/cli/src/backing-services/backing-services';
+import { TEST_SERVER_DEFAULTS, TEST_SERVER_VARIABLES } from './test-servers';
+
+declare global {
+  var servpingTestServers: BackingServices | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const { postgres, redis } = TEST_SERVER_VARIABLES;
+  const services = await ensureBackingServices(
+    {
+      postgres: { [postgres]: process.env[postgres] || TEST_SERVER_DEFAULTS.postgres },
+      redis: { [redis]: process.env[redis] || TEST_SERVER_DEFAULTS.redis },
+    },
+    path.resolve(__dirname, '..', '..', '.servping', 'test'),
+    (line) => process.stderr.write(`[test servers] ${line}\n`),
+  );
+  globalThis.servpingTestServers = services;
+  // Test workers start after this and inherit the environment.
+  Object.assign(process.env, services.env);
+  const startedPostgres = services.env[postgres];
+  if (startedPostgres) await ensureMaintenanceDatabase(startedPostgres);
+}
+
+/** The `test` database the tests connect to first (a server started here has only `postgres`). */
+async function ensureMaintenanceDatabase(serverUrl: string): Promise<void> {
+  const url = new URL(serverUrl);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'test'`);
+    if (rowCount === 0) await client.query('CREATE DATABASE test');
+  } finally {
+    await client.end();
+  }
+}
