@@ -4,7 +4,7 @@
  * them, a stop keeps the data and the next start finds it again; a server that answers is used
  * as configured and nothing is started.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
@@ -36,6 +36,8 @@ describe('ensureBackingServices', () => {
 
   beforeAll(async () => {
     stateDir = await mkdtemp(path.join(tmpdir(), 'servping-backing-'));
+    // mkdtemp makes it 0700; as root the server's user (postgres) must be able to enter it.
+    await chmod(stateDir, 0o755);
   });
   afterAll(async () => {
     await rm(stateDir, { recursive: true, force: true });

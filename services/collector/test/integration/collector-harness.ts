@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { createLogger } from '@servping/runtime';
 import { buildCollector, loadConfig, type Collector } from '@servping/collector';
-import { postgresServerUrl } from '@servping/test-servers';
+import { postgresServerUrl, redisUrl } from '@servping/test-servers';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests';
 export const READER_TOKEN = 'reader-token';
@@ -65,6 +65,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
   const config = loadConfig({
     SERVPING_DATABASE_URL: databaseUrl,
     INSTANCE_DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl(),
     SERVPING_QUEUE_PREFIX: prefix,
     COLLECTOR_PORT: '0',
     SERVPING_DEFINITIONS_DIR: dictionaryDir,
