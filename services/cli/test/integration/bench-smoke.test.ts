@@ -78,6 +78,8 @@ describe('servping bench (smoke)', () => {
         '200',
         '--db-prefix',
         PREFIX,
+        '--pg-url',
+        PG,
         '--out',
         out,
       ],
