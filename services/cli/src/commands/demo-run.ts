@@ -91,8 +91,8 @@ export const demoRunCommand: Command = {
     });
     const demo = async (): Promise<number> => {
       for (const url of [
-        env.SERVPING_DATABASE_URL ?? configured.servping,
-        env.VERSIONS_DATABASE_URL ?? configured.versions,
+        backing.env.SERVPING_DATABASE_URL ?? configured.servping,
+        backing.env.VERSIONS_DATABASE_URL ?? configured.versions,
       ])
         await ensureDatabase(url);
       const seedArgs = ['--rows', String(rows), '--seed', String(flags.seed ?? 1)];
