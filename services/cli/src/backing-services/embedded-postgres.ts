@@ -129,6 +129,12 @@ async function platformBinaries(): Promise<string> {
   return path.join(packageDir, 'native');
 }
 
+/** The folder of the embedded server's programs (initdb, pg_ctl, postgres), for tests that run a
+ * server of their own on a machine without PostgreSQL installed. */
+export async function embeddedServerPrograms(): Promise<string> {
+  return path.join(await platformBinaries(), 'bin');
+}
+
 /** undefined unless root: PostgreSQL refuses to run as root, so root runs it as `postgres`
  * (created as a system user when missing). */
 async function serverAccount(log: (line: string) => void): Promise<RunAs | undefined> {
