@@ -12,6 +12,7 @@ import {
   ensureBackingServices,
   type BackingServices,
 } from '../../services/cli/src/backing-services/backing-services';
+import { embeddedServerPrograms } from '../../services/cli/src/backing-services/embedded-postgres';
 import { TEST_SERVER_DEFAULTS, TEST_SERVER_VARIABLES } from './test-servers';
 
 declare global {
