@@ -15,9 +15,16 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },
-  moduleNameMapper: Object.fromEntries(
-    Object.entries(packages).map(([name, dir]) => [`^${name}$`, `<rootDir>/${dir}/src/index.ts`]),
-  ),
+  moduleNameMapper: {
+    ...Object.fromEntries(
+      Object.entries(packages).map(([name, dir]) => [`^${name}$`, `<rootDir>/${dir}/src/index.ts`]),
+    ),
+    // Where the tests' PostgreSQL and Redis are (the one place that says so).
+    '^@servping/test-servers$': '<rootDir>/test/support/test-servers.ts',
+  },
+  // Starts PostgreSQL and Redis under .servping/test/ when nothing answers at the tests' URLs.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -17,14 +17,15 @@ import { dropDatabase, ensureDatabase } from '../../services/cli/src/demo/instan
 import { CollectorClient, type RunProgress } from '../../services/cli/src/stack/run-client';
 import { freePorts } from '../../services/cli/src/stack/free-ports';
 import { startStack, type RunningStack } from '../../services/cli/src/stack/service-stack';
+import { postgresUrl, redisUrl } from '@servping/test-servers';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const CATALOG = path.join(REPO, 'shared', 'metrics');
 const ID = randomBytes(4).toString('hex');
-const db = (name: string) => `postgres://root@127.0.0.1:5432/servping_e2e_${name}_${ID}`;
+const db = (name: string) => postgresUrl(`servping_e2e_${name}_${ID}`);
 const URLS = { instance: db('instance'), servping: db('state'), versions: db('versions') };
 // A Redis database of its own: the catalog's event keys are global names ({hll_counters}_…).
-const REDIS_URL = 'redis://127.0.0.1:6379/12';
+const REDIS_URL = redisUrl(12);
 const ADMIN_TOKEN = `e2e-admin-${ID}`;
 const READ_TOKEN = `e2e-read-${ID}`;
 
@@ -84,7 +85,7 @@ describe('a service ping end to end', () => {
       env,
       workers: 2,
       ports,
-      logDir: path.join(REPO, '.demo', `e2e-${ID}`),
+      logDir: path.join(REPO, '.servping', 'logs', `e2e-${ID}`),
     });
 
     const client = new CollectorClient(stack.collectorUrl, ADMIN_TOKEN);

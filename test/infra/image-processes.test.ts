@@ -14,9 +14,10 @@ import { migrateServpingDatabase } from '@servping/collector';
 import { loadCompose } from './compose-file';
 import { durationMs, loadDockerfile, REPO_ROOT, resolveTarget } from './dockerfile';
 import { PORT_VARIABLE, type ServiceName } from './service-env';
+import { postgresServerUrl, redisUrl } from '@servping/test-servers';
 
-const LOCAL_PG = 'postgres://root@127.0.0.1:5432';
-const LOCAL_REDIS = 'redis://127.0.0.1:6379';
+const LOCAL_PG = postgresServerUrl;
+const LOCAL_REDIS = redisUrl();
 const RUN_ID = `${process.pid}_${Date.now().toString(36)}`;
 const QUEUE_PREFIX = `{servping-infra-${RUN_ID}}`;
 

@@ -1,4 +1,5 @@
 import net, { type AddressInfo, type Server, type Socket } from 'node:net';
+import { testRedis } from '@servping/test-servers';
 
 /**
  * A TCP relay to the real Redis that a test can close and reopen on the same port. Closing it
@@ -16,7 +17,7 @@ export interface RedisGate {
   dispose(): Promise<void>;
 }
 
-export async function startRedisGate(target = { host: '127.0.0.1', port: 6379 }): Promise<RedisGate> {
+export async function startRedisGate(target: { host: string; port: number } = testRedis): Promise<RedisGate> {
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);

@@ -18,8 +18,9 @@ import { startRedisGate, type RedisGate } from './redis-gate';
 import { waitFor } from '../reliability/support/bounded-wait';
 import { deleteMatching } from '../reliability/support/redis-keys';
 import { adminQuery, createTempDatabase, type TempDatabase } from '../reliability/support/temp-database';
+import { redisUrl } from '@servping/test-servers';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = redisUrl();
 /** Readiness must change within this; each probe is bounded by the ops router's 2 s check timeout. */
 const READINESS_CHANGE_MS = 10_000;
 /** A service stops in well under a second here; past this its stop counts as hung. */

@@ -15,8 +15,9 @@ import {
   type GitlabBucketRow,
   type HashableType,
 } from '@servping/shared';
+import { postgresUrl } from '@servping/test-servers';
 
-const ADMIN_URL = 'postgres://root@127.0.0.1:5432/test';
+const ADMIN_URL = postgresUrl('test');
 const database = `hll_test_${randomBytes(6).toString('hex')}`;
 const BATCH_SIZE = 100_000;
 let admin: Client;

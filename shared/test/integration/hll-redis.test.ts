@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { decodeRedisHll, estimate, intersectionEstimateAsync, mergeRegisters } from '@servping/shared';
+import { testRedis } from '@servping/test-servers';
 
 const prefix = `hll_test_${randomBytes(6).toString('hex')}:`;
 let redis: Redis;
@@ -20,7 +21,7 @@ async function registersOf(key: string): Promise<{ registers: Uint8Array; encodi
 }
 
 beforeAll(() => {
-  redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: false });
+  redis = new Redis({ ...testRedis, lazyConnect: false });
 });
 
 afterAll(async () => {

@@ -4,11 +4,12 @@ import { dictionaryDir, type DictionaryDir } from './dictionary-files';
 import { deleteMatching, keysMatching } from './redis-keys';
 import { freePort, spawnService, waitHealthy, type ServiceProcess } from './service-process';
 import { createTempDatabase, type TempDatabase } from './temp-database';
+import { redisUrl } from '@servping/test-servers';
 
 export const ADMIN_TOKEN = 'reliability-admin-token';
 export const READER_TOKEN = 'reliability-reader-token';
 export const TRACKER_TOKEN = 'reliability-tracker-token';
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const REDIS_URL = redisUrl();
 
 export interface CollectorEnvironment {
   label: string;

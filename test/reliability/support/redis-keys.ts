@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { testRedis } from '@servping/test-servers';
 
 /** Every key matching `pattern` (SCAN, bounded to 10 000 iterations). */
 export async function keysMatching(redis: Redis, pattern: string): Promise<string[]> {
@@ -22,7 +23,11 @@ export async function deleteMatching(redis: Redis, pattern: string): Promise<voi
  * Closes, from the Redis side, every connection that one of `pids` holds to Redis on `redisPort`
  * (found through `ss`, so no other process's connection is touched). Returns how many were killed.
  */
-export async function killRedisConnectionsOf(redis: Redis, pids: readonly number[], redisPort = 6379) {
+export async function killRedisConnectionsOf(
+  redis: Redis,
+  pids: readonly number[],
+  redisPort = testRedis.port,
+) {
   const { execFileSync } = await import('node:child_process');
   const sockets = execFileSync('ss', ['-tnpH', 'state', 'established', `dport = :${redisPort}`], {
     encoding: 'utf8',

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { postgresServerUrl } from '@servping/test-servers';
 
-const SERVER = process.env.RELIABILITY_PG_SERVER ?? 'postgres://root@127.0.0.1:5432';
+const SERVER = postgresServerUrl;
 
 export interface TempDatabase {
   name: string;

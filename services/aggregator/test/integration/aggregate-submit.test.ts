@@ -8,8 +8,9 @@ import { buildAggregator, loadConfig, type Aggregator } from '@servping/aggregat
 import { submitJobId } from '../../src/jobs/submit-job-options';
 import { createServpingTestDatabase, deadUrl, nextJobEvent, startVersionsStub } from './test-support';
 import { plannedMetric } from '../../../../shared/test/support/definitions';
+import { redisUrl } from '@servping/test-servers';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = redisUrl();
 const prefix = `{agg-test-${randomUUID().slice(0, 8)}}`;
 const logger = createLogger({ service: 'aggregator', level: 'silent' });
 

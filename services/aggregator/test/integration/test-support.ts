@@ -6,8 +6,9 @@ import express from 'express';
 import knex from 'knex';
 import { Client } from 'pg';
 import type { QueueEvents } from 'bullmq';
+import { postgresServerUrl } from '@servping/test-servers';
 
-const SERVER_URL = 'postgres://root@127.0.0.1:5432';
+const SERVER_URL = postgresServerUrl;
 
 /** A fresh database migrated with the collector's schema; `drop` removes it. */
 export async function createServpingTestDatabase(

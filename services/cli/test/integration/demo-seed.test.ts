@@ -8,9 +8,10 @@ import { demoSeedCommand } from '../../src/commands/demo-seed';
 import { dropDatabase } from '../../src/demo/instance-schema.repository';
 import { DEMO_TABLES, planRowCounts, plannedTotal } from '../../src/demo/row-plan';
 import { runCaptured } from '../support/captured-io';
+import { postgresUrl, redisUrl } from '@servping/test-servers';
 
 const DB_NAME = `servping_demo_seed_test_${process.pid}_${Date.now()}`;
-const URL = `postgres://root@127.0.0.1:5432/${DB_NAME}`;
+const URL = postgresUrl(DB_NAME);
 const REDIS_PREFIX = `test:demo-seed:${process.pid}:${Date.now()}:`;
 const NOW = '2025-06-04T12:00:00Z';
 const ROWS = 100_000;
@@ -28,7 +29,7 @@ async function seed(seedValue: number, extra: string[] = []): Promise<string> {
       REDIS_PREFIX,
       ...extra,
     ],
-    { INSTANCE_DATABASE_URL: URL },
+    { INSTANCE_DATABASE_URL: URL, REDIS_URL: redisUrl() },
     demoSeedCommand,
   );
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
@@ -59,8 +60,8 @@ describe('demo seed', () => {
     firstOutput = await seed(1);
     client = new Client({ connectionString: URL });
     await client.connect();
-    redis = new Redis('redis://127.0.0.1:6379', { keyPrefix: REDIS_PREFIX });
-    raw = new Redis('redis://127.0.0.1:6379');
+    redis = new Redis(redisUrl(), { keyPrefix: REDIS_PREFIX });
+    raw = new Redis(redisUrl());
   });
 
   afterAll(async () => {
@@ -156,7 +157,7 @@ describe('demo seed', () => {
   });
 
   it('creates servping_reader, which may read but not write', async () => {
-    const reader = new Client({ connectionString: `postgres://servping_reader@127.0.0.1:5432/${DB_NAME}` });
+    const reader = new Client({ connectionString: postgresUrl(DB_NAME, 'servping_reader') });
     await reader.connect();
     try {
       const { rows } = await reader.query<{ n: string }>('SELECT COUNT(*) AS n FROM issues');

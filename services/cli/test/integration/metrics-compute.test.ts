@@ -10,6 +10,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { counterKey, hllKey } from '@servping/shared';
 import { runCaptured } from '../support/captured-io';
+import { postgresUrl, redisUrl, testPostgres, testRedis } from '@servping/test-servers';
 
 // The CLI cannot take a key prefix, so every Redis name carries this file's own suffix instead.
 const suffix = randomBytes(5).toString('hex');
@@ -18,8 +19,8 @@ const event = `i_cli_test_${suffix}`;
 const pushesKey = counterKey({ event: `pushes_${suffix}`, prefix: 'source_code' });
 const recordedAt = '2024-03-06T12:00:00Z';
 const env = {
-  INSTANCE_DATABASE_URL: `postgres://root@127.0.0.1:5432/${dbName}`,
-  REDIS_URL: 'redis://127.0.0.1:6379',
+  INSTANCE_DATABASE_URL: postgresUrl(dbName),
+  REDIS_URL: redisUrl(),
   SERVPING_INSTANCE_UUID: '11111111-2222-4333-8444-555555555555',
 };
 
@@ -80,8 +81,8 @@ options:
 const run = (args: string[]) => runCaptured(args, env);
 
 let root: string;
-const admin = new Client({ host: '127.0.0.1', user: 'root', database: 'test' });
-const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+const admin = new Client({ ...testPostgres, database: 'test' });
+const redis = new Redis({ ...testRedis, lazyConnect: true });
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'servping-metrics-compute-'));
@@ -91,7 +92,7 @@ beforeAll(async () => {
   }
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
-  const setup = new Client({ host: '127.0.0.1', user: 'root', database: dbName });
+  const setup = new Client({ ...testPostgres, database: dbName });
   await setup.connect();
   await setup.query(
     'CREATE TABLE issues (id bigserial PRIMARY KEY, author_id int, assignee_id int, created_at timestamptz NOT NULL DEFAULT now())',

@@ -9,10 +9,11 @@ import {
   writeSeedMarker,
   type SeedMarker,
 } from '../../src/bench/seed-marker.repository';
+import { postgresUrl } from '@servping/test-servers';
 
 const DB_NAME = `servping_seed_marker_test_${process.pid}_${Date.now()}`;
-const URL = `postgres://root@127.0.0.1:5432/${DB_NAME}`;
-const ADMIN_URL = 'postgres://root@127.0.0.1:5432/postgres';
+const URL = postgresUrl(DB_NAME);
+const ADMIN_URL = postgresUrl('postgres');
 const MARKER: SeedMarker = {
   rows: 20_000,
   seed: 1,

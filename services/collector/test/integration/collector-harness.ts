@@ -7,11 +7,12 @@ import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { createLogger } from '@servping/runtime';
 import { buildCollector, loadConfig, type Collector } from '@servping/collector';
+import { postgresServerUrl, redisUrl } from '@servping/test-servers';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests';
 export const READER_TOKEN = 'reader-token';
 export const TRACKER_TOKEN = 'tracker-token';
-const SERVER = 'postgres://root@127.0.0.1:5432';
+const SERVER = postgresServerUrl;
 
 /** The YAML header every test definition shares (newest format). */
 export function definitionYaml(fields: Record<string, unknown>): string {
@@ -64,6 +65,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
   const config = loadConfig({
     SERVPING_DATABASE_URL: databaseUrl,
     INSTANCE_DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl(),
     SERVPING_QUEUE_PREFIX: prefix,
     COLLECTOR_PORT: '0',
     SERVPING_DEFINITIONS_DIR: dictionaryDir,

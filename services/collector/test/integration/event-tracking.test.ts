@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { HLL_KEY_EXPIRY_S, hllKey, windowKeys, type ServpingError } from '@servping/shared';
 import { createEventTracker, type EventTracker } from '../../src/repositories/event-tracking.repository';
+import { testRedis } from '@servping/test-servers';
 
 // Every key this file writes starts with its own prefix; `raw` (no prefix) cleans them up.
 const prefix = `evt_test_${randomBytes(6).toString('hex')}:`;
@@ -15,8 +16,8 @@ let raw: Redis;
 let tracker: EventTracker;
 
 beforeAll(() => {
-  redis = new Redis({ host: '127.0.0.1', port: 6379, keyPrefix: prefix });
-  raw = new Redis({ host: '127.0.0.1', port: 6379 });
+  redis = new Redis({ ...testRedis, keyPrefix: prefix });
+  raw = new Redis(testRedis);
   tracker = createEventTracker({
     redis,
     knownEvents: new Set(['i_approve', 'g_edit', 'bulk']),

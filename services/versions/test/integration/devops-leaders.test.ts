@@ -9,6 +9,7 @@ import {
 } from '@servping/versions';
 import { createLogger } from '@servping/runtime';
 import { makePayload, postJson, startVersions, type Json, type RunningVersions } from './versions-harness';
+import { postgresUrl } from '@servping/test-servers';
 
 type PerUser = Record<(typeof DEVOPS_METRICS)[number], number>;
 
@@ -217,7 +218,7 @@ describe('ingest_usage_data()', () => {
 });
 
 describe('migration onto an existing history', () => {
-  const adminUrl = process.env.VERSIONS_TEST_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/test';
+  const adminUrl = postgresUrl('test');
   const dbName = `versions_test_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   const admin = async (sql: string) => {
     const client = new Client({ connectionString: adminUrl });

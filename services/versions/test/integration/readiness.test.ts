@@ -3,6 +3,7 @@ import type { ReadinessAnswer } from '@servping/runtime';
 import { buildVersions, loadConfig } from '@servping/versions';
 import { startVersions, type RunningVersions } from './versions-harness';
 import { waitFor } from '../../../../test/reliability/support/bounded-wait';
+import { postgresUrl } from '@servping/test-servers';
 
 /**
  * Terminated pooled connections surface one query at a time, so /readyz flips within a few probes,
@@ -38,7 +39,7 @@ describe('/healthz and /readyz', () => {
 
   it('turns not ready once its database connections are terminated and the database refuses new ones', async () => {
     const dbName = new URL(svc.databaseUrl).pathname.slice(1);
-    const client = new Client({ connectionString: 'postgres://root@127.0.0.1:5432/test' });
+    const client = new Client({ connectionString: postgresUrl('test') });
     await client.connect();
     try {
       await client.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS false`);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { buildVersions, loadConfig, type VersionsApp } from '@servping/versions';
+import { postgresUrl } from '@servping/test-servers';
 
-const ADMIN_URL = process.env.VERSIONS_TEST_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const ADMIN_URL = postgresUrl('test');
 export const READ_TOKEN = 'reader-token-for-tests';
 
 export interface RunningVersions {

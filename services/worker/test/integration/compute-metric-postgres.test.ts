@@ -6,12 +6,13 @@ import { computeMetric } from '../../src/compute/compute-metric';
 import { InstanceDbRepository } from '../../src/repositories/instance-db.repository';
 import { readDatabaseFacts } from '@servping/runtime';
 import { countQuery, plannedMetric } from '../../../../shared/test/support/definitions';
+import { postgresUrl, testPostgres } from '@servping/test-servers';
 import { databaseContext } from './database-context';
 
 // The dispatcher against a real PostgreSQL: database metrics flow through, and a metric deadline
 // cancels the running statement instead of only abandoning it.
 const dbName = `compute_pg_${randomBytes(6).toString('hex')}`;
-const admin = new Client({ host: '127.0.0.1', user: 'root', database: 'test' });
+const admin = new Client({ ...testPostgres, database: 'test' });
 let db: InstanceDbRepository;
 
 const query = (over: Partial<DatabaseQuery>) => countQuery('issues', over);
@@ -21,7 +22,7 @@ const context = (extra: Partial<ComputeContext> = {}): ComputeContext => databas
 beforeAll(async () => {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
-  const setup = new Client({ host: '127.0.0.1', user: 'root', database: dbName });
+  const setup = new Client({ ...testPostgres, database: dbName });
   await setup.connect();
   await setup.query(
     `CREATE TABLE issues (id bigserial PRIMARY KEY, author_id int, created_at timestamptz NOT NULL)`,
@@ -30,7 +31,7 @@ beforeAll(async () => {
     `INSERT INTO issues (author_id, created_at) VALUES (1, now()), (1, now()), (1, now()), (2, now()), (2, now())`,
   );
   await setup.end();
-  db = InstanceDbRepository.connect({ connectionString: `postgres://root@127.0.0.1:5432/${dbName}` });
+  db = InstanceDbRepository.connect({ connectionString: postgresUrl(dbName) });
 });
 
 afterAll(async () => {

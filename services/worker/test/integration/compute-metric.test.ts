@@ -12,6 +12,7 @@ import {
 import type { ComputeContext } from '../../src/compute/compute-context';
 import { assertCounterTable, COUNTERS, computeMetric } from '../../src/compute/compute-metric';
 import { plannedMetric } from '../../../../shared/test/support/definitions';
+import { testRedis } from '@servping/test-servers';
 
 // Every key this file writes starts with its own prefix; `raw` (no prefix) cleans them up.
 const prefix = `compute_test_${randomBytes(6).toString('hex')}:`;
@@ -70,8 +71,8 @@ async function track(event: string, at: Date, values: string[]): Promise<void> {
 const users = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `user-${from + i}`);
 
 beforeAll(async () => {
-  redis = new Redis({ host: '127.0.0.1', port: 6379, keyPrefix: prefix });
-  raw = new Redis({ host: '127.0.0.1', port: 6379 });
+  redis = new Redis({ ...testRedis, keyPrefix: prefix });
+  raw = new Redis(testRedis);
   prometheus = createServer((req, res) => {
     const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
     const answer = prometheusAnswers.get(query);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { postgresUrl } from '@servping/test-servers';
 
 /** Server of the integration tests (trust auth); each test file creates and drops its own database. */
-export const ADMIN_URL = 'postgres://root@127.0.0.1:5432/test';
+export const ADMIN_URL = postgresUrl('test');
 
 /** A fresh database named after the test file, plus a writable client on it for seeding and ground truth. */
 export async function createTestDatabase(

@@ -18,8 +18,9 @@ import {
   startVersionsStub,
 } from '../../../aggregator/test/integration/test-support';
 import { countQuery, plannedMetric } from '../../../../shared/test/support/definitions';
+import { redisUrl } from '@servping/test-servers';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = redisUrl();
 const prefix = `{worker-test-${randomUUID().slice(0, 8)}}`;
 const counterKey = `USAGE_WORKER_TEST_${randomUUID().slice(0, 8).toUpperCase()}`;
 const logger = createLogger({ service: 'worker', level: 'silent' });
