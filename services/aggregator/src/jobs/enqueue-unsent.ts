@@ -16,8 +16,8 @@ export async function enqueueUnsentPayloads(deps: {
   logger: Logger;
 }): Promise<number> {
   let queued = 0;
-  for (const id of await deps.rawUsageData.listUnsent()) {
-    const options = submitJobOptions(id, deps.retryDelaysMs);
+  for (const { id, ...identity } of await deps.rawUsageData.listUnsent()) {
+    const options = submitJobOptions(identity, deps.retryDelaysMs);
     const existing = await deps.submitQueue.getJob(options.jobId as string);
     const state = existing ? await existing.getState() : 'missing';
     if (existing && state === 'delayed') {
