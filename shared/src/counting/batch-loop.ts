@@ -163,6 +163,8 @@ export async function countInBatches(
   const sizer = adaptive ? adaptiveSizer(plan, gitlab ? limits : undefined, adaptive, budget) : undefined;
   let batchSize = plan.batchSize;
   let batchStart = plan.start;
+  // Batches ending at or before this value need no budget probe (a probe showed it).
+  let withinBudgetUntil = plan.start;
   let total: PartialResult | undefined;
   while (batchStart < plan.finish) {
     let batchEnd = minBig(batchStart + BigInt(batchSize), plan.finish);
@@ -172,8 +174,10 @@ export async function countInBatches(
     // The size this batch really has: its width, or the row budget when the budget cut it short.
     let effectiveSize = batchSize;
     try {
-      if (budget && batchSize > budget.rows) {
+      if (budget && batchSize > budget.rows && batchEnd > withinBudgetUntil) {
         const budgetEnd = await budget.endAfter(batchStart, budget.rows, plan.finish);
+        // [batchStart, budgetEnd) holds the budget's rows, so does any range inside it.
+        withinBudgetUntil = budgetEnd ?? plan.finish;
         if (budgetEnd !== null && budgetEnd < batchEnd) {
           batchEnd = budgetEnd;
           effectiveSize = budget.rows;
@@ -217,11 +221,11 @@ function adaptiveSizer(
   { targetMs, now, maxGrowth = DEFAULT_MAX_BATCH_GROWTH }: AdaptiveBatching,
   budget: RowBudget | undefined,
 ): { now: () => number; next: (size: number, tookMs: number) => number } {
-  const width = plan.finish - plan.start;
   // Never beyond the whole range: a larger size would change nothing but the number logged. With
-  // a row budget a batch may be as wide as the range (the budget bounds its rows instead).
-  const grown = budget ? Number.MAX_SAFE_INTEGER : plan.batchSize * maxGrowth;
-  const ceiling = Math.max(plan.batchSize, Number(minBig(BigInt(grown), width)));
+  // a row budget a batch may be as wide as the range (the budget bounds its rows instead); past
+  // 2⁵³ a size is a float, but still an integer (a power-of-two multiple), so BigInt takes it.
+  const grown = budget ? Infinity : plan.batchSize * maxGrowth;
+  const ceiling = Math.max(plan.batchSize, Math.min(grown, Number(plan.finish - plan.start)));
   // Shrinking stops at the smallest size GitLab accepts (a timeout may already have gone lower).
   const floor = limits ? smallestAccepted(plan.operation, limits) : 1;
   return {

@@ -118,14 +118,17 @@ async function computeBatches(input: DatabaseMetricInput): Promise<Counted> {
   // Rendering validates identifiers, scope, filters and where_sql: nothing reaches the database
   // (not even a column-type lookup) for a query that would be refused.
   renderUnbatchedQuery(input.query, window);
-  // A range was planned over batchColumn(query) as it was: an unresolved distinct count's range
-  // is one of its own values, so it stays on value ranges.
-  const query = withAverageStrategy(
-    input.range
-      ? withDistinctStrategy(input.query, { columnType: null, indexed: false, windowed: false })
-      : await resolveDistinctStrategy(input.query, db, { windowed: window !== null, hllMode: mode }),
-    mode,
-  );
+  // A range was planned over batchColumn(query) as it was: an unresolved distinct count's or
+  // average's range is one of its own values, so it stays on value ranges.
+  const query = input.range
+    ? withAverageStrategy(
+        withDistinctStrategy(input.query, { columnType: null, indexed: false, windowed: false }),
+        'gitlab',
+      )
+    : withAverageStrategy(
+        await resolveDistinctStrategy(input.query, db, { windowed: window !== null, hllMode: mode }),
+        mode,
+      );
   const hashing = await hllHashing(input);
   const unique = batchesOverPrimaryKey(query);
   // GitLab's algorithm probes nothing; servping probes the batch column's index when it has one.

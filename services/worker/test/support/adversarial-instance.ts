@@ -65,7 +65,6 @@ ANALYZE;
 }
 
 const HEADER = `product_group: analytics_instrumentation
-value_type: number
 milestone: "17.0"
 introduced_by_url: https://example.test/mr/12
 data_category: optional
@@ -169,7 +168,13 @@ const METRICS: Array<[string, 'all' | '28d' | '7d', string]> = [
 export const ADVERSARIAL_FILES: Readonly<Record<string, string>> = Object.fromEntries(
   METRICS.map(([keyPath, timeFrame, options]) => [
     `counts_${timeFrame}/${keyPath}.yml`,
-    `key_path: ${keyPath}\ndescription: ${keyPath}\ntime_frame: ${timeFrame}\n${HEADER}options: ${options}\n`,
+    [
+      `key_path: ${keyPath}`,
+      `description: ${keyPath}`,
+      `time_frame: ${timeFrame}`,
+      `value_type: ${/group_by|histogram/.test(options) ? 'object' : 'number'}`,
+      `${HEADER}options: ${options}`,
+    ].join('\n'),
   ]),
 );
 
