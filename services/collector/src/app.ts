@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
@@ -14,6 +15,8 @@ import {
 } from '@servping/runtime';
 import { JOB_QUEUE, scheduleCron, type JobDataByName } from '@servping/shared';
 import type { CollectorConfig } from './config';
+import { CONSOLE_PATH, consoleRouter } from './console/console.routes';
+import { ConsoleRepository } from './console/console.repository';
 import { dashboardRouter, DASHBOARD_PATH } from './dashboard/bull-board';
 import { migrateServpingDatabase } from './database/servping-database';
 import { cachedDictionary } from './dictionary/cached-dictionary';
@@ -146,7 +149,7 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
     nowMs: Date.now,
     onLimited: (_ip, path) => metrics.rateLimited.inc({ path }),
   });
-  app.use(['/api', '/runs', DASHBOARD_PATH], rateLimit);
+  app.use(['/api', '/runs', DASHBOARD_PATH, CONSOLE_PATH], rateLimit);
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use('/api/v1', runsRoutes({ tokens, trigger, views, preview, settings }));
   app.use(
@@ -162,6 +165,26 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
     }),
   );
   app.use(runPages({ tokens, views }));
+  app.use(
+    CONSOLE_PATH,
+    consoleRouter({
+      tokens,
+      settings,
+      runs,
+      views,
+      trigger,
+      repository: new ConsoleRepository(servpingPool),
+      metricsQueue: runQueues.queues[JOB_QUEUE['compute-metric']],
+      schedule: { enabled: config.scheduleEnabled, splayS: config.scheduleSplaySeconds },
+      // Without a configured secret, sessions last as long as this process (and work only on it).
+      session: {
+        secret: config.consoleSessionSecret ?? randomBytes(32).toString('base64url'),
+        ttlS: config.consoleSessionTtlS,
+      },
+      clock,
+      logger: logger.child({ component: 'console' }),
+    }),
+  );
   app.use(
     DASHBOARD_PATH,
     requireScope(tokens, 'admin', { browser: true }),

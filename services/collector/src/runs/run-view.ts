@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { MetricResult } from '@servping/shared';
+import type { MetricResult, MetricValue } from '@servping/shared';
 import { aggregateJobId } from '../planning/run-flow';
 import type { RawUsageDataRepository, StoredPayload } from '../repositories/raw-usage-data.repository';
 import type { RunRecord, RunsRepository } from '../repositories/runs.repository';
@@ -12,6 +12,10 @@ export interface MetricProgress {
   state: MetricState;
   timeElapsedS?: number;
   error?: string;
+  /** The value reported (the fallback for a failed metric), once finished. */
+  value?: MetricValue;
+  /** The BullMQ job that computes it, while the run's jobs are kept: `<queue>:<job id>`. */
+  job?: string;
 }
 
 export interface RunView {
@@ -19,6 +23,8 @@ export interface RunView {
   state: RunRecord['state'];
   requestedBy: RunRecord['requestedBy'];
   submit: boolean;
+  /** Asked to submit while the instance collects only: stored, never sent. */
+  collectOnly: boolean;
   recordedAt: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -42,6 +48,8 @@ export interface Submission {
 }
 
 const jobIdOf = (key: string) => key.slice(key.lastIndexOf(':') + 1);
+/** `prefix:queue:id` → `queue:id` (the prefix may itself hold colons, e.g. `{servping}`). */
+const jobOf = (key: string) => key.split(':').slice(-2).join(':');
 
 /**
  * The progress of a run, from the best source there is: the live BullMQ flow (children of the
@@ -70,14 +78,22 @@ export class RunViews {
     if (job) {
       const [state, deps] = await Promise.all([job.getState(), job.getDependencies()]);
       const perMetric: MetricProgress[] = [
-        ...Object.values(deps.processed ?? {}).map((value) => fromResult(value as MetricResult)),
+        ...Object.entries(deps.processed ?? {}).map(([key, value]) => ({
+          ...fromResult(value as MetricResult),
+          job: jobOf(key),
+        })),
         ...Object.entries(deps.ignored ?? {}).map(([key, reason]) => ({
           name: jobIdOf(key),
           state: 'failed' as const,
           error: String(reason),
+          job: jobOf(key),
         })),
-        ...(deps.failed ?? []).map((key) => ({ name: jobIdOf(key), state: 'failed' as const })),
-        ...(deps.unprocessed ?? []).map((key) => ({ name: jobIdOf(key), state: 'pending' as const })),
+        ...(deps.failed ?? []).map((key) => ({ name: jobIdOf(key), state: 'failed' as const, job: jobOf(key) })),
+        ...(deps.unprocessed ?? []).map((key) => ({
+          name: jobIdOf(key),
+          state: 'pending' as const,
+          job: jobOf(key),
+        })),
       ];
       return toView(row, { aggregate: state, source: 'flow', perMetric }, stored);
     }
@@ -86,6 +102,7 @@ export class RunViews {
       state: m.error ? 'fallback' : 'done',
       timeElapsedS: m.time_elapsed,
       ...(m.error ? { error: m.error } : {}),
+      ...valueAt(stored?.payload, m.name),
     }));
     return toView(row, { aggregate: null, source: stored ? 'stored' : 'none', perMetric }, stored);
   }
@@ -96,8 +113,19 @@ function fromResult(result: MetricResult): MetricProgress {
     name: result.keyPath,
     state: result.error ? 'fallback' : 'done',
     timeElapsedS: result.timeElapsedS,
+    value: result.value,
     ...(result.error ? { error: result.error } : {}),
   };
+}
+
+/** `{ value }` of the payload at a dotted key_path, or `{}` when the payload has none there. */
+function valueAt(payload: Record<string, unknown> | undefined, keyPath: string): { value?: MetricValue } {
+  let node: unknown = payload;
+  for (const key of keyPath.split('.')) {
+    if (typeof node !== 'object' || node === null || !(key in node)) return {};
+    node = (node as Record<string, unknown>)[key];
+  }
+  return { value: node as MetricValue };
 }
 
 function toView(
@@ -120,6 +148,7 @@ function toView(
     state: row.state,
     requestedBy: row.requestedBy,
     submit: row.submit,
+    collectOnly: row.collectOnly,
     recordedAt: row.recordedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
