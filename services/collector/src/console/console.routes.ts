@@ -20,7 +20,7 @@ import { diffPayloads } from './payload-diff';
 import { loginPage } from './views/login.view';
 import type { PageContext } from './views/layout';
 import { previewPage } from './views/preview.view';
-import { metricsTable, runPage, runsPage } from './views/runs.view';
+import { metricsTable, runDetails, runPage, runsPage } from './views/runs.view';
 import { usageStatisticsPage } from './views/usage-statistics.view';
 
 /** Where the collector mounts the console. */
@@ -189,27 +189,25 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     );
   });
 
-  const metricsOf = async (req: Request, res: Response) => {
+  const detailsOf = async (req: Request, res: Response) => {
     const view = await deps.views.get(req.params.id as string);
     if (!view) return undefined;
     const rows = await shards.rows(view.id, view.perMetric);
     const sort = parseSort(req.query.sort);
     const reverse = req.query.reverse === '1';
-    return {
-      view,
-      table: metricsTable(ctxOf(res), view.id, sortMetrics(rows, sort, reverse), sort, reverse),
-    };
+    const table = metricsTable(ctxOf(res), view.id, sortMetrics(rows, sort, reverse), sort, reverse);
+    const payloads = await deps.repository.payloadIds([view.id]);
+    return { view, details: runDetails(ctxOf(res), view, table, payloads.get(view.id)) };
   };
   router.get('/runs/:id', async (req, res) => {
-    const found = await metricsOf(req, res);
+    const found = await detailsOf(req, res);
     if (!found) return html(res, 'no such run', 404);
-    const payloads = await deps.repository.payloadIds([found.view.id]);
-    html(res, runPage(ctxOf(res), found.view, found.table, payloads.get(found.view.id)));
+    html(res, runPage(ctxOf(res), found.view, found.details));
   });
-  router.get('/runs/:id/metrics', async (req, res) => {
-    const found = await metricsOf(req, res);
+  router.get('/runs/:id/details', async (req, res) => {
+    const found = await detailsOf(req, res);
     if (!found) return html(res, '', 404);
-    html(res, found.table.text);
+    html(res, found.details.text);
   });
   router.get('/runs/:id/progress', async (req, res) => {
     const run = await deps.runs.get(req.params.id);

@@ -147,13 +147,14 @@ describe('the console in Chromium', () => {
     await page.getByLabel('Admin token').fill('not-a-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('not an admin token');
+    problems.length = 0; // the refused sign-in answered 401, which Chromium logs as an error
     await page.getByLabel('Admin token').fill(ADMIN_TOKEN);
     await Promise.all([
       page.waitForURL(`${h.baseUrl}/console/`),
       page.getByRole('button', { name: 'Sign in' }).click(),
     ]);
     expect(page.url()).not.toContain(ADMIN_TOKEN);
-    const [cookie] = await context.cookies(h.baseUrl);
+    const [cookie] = await context.cookies(`${h.baseUrl}/console/`);
     expect(cookie).toMatchObject({
       name: 'servping_console',
       httpOnly: true,
@@ -182,6 +183,7 @@ describe('the console in Chromium', () => {
     await page.locator('.run-head .progress-text', { hasText: '100 %' }).waitFor({ timeout: 30_000 });
     await page.locator('.run-head [data-field="state"]', { hasText: 'finished' }).waitFor();
     await page.locator('#metrics-table tbody tr.fallback').waitFor();
+    await expect(page.locator('#run-details').innerText()).resolves.toMatch(/state\s+finished/);
     expect(await page.evaluate(() => window.consoleMarker)).toBe('same page');
     const firstRow = await page.locator('#metrics-table tbody tr').first().innerText();
     expect(firstRow).toContain('counts.boards');
@@ -248,7 +250,7 @@ describe('the console in Chromium', () => {
   });
 
   it('refuses a state-changing form without the CSRF token or from another origin', async () => {
-    const [cookie] = await context.cookies(h.baseUrl);
+    const [cookie] = await context.cookies(`${h.baseUrl}/console/`);
     const post = (body: string, origin?: string) =>
       fetch(`${h.baseUrl}/console/settings`, {
         method: 'POST',

@@ -21,9 +21,10 @@ function updateProgress(root, runId, p) {
   if (fallbacks) fallbacks.textContent = String(p.fallbacks);
 }
 
-async function refreshTable(url) {
+// The fragment is server-rendered and escaped like the page itself.
+async function refreshDetails(url) {
   const res = await fetch(`${url}${window.location.search}`, { credentials: 'same-origin' });
-  if (res.ok) document.getElementById('metrics').innerHTML = await res.text();
+  if (res.ok) document.getElementById('run-details').innerHTML = await res.text();
 }
 
 function follow(el) {
@@ -40,7 +41,7 @@ function follow(el) {
       const progress = await res.json();
       updateProgress(el, runId, progress);
       const done = !ACTIVE.has(progress.state);
-      if (el.dataset.table && (done || polls % 3 === 0)) await refreshTable(el.dataset.table);
+      if (el.dataset.details && (done || polls % 3 === 0)) await refreshDetails(el.dataset.details);
       if (done) {
         el.removeAttribute('data-live');
         if (el.dataset.reloadWhenDone) window.location.assign(window.location.pathname);

@@ -47,12 +47,13 @@ export function columnChart(id: string, caption: string, bars: readonly Bar[], u
   const scale = (height - plot.top - plot.bottom) / max;
   const columns = bars.map((b, i) => {
     const h = Math.max(1, b.value * scale);
-    const x = plot.left + i * slot + slot * 0.15;
+    const w = Math.min(slot * 0.7, 40);
+    const x = plot.left + i * slot + (slot - w) / 2;
     return html`<rect
       class="column ${b.tone ?? 'ok'}"
       x="${round(x)}"
       y="${round(height - plot.bottom - h)}"
-      width="${round(slot * 0.7)}"
+      width="${round(w)}"
       height="${round(h)}"
       data-value="${round(b.value)}"
       ><title>${label(b, unit)}</title></rect

@@ -53,6 +53,7 @@ export function page(
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · servping console</title>
+        <link rel="icon" href="${base}/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="${base}/static/console.css" />
         <script src="${base}/static/console.js" defer></script>
       </head>

@@ -29,6 +29,7 @@ function matches(value: unknown, keyPath: string, query: string): boolean {
  */
 function tree(node: Record<string, unknown>, prefix: string, query: string, depth: number): SafeHtml {
   const items = Object.entries(node)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
     .filter(([key, value]) => matches(value, prefix ? `${prefix}.${key}` : key, query))
     .map(([key, value]) => {
       const keyPath = prefix ? `${prefix}.${key}` : key;

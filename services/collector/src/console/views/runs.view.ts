@@ -12,6 +12,8 @@ function delivery(v: RunView): string {
   return v.collectOnly ? 'collect only' : 'preview';
 }
 
+const shortTime = (iso: string) => iso.slice(0, 19).replace('T', ' ');
+
 function duration(v: RunView): string {
   if (!v.finishedAt) return '';
   return `${((Date.parse(v.finishedAt) - Date.parse(v.createdAt)) / 1000).toFixed(1)} s`;
@@ -26,11 +28,11 @@ export function runsPage(ctx: PageContext, items: RunListItem[], noticeCode: unk
   const rows = items.map(
     ({ view: v, payloadId }) =>
       html`<tr data-run="${v.id}" ${active(v) ? html` data-live="${ctx.base}/runs/${v.id}/progress"` : ''}>
-        <td><a href="${ctx.base}/runs/${v.id}">${v.id}</a></td>
+        <td class="nowrap"><a href="${ctx.base}/runs/${v.id}">${v.id}</a></td>
         <td class="state ${v.state}" data-field="state">${v.state}</td>
         <td>${v.requestedBy}</td>
         <td>${delivery(v)}</td>
-        <td>${when(new Date(v.createdAt))}</td>
+        <td class="nowrap">${shortTime(v.createdAt)}</td>
         <td>${duration(v)}</td>
         <td>${progressBar(v.id, v.metrics.done, v.metrics.total)}</td>
         <td class="num" data-field="fallbacks">${v.metrics.fallbacks}</td>
@@ -58,7 +60,7 @@ export function runsPage(ctx: PageContext, items: RunListItem[], noticeCode: unk
             <th scope="col">state</th>
             <th scope="col">by</th>
             <th scope="col">payload</th>
-            <th scope="col">created</th>
+            <th scope="col">created (UTC)</th>
             <th scope="col">duration</th>
             <th scope="col">progress</th>
             <th scope="col">fallbacks</th>
@@ -125,12 +127,13 @@ export function metricsTable(
   </table>`;
 }
 
-export function runPage(
+/** What the run page refreshes while the run is active: its facts, download link and metrics. */
+export function runDetails(
   ctx: PageContext,
   view: RunView,
   table: SafeHtml,
   payloadId: string | undefined,
-): string {
+): SafeHtml {
   const facts: [string, string][] = [
     ['state', view.state],
     ['requested by', view.requestedBy],
@@ -144,29 +147,37 @@ export function runPage(
   ];
   if (view.submission?.lastError) facts.push(['last send error', view.submission.lastError]);
   if (view.error) facts.push(['error', view.error]);
+  const download = payloadId
+    ? html`<p>
+        <a class="button" href="${ctx.base}/payloads/${payloadId}/download" download>Download this payload</a>
+      </p>`
+    : '';
+  return html`<dl class="facts">
+      ${facts.map(
+        ([k, v]) =>
+          html`<dt>${k}</dt>
+            <dd>${v}</dd>`,
+      )}
+    </dl>
+    ${download}${table}`;
+}
+
+export function runPage(ctx: PageContext, view: RunView, details: SafeHtml): string {
+  const live = active(view)
+    ? html` data-live="${ctx.base}/runs/${view.id}/progress"
+      data-details="${ctx.base}/runs/${view.id}/details"`
+    : '';
   return page(
     ctx,
     `Run ${view.id}`,
     '/runs',
     html`<h1>Run <code>${view.id}</code></h1>
-      <div
-        class="run-head"
-        data-run="${view.id}"
-        ${active(view) ? html` data-live="${ctx.base}/runs/${view.id}/progress" data-table="${ctx.base}/runs/${view.id}/metrics"` : ''}
-      >
+      <div class="run-head" data-run="${view.id}" ${live}>
         <p>
           ${progressBar(view.id, view.metrics.done, view.metrics.total)}
           <span class="state ${view.state}" data-field="state">${view.state}</span>
         </p>
-        <dl class="facts">
-          ${facts.map(
-            ([k, v]) =>
-              html`<dt>${k}</dt>
-                <dd>${v}</dd>`,
-          )}
-        </dl>
-        ${payloadId ? html`<p><a class="button" href="${ctx.base}/payloads/${payloadId}/download" download>Download this payload</a></p>` : ''}
       </div>
-      <div id="metrics">${table}</div>`,
+      <div id="run-details">${details}</div>`,
   );
 }
