@@ -41,6 +41,12 @@ function toPayload(row: PayloadRow): ConsolePayload {
   };
 }
 
+/** Where a run's payload is stored and whether Versions took it. */
+export interface StoredRef {
+  id: string;
+  usageDataId: number | null;
+}
+
 /** A finished or failed run's wall time, for the duration chart. */
 export interface RunDuration {
   id: string;
@@ -76,13 +82,19 @@ export class ConsoleRepository {
     return this.onePayload('d.id = $1', [id]);
   }
 
-  /** raw_usage_data ids of the runs that stored a payload, by run id. */
-  async payloadIds(runIds: readonly string[]): Promise<Map<string, string>> {
-    const { rows } = await this.pool.query<{ run_id: string; id: string }>(
-      'SELECT run_id, max(id)::text AS id FROM raw_usage_data WHERE run_id = ANY($1) GROUP BY run_id',
+  /** The stored payload of each run that has one: its raw_usage_data id and Versions' id once sent. */
+  async storedPayloads(runIds: readonly string[]): Promise<Map<string, StoredRef>> {
+    const { rows } = await this.pool.query<{ run_id: string; id: string; usage_data_id: string | null }>(
+      `SELECT DISTINCT ON (run_id) run_id, id::text AS id, version_usage_data_id_value::text AS usage_data_id
+       FROM raw_usage_data WHERE run_id = ANY($1) ORDER BY run_id, recorded_at DESC`,
       [runIds],
     );
-    return new Map(rows.map((r) => [r.run_id, r.id]));
+    return new Map(
+      rows.map((r) => [
+        r.run_id,
+        { id: r.id, usageDataId: r.usage_data_id === null ? null : Number(r.usage_data_id) },
+      ]),
+    );
   }
 
   /** Wall time of the last `limit` runs that ended, oldest first. */

@@ -178,12 +178,12 @@ export function consoleRouter(deps: ConsoleDeps): Router {
 
   router.get('/runs', async (req, res) => {
     const views = await deps.views.list(RUNS_LISTED);
-    const payloads = await deps.repository.payloadIds(views.map((v) => v.id));
+    const stored = await deps.repository.storedPayloads(views.map((v) => v.id));
     html(
       res,
       runsPage(
         ctxOf(res),
-        views.map((view) => ({ view, payloadId: payloads.get(view.id) })),
+        views.map((view) => ({ view, stored: stored.get(view.id) })),
         req.query.notice,
       ),
     );
@@ -196,8 +196,8 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     const sort = parseSort(req.query.sort);
     const reverse = req.query.reverse === '1';
     const table = metricsTable(ctxOf(res), view.id, sortMetrics(rows, sort, reverse), sort, reverse);
-    const payloads = await deps.repository.payloadIds([view.id]);
-    return { view, details: runDetails(ctxOf(res), view, table, payloads.get(view.id)) };
+    const stored = await deps.repository.storedPayloads([view.id]);
+    return { view, details: runDetails(ctxOf(res), view, table, stored.get(view.id)) };
   };
   router.get('/runs/:id', async (req, res) => {
     const found = await detailsOf(req, res);

@@ -17,6 +17,11 @@ export interface PreviewData {
 const isBranch = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0;
 
+const keyCount = (v: Record<string, unknown>) => {
+  const n = Object.keys(v).length;
+  return n === 1 ? '1 key' : `${n} keys`;
+};
+
 /** Whether `keyPath` or anything below it matches the search. */
 function matches(value: unknown, keyPath: string, query: string): boolean {
   if (query === '' || keyPath.toLowerCase().includes(query)) return true;
@@ -39,7 +44,7 @@ function tree(node: Record<string, unknown>, prefix: string, query: string, dept
         </li>`;
       }
       const open = query !== '' || depth === 0;
-      return html`<li data-key-path="${keyPath}"><details${open ? html` open` : ''}><summary><code class="key">${key}</code> <span class="hint">${Object.keys(value).length} keys</span></summary>
+      return html`<li data-key-path="${keyPath}"><details${open ? html` open` : ''}><summary><code class="key">${key}</code> <span class="hint">${keyCount(value)}</span></summary>
 <ul>${tree(value, keyPath, query, depth + 1)}</ul></details></li>`;
     });
   return html`${items}`;
@@ -115,7 +120,6 @@ export function previewPage(ctx: PageContext, data: PreviewData): string {
         Payload recorded ${when(preview.recordedAt)} by run
         <a href="${ctx.base}/runs/${preview.runId ?? ''}">${preview.runId ?? 'unknown'}</a>, built by the same
         aggregator as a sent payload and never sent.
-        <a class="button" href="${ctx.base}/payloads/${preview.id}/download" download>Download payload</a>
       </p>`
     : html`<p>No payload has been built without sending yet.</p>`;
   const progress = building
@@ -129,12 +133,16 @@ export function previewPage(ctx: PageContext, data: PreviewData): string {
         ${progressBar(building.id, building.metrics.done, building.metrics.total)}
       </p>`
     : postForm(ctx, '/preview', html`<button type="submit">Build a new preview</button>`, 'inline');
+  const download = preview
+    ? html`<a class="button" href="${ctx.base}/payloads/${preview.id}/download" download>Download payload</a>`
+    : '';
   return page(
     ctx,
     'Preview payload',
     '/preview',
     html`<h1>Preview payload</h1>
-      ${notice(data.notice)}${source}${progress}
+      ${notice(data.notice)}${source}
+      <div class="actions">${download}${progress}</div>
       <h2>What changed since the last payload sent</h2>
       ${diffView(data)}
       ${

@@ -1,4 +1,5 @@
 import type { RunView } from '../../runs/run-view';
+import type { StoredRef } from '../console.repository';
 import { METRIC_SORTS, type MetricRow, type MetricSort } from '../metric-order';
 import { html, type SafeHtml } from './html';
 import { notice, page, postForm, progressBar, seconds, shortValue, when, type PageContext } from './layout';
@@ -6,10 +7,9 @@ import { notice, page, postForm, progressBar, seconds, shortValue, when, type Pa
 const active = (v: Pick<RunView, 'state'>) => v.state === 'planned' || v.state === 'running';
 
 /** Where a run's payload goes: sent to Versions, kept (collect only) or a preview. */
-function delivery(v: RunView): string {
-  if (v.submit)
-    return v.submission?.usageDataId ? `sent (usage_data_id ${v.submission.usageDataId})` : 'send';
-  return v.collectOnly ? 'collect only' : 'preview';
+function delivery(v: RunView, stored: StoredRef | undefined): string {
+  if (!v.submit) return v.collectOnly ? 'collect only' : 'preview';
+  return stored?.usageDataId ? `sent, usage_data_id ${stored.usageDataId}` : 'send';
 }
 
 const shortTime = (iso: string) => iso.slice(0, 19).replace('T', ' ');
@@ -21,24 +21,22 @@ function duration(v: RunView): string {
 
 export interface RunListItem {
   view: RunView;
-  payloadId: string | undefined;
+  stored: StoredRef | undefined;
 }
 
 export function runsPage(ctx: PageContext, items: RunListItem[], noticeCode: unknown): string {
   const rows = items.map(
-    ({ view: v, payloadId }) =>
+    ({ view: v, stored }) =>
       html`<tr data-run="${v.id}" ${active(v) ? html` data-live="${ctx.base}/runs/${v.id}/progress"` : ''}>
         <td class="nowrap"><a href="${ctx.base}/runs/${v.id}">${v.id}</a></td>
         <td class="state ${v.state}" data-field="state">${v.state}</td>
         <td>${v.requestedBy}</td>
-        <td>${delivery(v)}</td>
+        <td>${delivery(v, stored)}</td>
         <td class="nowrap">${shortTime(v.createdAt)}</td>
         <td>${duration(v)}</td>
         <td>${progressBar(v.id, v.metrics.done, v.metrics.total)}</td>
         <td class="num" data-field="fallbacks">${v.metrics.fallbacks}</td>
-        <td>
-          ${payloadId ? html`<a href="${ctx.base}/payloads/${payloadId}/download" download>JSON</a>` : ''}
-        </td>
+        <td>${stored ? html`<a href="${ctx.base}/payloads/${stored.id}/download" download>JSON</a>` : ''}</td>
       </tr>`,
   );
   return page(
@@ -132,12 +130,12 @@ export function runDetails(
   ctx: PageContext,
   view: RunView,
   table: SafeHtml,
-  payloadId: string | undefined,
+  stored: StoredRef | undefined,
 ): SafeHtml {
   const facts: [string, string][] = [
     ['state', view.state],
     ['requested by', view.requestedBy],
-    ['payload', delivery(view)],
+    ['payload', delivery(view, stored)],
     ['recorded at', view.recordedAt ?? '—'],
     ['created', view.createdAt],
     ['finished', view.finishedAt ?? '—'],
@@ -147,9 +145,9 @@ export function runDetails(
   ];
   if (view.submission?.lastError) facts.push(['last send error', view.submission.lastError]);
   if (view.error) facts.push(['error', view.error]);
-  const download = payloadId
+  const download = stored
     ? html`<p>
-        <a class="button" href="${ctx.base}/payloads/${payloadId}/download" download>Download this payload</a>
+        <a class="button" href="${ctx.base}/payloads/${stored.id}/download" download>Download this payload</a>
       </p>`
     : '';
   return html`<dl class="facts">
