@@ -52,6 +52,7 @@ export interface RunDuration {
   id: string;
   state: string;
   durationS: number;
+  createdAt: Date;
 }
 
 /** The console's reads of the servping database (the aggregator writes payloads, the collector runs). */
@@ -99,12 +100,17 @@ export class ConsoleRepository {
 
   /** Wall time of the last `limit` runs that ended, oldest first. */
   async durations(limit: number): Promise<RunDuration[]> {
-    const { rows } = await this.pool.query<{ id: string; state: string; duration_s: number }>(
-      `SELECT id, state, extract(epoch FROM finished_at - created_at)::float8 AS duration_s FROM (
+    const { rows } = await this.pool.query<{
+      id: string;
+      state: string;
+      created_at: Date;
+      duration_s: number;
+    }>(
+      `SELECT id, state, created_at, extract(epoch FROM finished_at - created_at)::float8 AS duration_s FROM (
          SELECT * FROM runs WHERE finished_at IS NOT NULL ORDER BY created_at DESC LIMIT $1
        ) last ORDER BY created_at`,
       [limit],
     );
-    return rows.map((r) => ({ id: r.id, state: r.state, durationS: r.duration_s }));
+    return rows.map((r) => ({ id: r.id, state: r.state, createdAt: r.created_at, durationS: r.duration_s }));
   }
 }

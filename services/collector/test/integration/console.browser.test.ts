@@ -169,7 +169,6 @@ describe('the console in Chromium', () => {
     await page.getByLabel(/Collect only/).check();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect(page.locator('#send-mode').textContent()).resolves.toBe('collect only');
-    await shot('usage-statistics');
 
     await Promise.all([
       page.waitForURL(/\/console\/runs\/run-\d+$/),
@@ -220,6 +219,7 @@ describe('the console in Chromium', () => {
       .locator('#payload-tree li[data-key-path]:visible')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-key-path')));
     expect(visible).toEqual(['counts', 'counts.issues']);
+    await shot('preview-search');
   });
 
   it('downloads the payload, uploads it with servping upload, and Versions holds it once', async () => {
@@ -246,6 +246,9 @@ describe('the console in Chromium', () => {
     expect(atVersions).toHaveLength(2);
     expect(String(atVersions[1]?.id)).toBe(id);
     expect((atVersions[1]?.recorded_at as Date).toISOString()).toBe(downloaded.recorded_at);
+    await page.getByRole('link', { name: 'Usage statistics' }).click();
+    await expect(page.locator('#run-durations rect.column').count()).resolves.toBe(2);
+    await shot('usage-statistics');
     expect(problems).toEqual([]);
   });
 

@@ -5,6 +5,8 @@ export interface Bar {
   label: string;
   value: number;
   tone?: 'ok' | 'bad';
+  /** A short axis label under a column (the full label is in its tooltip and the table). */
+  tick?: string;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -45,19 +47,30 @@ export function columnChart(id: string, caption: string, bars: readonly Bar[], u
   const max = Math.max(...bars.map((b) => b.value), 0) || 1;
   const slot = (width - plot.left) / Math.max(bars.length, 1);
   const scale = (height - plot.top - plot.bottom) / max;
+  const tickEvery = Math.ceil(bars.length / 10);
   const columns = bars.map((b, i) => {
     const h = Math.max(1, b.value * scale);
     const w = Math.min(slot * 0.7, 40);
     const x = plot.left + i * slot + (slot - w) / 2;
-    return html`<rect
-      class="column ${b.tone ?? 'ok'}"
-      x="${round(x)}"
-      y="${round(height - plot.bottom - h)}"
-      width="${round(w)}"
-      height="${round(h)}"
-      data-value="${round(b.value)}"
-      ><title>${label(b, unit)}</title></rect
-    >`;
+    const tick =
+      b.tick && i % tickEvery === 0
+        ? html`<text
+            class="tick"
+            x="${round(x + w / 2)}"
+            y="${height - plot.bottom + 16}"
+            text-anchor="middle"
+            >${b.tick}</text
+          >`
+        : '';
+    return html`${tick}<rect
+        class="column ${b.tone ?? 'ok'}"
+        x="${round(x)}"
+        y="${round(height - plot.bottom - h)}"
+        width="${round(w)}"
+        height="${round(h)}"
+        data-value="${round(b.value)}"
+        ><title>${label(b, unit)}</title></rect
+      >`;
   });
   return html`<figure class="chart">
     <figcaption>${caption}</figcaption>

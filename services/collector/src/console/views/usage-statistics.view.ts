@@ -161,6 +161,8 @@ export function usageStatisticsPage(ctx: PageContext, data: UsageStatisticsData)
   const durations = data.durations.map((d) => ({
     label: d.id,
     value: d.durationS,
+    // MM-DD HH:MM (UTC): short enough for ten columns.
+    tick: d.createdAt.toISOString().slice(5, 16).replace('T', ' '),
     tone: d.state === 'failed' ? ('bad' as const) : ('ok' as const),
   }));
   const slowest = data.slowest
