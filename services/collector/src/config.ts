@@ -179,7 +179,7 @@ export const collectorEnv = {
     default: undefined as string | undefined,
     secret: true,
     description:
-      'HMAC key of the console\'s session cookies and CSRF tokens; set the same value on every collector replica (default: random per process).',
+      "HMAC key of the console's session cookies and CSRF tokens; set the same value on every collector replica (default: random per process).",
   },
   consoleSessionTtlS: {
     variable: 'SERVPING_CONSOLE_SESSION_TTL_S',

@@ -248,7 +248,7 @@ describe('aggregator', () => {
     await pool.query(`UPDATE settings SET send_mode = 'collect_only'`);
     const aggregator = aggregatorFor(versions.url, '50');
     await aggregator.start();
-    let rawUsageDataId = '';
+    let rawUsageDataId: string;
     try {
       const { runId } = await enqueueRun(metrics.slice(0, 1), []);
       const aggregated = await nextJobEvent(aggregateEvents, runId);

@@ -34,7 +34,7 @@ async function readPayloadFile(file: string): Promise<string> {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file} is not JSON: ${(err as Error).message}`);
+    throw new Error(`${file} is not JSON: ${(err as Error).message}`, { cause: err });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new Error(`${file} must hold one JSON object (a downloaded payload)`);

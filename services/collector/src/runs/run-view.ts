@@ -88,7 +88,11 @@ export class RunViews {
           error: String(reason),
           job: jobOf(key),
         })),
-        ...(deps.failed ?? []).map((key) => ({ name: jobIdOf(key), state: 'failed' as const, job: jobOf(key) })),
+        ...(deps.failed ?? []).map((key) => ({
+          name: jobIdOf(key),
+          state: 'failed' as const,
+          job: jobOf(key),
+        })),
         ...(deps.unprocessed ?? []).map((key) => ({
           name: jobIdOf(key),
           state: 'pending' as const,

@@ -1,5 +1,6 @@
 // servping console: live progress without reloading, and the payload tree's key_path filter.
 // Served as a file so the Content-Security-Policy can forbid inline script.
+/* global CSS, document, fetch, setTimeout, window */
 'use strict';
 
 const POLL_MS = 1500;

@@ -2,7 +2,7 @@ import type { RunView } from '../../runs/run-view';
 import type { StoredRef } from '../console.repository';
 import { METRIC_SORTS, type MetricRow, type MetricSort } from '../metric-order';
 import { html, type SafeHtml } from './html';
-import { notice, page, postForm, progressBar, seconds, shortValue, when, type PageContext } from './layout';
+import { notice, page, postForm, progressBar, seconds, shortValue, type PageContext } from './layout';
 
 const active = (v: Pick<RunView, 'state'>) => v.state === 'planned' || v.state === 'running';
 
