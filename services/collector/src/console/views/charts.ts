@@ -62,39 +62,19 @@ export function columnChart(id: string, caption: string, bars: readonly Bar[], u
             >${b.tick}</text
           >`
         : '';
-    return html`${tick}<rect
-        class="column ${b.tone ?? 'ok'}"
-        x="${round(x)}"
-        y="${round(height - plot.bottom - h)}"
-        width="${round(w)}"
-        height="${round(h)}"
-        data-value="${round(b.value)}"
-        ><title>${label(b, unit)}</title></rect
-      >`;
+    return html`${tick}${rect('column', b, unit, { x, y: height - plot.bottom - h, w, h })}`;
   });
-  return html`<figure class="chart">
-    <figcaption>${caption}</figcaption>
-    <svg
-      id="${id}"
-      viewBox="0 0 ${width} ${height}"
-      role="img"
-      aria-label="${caption}"
-      xmlns="http://www.w3.org/2000/svg"
-    >
-      <line
-        class="axis"
-        x1="${plot.left}"
-        y1="${height - plot.bottom}"
-        x2="${width}"
-        y2="${height - plot.bottom}"
-      />
-      <text class="tick" x="${plot.left - 6}" y="${plot.top + 8}" text-anchor="end">
-        ${round(max)} ${unit}
-      </text>
-      <text class="tick" x="${plot.left - 6}" y="${height - plot.bottom}" text-anchor="end">0</text>
-      ${columns}${bars.length === 0 ? html`<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">no finished runs yet</text>` : ''}</svg
-    >${dataTable(caption, bars, unit)}
-  </figure>`;
+  const axes = html`<line
+      class="axis"
+      x1="${plot.left}"
+      y1="${height - plot.bottom}"
+      x2="${width}"
+      y2="${height - plot.bottom}"
+    />
+    <text class="tick" x="${plot.left - 6}" y="${plot.top + 8}" text-anchor="end">${round(max)} ${unit}</text>
+    <text class="tick" x="${plot.left - 6}" y="${height - plot.bottom}" text-anchor="end">0</text>`;
+  const empty = bars.length === 0 ? 'no finished runs yet' : undefined;
+  return figure({ id, caption, width, height, unit, bars, empty }, html`${axes}${columns}`);
 }
 
 /** Horizontal bars, largest first, each labelled with its name and value. */
@@ -110,19 +90,52 @@ export function barList(id: string, caption: string, bars: readonly Bar[], unit:
     const w = Math.max(1, (b.value / max) * span);
     const name = b.label.length > 44 ? `…${b.label.slice(-43)}` : b.label;
     return html`<text class="bar-name" x="${labelWidth - 8}" y="${y + 16}" text-anchor="end">${name}</text>
-      <rect
-        class="bar ${b.tone ?? 'ok'}"
-        x="${labelWidth}"
-        y="${y + 4}"
-        width="${round(w)}"
-        height="${row - 8}"
-        data-value="${round(b.value)}"
-        ><title>${label(b, unit)}</title></rect
-      >
+      ${rect('bar', b, unit, { x: labelWidth, y: y + 4, w, h: row - 8 })}
       <text class="bar-value" x="${round(labelWidth + w + 6)}" y="${y + 16}"
         >${round(b.value)} ${unit}</text
       >`;
   });
+  const empty = bars.length === 0 ? 'no stored payload yet' : undefined;
+  return figure({ id, caption, width, height, unit, bars, empty }, html`${rows}`);
+}
+
+/** One bar or column, its value in `data-value` and, as a tooltip, in its title. */
+function rect(
+  kind: 'bar' | 'column',
+  bar: Bar,
+  unit: string,
+  box: { x: number; y: number; w: number; h: number },
+) {
+  return html`<rect
+    class="${kind} ${bar.tone ?? 'ok'}"
+    x="${round(box.x)}"
+    y="${round(box.y)}"
+    width="${round(box.w)}"
+    height="${round(box.h)}"
+    data-value="${round(bar.value)}"
+    ><title>${label(bar, unit)}</title></rect
+  >`;
+}
+
+/** The chart's figure: caption, the SVG (an image named by the caption), its data as a table. */
+function figure(
+  chart: {
+    id: string;
+    caption: string;
+    width: number;
+    height: number;
+    unit: string;
+    bars: readonly Bar[];
+    empty?: string;
+  },
+  body: SafeHtml,
+): SafeHtml {
+  const { id, caption, width, height } = chart;
+  const empty = chart.empty
+    ? html`<text class="empty" x="${width / 2}" y="${Math.min(height / 2, 16)}" text-anchor="middle"
+        >${chart.empty}</text
+      >`
+    : '';
   return html`<figure class="chart">
     <figcaption>${caption}</figcaption>
     <svg
@@ -132,7 +145,8 @@ export function barList(id: string, caption: string, bars: readonly Bar[], unit:
       aria-label="${caption}"
       xmlns="http://www.w3.org/2000/svg"
     >
-      ${rows}${bars.length === 0 ? html`<text class="empty" x="${width / 2}" y="16" text-anchor="middle">no stored payload yet</text>` : ''}</svg
-    >${dataTable(caption, bars, unit)}
+      ${body}${empty}
+    </svg>
+    ${dataTable(caption, chart.bars, chart.unit)}
   </figure>`;
 }
