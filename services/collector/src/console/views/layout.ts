@@ -79,6 +79,11 @@ export function shortValue(value: MetricValue | unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** A key_path that may wrap after each dot (long GitLab key paths would widen any table). */
+export function keyPathText(keyPath: string): SafeHtml {
+  return html`${keyPath.split('.').map((part, i) => (i === 0 ? html`${part}` : html`.<wbr />${part}`))}`;
+}
+
 /** An accessible progress bar with its numbers beside it. */
 export function progressBar(id: string, done: number, total: number): SafeHtml {
   const percent = total > 0 ? Math.floor((done / total) * 100) : 0;

@@ -2,7 +2,16 @@ import type { RunView } from '../../runs/run-view';
 import type { StoredRef } from '../console.repository';
 import { METRIC_SORTS, type MetricRow, type MetricSort } from '../metric-order';
 import { html, type SafeHtml } from './html';
-import { notice, page, postForm, progressBar, seconds, shortValue, type PageContext } from './layout';
+import {
+  keyPathText,
+  notice,
+  page,
+  postForm,
+  progressBar,
+  seconds,
+  shortValue,
+  type PageContext,
+} from './layout';
 
 const active = (v: Pick<RunView, 'state'>) => v.state === 'planned' || v.state === 'running';
 
@@ -98,7 +107,7 @@ export function metricsTable(
   const body = rows.map(
     (m) =>
       html`<tr class="${m.state}">
-        <td><code>${m.name}</code></td>
+        <td><code>${keyPathText(m.name)}</code></td>
         <td class="state ${m.state}">${m.state}</td>
         <td class="value"><code>${shortValue(m.value)}</code></td>
         <td class="num">${seconds(m.timeElapsedS)}</td>
@@ -111,6 +120,14 @@ export function metricsTable(
       Every metric of the run, sorted by ${SORT_LABELS[sort]}${reverse ? ' (reversed)' : ''}. Sort by:
       ${METRIC_SORTS.map((s) => html` <a href="${ctx.base}/runs/${encodeURIComponent(runId)}?sort=${s}">${SORT_LABELS[s]}</a>`)}
     </caption>
+    <colgroup>
+      <col class="c-key" />
+      <col class="c-state" />
+      <col class="c-value" />
+      <col class="c-num" />
+      <col class="c-num" />
+      <col class="c-error" />
+    </colgroup>
     <thead>
       <tr>
         ${header('name', 'key_path')}${header('state', 'state')}

@@ -88,9 +88,46 @@ function facts(s: InstanceSettings): SafeHtml {
   </dl>`;
 }
 
+/**
+ * GitLab's DevOps score answer (`conv_index`) has, per metric, `leader_<m>`, `instance_<m>` and
+ * `percentage_<m>`: one row per metric reads like GitLab's DevOps Reports page.
+ */
+function devopsScore(score: Record<string, unknown>): SafeHtml {
+  const metrics = new Map<string, Record<string, unknown>>();
+  for (const [key, value] of Object.entries(score)) {
+    const match = /^(leader|instance|percentage)_(.+)$/.exec(key);
+    const name = match ? (match[2] as string) : key;
+    metrics.set(name, { ...metrics.get(name), [match ? (match[1] as string) : 'value']: value });
+  }
+  if (metrics.size === 0) return html`<p>Versions returned no DevOps score with it.</p>`;
+  const cell = (v: unknown) => html`<td class="num">${v === undefined ? '' : String(v)}</td>`;
+  const rows = [...metrics].sort(([a], [b]) => (a < b ? -1 : 1));
+  return html`<details class="devops">
+    <summary>DevOps score returned by Versions (${rows.length} metrics)</summary>
+    <table class="compact">
+      <thead>
+        <tr>
+          <th scope="col">metric</th>
+          <th scope="col">instance</th>
+          <th scope="col">leader</th>
+          <th scope="col">%</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          ([name, v]) =>
+            html`<tr>
+              <th scope="row">${name}</th>
+              ${cell(v.instance ?? v.value)}${cell(v.leader)}${cell(v.percentage)}
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </details>`;
+}
+
 function lastSent(sent: ConsolePayload | undefined): SafeHtml {
   if (!sent) return html`<p>No payload has reached Versions yet.</p>`;
-  const score = Object.entries(sent.devopsScore ?? {});
   return html`<dl class="facts">
       <dt>sent</dt>
       <dd>${when(sent.sentAt)}</dd>
@@ -99,24 +136,7 @@ function lastSent(sent: ConsolePayload | undefined): SafeHtml {
       <dt>usage_data_id</dt>
       <dd><code id="usage-data-id">${sent.usageDataId}</code></dd>
     </dl>
-    ${
-      score.length > 0
-        ? html`<table class="compact">
-            <caption>
-              DevOps score returned by Versions
-            </caption>
-            <tbody>
-              ${score.map(
-                ([k, v]) =>
-                  html`<tr>
-                    <th scope="row">${k}</th>
-                    <td class="num">${String(v)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : html`<p>Versions returned no DevOps score with it.</p>`
-    }`;
+    ${devopsScore(sent.devopsScore ?? {})}`;
 }
 
 function schedule(data: UsageStatisticsData): SafeHtml {
