@@ -150,21 +150,7 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
     onLimited: (_ip, path) => metrics.rateLimited.inc({ path }),
   });
   app.use(['/api', '/runs', DASHBOARD_PATH, CONSOLE_PATH], rateLimit);
-  app.use(express.json({ limit: BODY_LIMIT }));
-  app.use('/api/v1', runsRoutes({ tokens, trigger, views, preview, settings }));
-  app.use(
-    '/api/v4/usage_data',
-    usageDataRoutes({
-      tokens,
-      // Exports and tracking are public hot paths: never read and validate every YAML file per request.
-      dictionary: cachedDictionary(dictionary, HOT_PATH_DICTIONARY_TTL_MS, Date.now),
-      settings,
-      payloads,
-      redis: producerRedis,
-      clock,
-    }),
-  );
-  app.use(runPages({ tokens, views }));
+  // The console parses its own forms, after its session check, and checks their CSRF token.
   app.use(
     CONSOLE_PATH,
     consoleRouter({
@@ -185,6 +171,21 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
       logger: logger.child({ component: 'console' }),
     }),
   );
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use('/api/v1', runsRoutes({ tokens, trigger, views, preview, settings }));
+  app.use(
+    '/api/v4/usage_data',
+    usageDataRoutes({
+      tokens,
+      // Exports and tracking are public hot paths: never read and validate every YAML file per request.
+      dictionary: cachedDictionary(dictionary, HOT_PATH_DICTIONARY_TTL_MS, Date.now),
+      settings,
+      payloads,
+      redis: producerRedis,
+      clock,
+    }),
+  );
+  app.use(runPages({ tokens, views }));
   app.use(
     DASHBOARD_PATH,
     requireScope(tokens, 'admin', { browser: true }),

@@ -32,11 +32,13 @@ declare module 'express-serve-static-core' {
 }
 
 /**
- * A POST from another origin is refused before anything else: browsers send `Origin` with every
- * POST, so a mismatch is a cross-site form. (A request without it, e.g. curl, still needs the
- * CSRF token to change anything.)
+ * Whether a POST comes from this origin. The browser alone sets `Sec-Fetch-Site`, so it decides
+ * when present; an older browser sends `Origin` with every POST. A request with neither (curl,
+ * not a browser) still needs the session's CSRF token to change anything.
  */
 export function sameOrigin(req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined) return site === 'same-origin';
   const origin = req.get('origin');
   return origin === undefined || origin === `${req.protocol}://${req.get('host') ?? ''}`;
 }

@@ -254,7 +254,7 @@ describe('the console in Chromium', () => {
 
   it('refuses a state-changing form without the CSRF token or from another origin', async () => {
     const [cookie] = await context.cookies(`${h.baseUrl}/console/`);
-    const post = (body: string, origin?: string) =>
+    const post = (body: string, origin?: string, site?: string) =>
       fetch(`${h.baseUrl}/console/settings`, {
         method: 'POST',
         redirect: 'manual',
@@ -262,12 +262,16 @@ describe('the console in Chromium', () => {
           cookie: `servping_console=${cookie?.value ?? ''}`,
           'content-type': 'application/x-www-form-urlencoded',
           ...(origin ? { origin } : {}),
+          ...(site ? { 'sec-fetch-site': site } : {}),
         },
         body,
       });
     const token = await page.locator('input[name=_csrf]').first().inputValue();
     expect((await post('send_mode=send&enabled=on')).status).toBe(403);
     expect((await post(`_csrf=${token}&send_mode=send&enabled=on`, 'http://evil.example')).status).toBe(403);
+    expect((await post(`_csrf=${token}&send_mode=send&enabled=on`, undefined, 'cross-site')).status).toBe(
+      403,
+    );
     expect((await h.collector.settings.get()).sendMode).toBe('collect_only');
     expect((await post(`_csrf=${token}&send_mode=send&enabled=on&categories=standard`)).status).toBe(303);
     expect(await h.collector.settings.get()).toMatchObject({
