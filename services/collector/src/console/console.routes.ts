@@ -210,17 +210,9 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     html(res, found.details.text);
   });
   router.get('/runs/:id/progress', async (req, res) => {
-    const run = await deps.runs.get(req.params.id);
-    if (!run) return void res.status(404).json({ message: 'no such run' });
-    const view = await deps.views.get(run.id);
-    const { done, total, fallbacks } = view!.metrics;
-    res.json({
-      state: run.state,
-      done,
-      total,
-      fallbacks,
-      percent: total > 0 ? Math.floor((done / total) * 100) : 0,
-    });
+    const progress = await deps.views.progress(req.params.id);
+    if (!progress) res.status(404).json({ message: 'no such run' });
+    else res.json(progress);
   });
 
   router.get('/preview', async (req, res) => {

@@ -40,6 +40,16 @@ export interface RunView {
   submission: Submission | null;
 }
 
+/** A run's progress as the console polls it. */
+export interface RunProgress {
+  state: RunRecord['state'];
+  done: number;
+  total: number;
+  /** Null while the run is active. */
+  fallbacks: number | null;
+  percent: number;
+}
+
 export interface Submission {
   sentAt: string | null;
   usageDataId: number | null;
@@ -66,6 +76,31 @@ export class RunViews {
   async list(limit: number): Promise<RunView[]> {
     const rows = await this.runs.list(limit);
     return rows.map((row) => toView(row, { aggregate: null, source: 'none', perMetric: [] }, undefined));
+  }
+
+  /**
+   * How far a run is, cheaply enough to poll: child counts of the live flow (no results read),
+   * else the `runs` row. `fallbacks` is known once the run ended (the aggregator counts them).
+   */
+  async progress(runId: string): Promise<RunProgress | undefined> {
+    const row = await this.runs.get(runId);
+    if (!row) return undefined;
+    let done = row.state === 'finished' ? row.metricsTotal : row.metricsDone;
+    const active = row.state === 'planned' || row.state === 'running';
+    if (active) {
+      const job = await this.aggregateQueue.getJob(aggregateJobId(runId));
+      const counts = job ? await job.getDependenciesCount() : undefined;
+      if (counts) done = (counts.processed ?? 0) + (counts.ignored ?? 0) + (counts.failed ?? 0);
+    }
+    const total = row.metricsTotal;
+    done = Math.min(done, total);
+    return {
+      state: row.state,
+      done,
+      total,
+      fallbacks: active ? null : row.fallbacks,
+      percent: total > 0 ? Math.floor((done / total) * 100) : 0,
+    };
   }
 
   async get(runId: string): Promise<RunView | undefined> {

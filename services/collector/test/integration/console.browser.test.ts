@@ -189,6 +189,10 @@ describe('the console in Chromium', () => {
     expect(firstRow).toMatch(/fallback\s+-1/);
     expect(firstRow).toMatch(/relation "boards" does not exist/);
     await shot('run');
+    await page.getByRole('link', { name: 'key_path', exact: true }).first().click();
+    const byName = await page.locator('#metrics-table tbody tr td:first-child').allInnerTexts();
+    expect(byName).toEqual(['counts.boards', 'counts.issues', 'counts.notes']);
+    await expect(page.locator('th[aria-sort]').innerText()).resolves.toContain('key_path');
 
     const row = await h.sql.query('SELECT sent_at, payload FROM raw_usage_data WHERE run_id = $1', [runId]);
     expect(row.rows[0].sent_at).toBeNull();

@@ -19,7 +19,7 @@ function updateProgress(root, runId, p) {
     state.className = `state ${p.state}`;
   }
   const fallbacks = root.querySelector('[data-field="fallbacks"]');
-  if (fallbacks) fallbacks.textContent = String(p.fallbacks);
+  if (fallbacks && p.fallbacks !== null) fallbacks.textContent = String(p.fallbacks);
 }
 
 // The fragment is server-rendered and escaped like the page itself.
