@@ -27,7 +27,13 @@ export function createPgPool(options: PgPoolOptions): Pool {
     options: settings.length > 0 ? settings.join(' ') : undefined,
   };
   const pool = new Pool(config);
-  // An idle client losing its connection must not crash the process; the next query reconnects.
+  // pg-pool listens to a client's 'error' only while the client is idle (its `pool.on('error')`);
+  // a connection lost while checked out (a failover, pg_terminate_backend, a pooler restart)
+  // would be an unhandled 'error' event and end the process. This listener lasts the client's
+  // whole life: the statement in flight fails with the error instead, and the pool drops the
+  // client on release because it is no longer queryable.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  // The idle case: the pool has already removed the client; the next checkout connects anew.
   pool.on('error', () => undefined);
   return pool;
 }

@@ -11,6 +11,7 @@ export {
   type ConfigProblem,
   type DefinitionProblem,
 } from './errors';
+export { classifyDatabaseError, isTransientDatabaseError, type DatabaseFault } from './faults/database-fault';
 export {
   readEnv,
   describeConfig,

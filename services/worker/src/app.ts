@@ -130,6 +130,9 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
   const workers: Worker[] = [metricsWorker, lightWorker, shardsWorker];
   // Redis outages surface as bursts of 'error'; BullMQ reconnects by itself, so they are warnings.
   const onWorkerError = repeatedErrorLog(logger, 'worker error');
+  // The counters connection is nobody's BullMQ connection: without a listener ioredis writes its
+  // reconnect errors to stderr, outside the structured log.
+  countersRedis.on('error', onWorkerError);
   for (const worker of workers) {
     worker.on('completed', (job: Job) => jobsTotal.inc({ name: job.name, outcome: 'completed' }));
     worker.on('failed', (job: Job | undefined, err: Error) => {
@@ -149,7 +152,7 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
         registry,
         checks: {
           redis: () => countersRedis.ping(),
-          instance_db: () => db.runBatch('SELECT 1', []),
+          instance_db: () => db.ping(),
         },
       });
       running = runWorkers(workers, logger);

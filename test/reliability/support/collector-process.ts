@@ -25,12 +25,22 @@ export interface CollectorEnvironment {
   close(): Promise<void>;
 }
 
+/** The PostgreSQL servers (`postgres://user@host:port`) of the two databases; default: the shared one. */
+export interface DatabaseServers {
+  servping?: string;
+  instance?: string;
+}
+
 /** Databases, dictionary directory, queue prefix and a Redis client for one test file. */
-export async function collectorEnvironment(label: string, logDir: string): Promise<CollectorEnvironment> {
+export async function collectorEnvironment(
+  label: string,
+  logDir: string,
+  servers: DatabaseServers = {},
+): Promise<CollectorEnvironment> {
   const prefix = `{rel-${label}-${process.pid}-${randomBytes(3).toString('hex')}}`;
   const [servpingDb, instanceDb, dictionary] = await Promise.all([
-    createTempDatabase(`${label}_sp`),
-    createTempDatabase(`${label}_inst`),
+    createTempDatabase(`${label}_sp`, servers.servping),
+    createTempDatabase(`${label}_inst`, servers.instance),
     dictionaryDir(label),
   ]);
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3 });

@@ -1,6 +1,11 @@
 import { startStack, type RunningStack } from '../../../services/cli/src/stack/service-stack';
 import { waitFor } from './bounded-wait';
-import { ADMIN_TOKEN, collectorEnvironment, type CollectorEnvironment } from './collector-process';
+import {
+  ADMIN_TOKEN,
+  collectorEnvironment,
+  type CollectorEnvironment,
+  type DatabaseServers,
+} from './collector-process';
 import { rawRequest } from './http-client';
 import { freePorts } from '../../../services/cli/src/stack/free-ports';
 import { logDirectory, REPO_ROOT } from './service-process';
@@ -9,11 +14,17 @@ import { createTempDatabase, type TempDatabase } from './temp-database';
 export interface FullStack {
   env: CollectorEnvironment;
   versionsDb: TempDatabase;
-  stack: RunningStack;
+  /** The running processes; a new set after `restart`. */
+  readonly stack: RunningStack;
   /** POST /api/v1/runs as admin; returns the run id. */
   trigger(submit?: boolean): Promise<string>;
   /** The run view once the run left planned/running (bounded by `timeoutMs`). */
   waitFinished(runId: string, timeoutMs: number): Promise<RunViewBody>;
+  /**
+   * Stops every process, runs `between` (a reinstall, a restore) and starts them again on the
+   * same databases, queue prefix and ports, as an operator's restart would.
+   */
+  restart(between?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,12 +45,15 @@ export async function startFullStack(options: {
   label: string;
   workers: number;
   env?: Record<string, string>;
+  /** Where the servping and instance databases live (default: the shared server). */
+  servers?: DatabaseServers;
   prepare: (env: CollectorEnvironment) => Promise<void>;
 }): Promise<FullStack> {
   const logs = logDirectory(options.label);
-  const env = await collectorEnvironment(options.label, logs.dir);
+  const env = await collectorEnvironment(options.label, logs.dir, options.servers);
   const versionsDb = await createTempDatabase(`${options.label}_versions`);
   let stack: RunningStack | undefined;
+  let launch: (() => Promise<RunningStack>) | undefined;
   const close = async () => {
     await stack?.stop();
     await versionsDb.drop();
@@ -56,35 +70,39 @@ export async function startFullStack(options: {
       ...number[],
     ];
     const ports = { versions, collector, aggregatorOps, workerOps };
-    stack = await startStack({
-      repoRoot: REPO_ROOT,
-      workers: options.workers,
-      ports,
-      logDir: logs.dir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        LOG_LEVEL: 'info',
-        ...env.env,
-        VERSIONS_DATABASE_URL: versionsDb.url,
-        VERSIONS_HOST: '127.0.0.1',
-        VERSIONS_RATE_LIMIT_PER_MINUTE: '0',
-        SUBMIT_RETRY_DELAYS_MS: '500,500,500',
-        SUBMIT_TIMEOUT_MS: '5000',
-        ...options.env,
-      },
-    });
+    launch = () =>
+      startStack({
+        repoRoot: REPO_ROOT,
+        workers: options.workers,
+        ports,
+        logDir: logs.dir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          LOG_LEVEL: 'info',
+          ...env.env,
+          VERSIONS_DATABASE_URL: versionsDb.url,
+          VERSIONS_HOST: '127.0.0.1',
+          VERSIONS_RATE_LIMIT_PER_MINUTE: '0',
+          SUBMIT_RETRY_DELAYS_MS: '500,500,500',
+          SUBMIT_TIMEOUT_MS: '5000',
+          ...options.env,
+        },
+      });
+    stack = await launch();
   } catch (err) {
     await close();
     throw err;
   }
-  const running = stack;
+  const running = () => stack as RunningStack;
   const admin = { 'content-type': 'application/json', 'private-token': ADMIN_TOKEN };
   return {
     env,
     versionsDb,
-    stack: running,
+    get stack() {
+      return running();
+    },
     async trigger(submit = true) {
-      const answer = await rawRequest(running.collectorUrl, {
+      const answer = await rawRequest(running().collectorUrl, {
         path: '/api/v1/runs',
         headers: admin,
         body: JSON.stringify({ submit }),
@@ -96,7 +114,7 @@ export async function startFullStack(options: {
       return waitFor(
         `run ${runId} to finish`,
         async () => {
-          const answer = await rawRequest(running.collectorUrl, {
+          const answer = await rawRequest(running().collectorUrl, {
             method: 'GET',
             path: `/api/v1/runs/${runId}`,
             headers: admin,
@@ -106,6 +124,12 @@ export async function startFullStack(options: {
         },
         { timeoutMs, intervalMs: 250 },
       );
+    },
+    async restart(between) {
+      await running().stop();
+      stack = undefined;
+      await between?.();
+      stack = await (launch as () => Promise<RunningStack>)();
     },
     close,
   };

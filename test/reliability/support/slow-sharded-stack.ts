@@ -1,22 +1,32 @@
+import type { DatabaseServers } from './collector-process';
 import { countOf } from './dictionary-files';
 import { startFullStack, type FullStack } from './full-stack';
 
 /**
  * A full stack with two workers whose `counts.issues` is sharded (3000 rows per shard, batches of
  * 1300) and slow: one row in `sleepEvery` sleeps `sleepS` seconds, so shards are still running
- * when a test injects its fault. `counts.notes` is a quick unsharded control metric.
+ * when a test injects its fault. `counts.notes` is a quick unsharded control metric; with
+ * `pipelines` (fewer than 3000 rows) `counts.pipelines` is a slow one, unsharded, sleeping as
+ * the issues do.
  */
 export function startSlowShardedStack(options: {
   label: string;
   rows: number;
   notes: number;
+  pipelines?: number;
   sleepEvery: number;
   sleepS: number;
   env?: Record<string, string>;
+  servers?: DatabaseServers;
 }): Promise<FullStack> {
+  const slowly = {
+    batch_size: 1300,
+    where_sql: `id % ${options.sleepEvery} <> 0 OR pg_sleep(${options.sleepS})::text = ''`,
+  };
   return startFullStack({
     label: options.label,
     workers: 2,
+    servers: options.servers,
     env: {
       SERVPING_SHARD_ROWS: '3000',
       WORKER_CONCURRENCY: '2',
@@ -29,14 +39,16 @@ export function startSlowShardedStack(options: {
         INSERT INTO issues SELECT generate_series(1, ${options.rows});
         CREATE TABLE notes (id bigint PRIMARY KEY);
         INSERT INTO notes SELECT generate_series(1, ${options.notes});
-        ANALYZE issues; ANALYZE notes;
+        CREATE TABLE pipelines (id bigint PRIMARY KEY);
+        INSERT INTO pipelines SELECT generate_series(1, ${options.pipelines ?? 0});
+        ANALYZE issues; ANALYZE notes; ANALYZE pipelines;
       `);
       await env.dictionary.write({
-        'counts_all/issues.yml': countOf('counts.issues', 'issues', {
-          batch_size: 1300,
-          where_sql: `id % ${options.sleepEvery} <> 0 OR pg_sleep(${options.sleepS})::text = ''`,
-        }),
+        'counts_all/issues.yml': countOf('counts.issues', 'issues', slowly),
         'counts_all/notes.yml': countOf('counts.notes', 'notes'),
+        ...(options.pipelines === undefined
+          ? {}
+          : { 'counts_all/pipelines.yml': countOf('counts.pipelines', 'pipelines', slowly) }),
       });
     },
   });

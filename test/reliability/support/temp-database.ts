@@ -6,31 +6,55 @@ const SERVER = process.env.RELIABILITY_PG_SERVER ?? 'postgres://root@127.0.0.1:5
 export interface TempDatabase {
   name: string;
   url: string;
-  /** An owner connection for fixtures and assertions (not the service's). */
+  /** An owner connection for fixtures and assertions (not the service's); replaced by `reconnect`. */
   client: Client;
+  /** A new owner connection, after a fault test restarted the server under the old one. */
+  reconnect(): Promise<void>;
+  /** Drops the database and creates it again empty, as a reinstall or a restore would start. */
+  recreate(): Promise<void>;
   drop(): Promise<void>;
 }
 
-/** A fresh, uniquely named database on the local server; `drop` closes the client and force-drops it. */
-export async function createTempDatabase(label: string): Promise<TempDatabase> {
+/**
+ * A fresh, uniquely named database on `server` (default: the local shared server); `drop`
+ * closes the client and force-drops it.
+ */
+export async function createTempDatabase(label: string, server = SERVER): Promise<TempDatabase> {
   const name = `rel_${label}_${process.pid}_${randomBytes(3).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${name}"`);
-  const url = `${SERVER}/${name}`;
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  return {
+  const admin = (sql: string) => adminQuery(sql, server);
+  await admin(`CREATE DATABASE "${name}"`);
+  const url = `${server}/${name}`;
+  const connect = async () => {
+    const client = new Client({ connectionString: url });
+    // Fault tests restart the server under it: a lost connection must not end the test process.
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  };
+  const database: TempDatabase = {
     name,
     url,
-    client,
+    client: await connect(),
+    async reconnect() {
+      await database.client.end().catch(() => undefined);
+      database.client = await connect();
+    },
+    async recreate() {
+      await database.client.end().catch(() => undefined);
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin(`CREATE DATABASE "${name}"`);
+      database.client = await connect();
+    },
     async drop() {
-      await client.end().catch(() => undefined);
-      await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await database.client.end().catch(() => undefined);
+      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
+  return database;
 }
 
-export async function adminQuery(sql: string): Promise<void> {
-  const admin = new Client({ connectionString: `${SERVER}/postgres` });
+export async function adminQuery(sql: string, server = SERVER): Promise<void> {
+  const admin = new Client({ connectionString: `${server}/postgres` });
   await admin.connect();
   try {
     await admin.query(sql);

@@ -36,7 +36,8 @@ export interface AggregateRunOutcome {
  * Ends a run: merges the children's results with the deferred metrics, builds the payload,
  * stores it (before any network call, so a payload is never lost) and, when the run submits,
  * hands it to a `submit-payload` job. Storing is idempotent on recorded_at, so a second run of
- * this job (a stalled worker) stores the same row and adds no second submit job (fixed job id).
+ * this job (a stalled worker) stores the same row and adds no second submit job (its id is the
+ * payload's uuid + recorded_at).
  */
 export async function aggregateRun(
   job: Job<JobDataByName['aggregate-run']>,
@@ -88,7 +89,7 @@ export async function aggregateRun(
     await deps.submitQueue.add(
       'submit-payload',
       { rawUsageDataId },
-      submitJobOptions(rawUsageDataId, deps.submitRetryDelaysMs),
+      submitJobOptions({ uuid: facts.instance.uuid, recordedAt }, deps.submitRetryDelaysMs),
     );
   }
   return { rawUsageDataId, metrics: results.length, fallbacks };

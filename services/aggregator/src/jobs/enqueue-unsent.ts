@@ -20,8 +20,8 @@ export async function enqueueUnsentPayloads(deps: {
 }): Promise<number> {
   if ((await deps.settings.read()).sendMode === 'collect_only') return 0;
   let queued = 0;
-  for (const id of await deps.rawUsageData.listUnsent()) {
-    const options = submitJobOptions(id, deps.retryDelaysMs);
+  for (const { id, ...identity } of await deps.rawUsageData.listUnsent()) {
+    const options = submitJobOptions(identity, deps.retryDelaysMs);
     const existing = await deps.submitQueue.getJob(options.jobId as string);
     const state = existing ? await existing.getState() : 'missing';
     if (existing && state === 'delayed') {

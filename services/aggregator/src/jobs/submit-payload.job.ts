@@ -4,6 +4,7 @@ import type { Logger } from '@servping/runtime';
 import type { RawUsageDataRepository } from '../repositories/raw-usage-data.repository';
 import type { SettingsRepository } from '../repositories/settings.repository';
 import type { VersionsClient } from '../repositories/versions-client.repository';
+import { submitJobId } from './submit-job-options';
 
 export interface SubmitPayloadDeps {
   rawUsageData: RawUsageDataRepository;
@@ -32,7 +33,9 @@ export async function submitPayload(
   const { rawUsageDataId } = job.data;
   const log = deps.logger.child({ rawUsageDataId, jobId: job.id, attempt: job.attemptsMade + 1 });
   const row = await deps.rawUsageData.find(rawUsageDataId);
-  if (!row) {
+  // A job left from an earlier servping database names a row id the new database reuses for
+  // another payload (perhaps a preview's, which must never be sent): the identity must match.
+  if (!row || job.id !== submitJobId({ uuid: String(row.payload.uuid), recordedAt: row.recordedAt })) {
     log.warn('stored payload is gone; nothing to submit');
     return { usageDataId: null, skipped: 'not stored' };
   }

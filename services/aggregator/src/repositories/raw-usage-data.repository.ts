@@ -84,17 +84,18 @@ export function createRawUsageDataRepository(pool: Pool) {
     },
 
     /**
-     * Stored payloads never accepted by Versions whose run asked to submit. A row whose run is
+     * Stored payloads never accepted by Versions whose run asked to submit, with the identity
+     * their submit job is named after (`submitJobId`). A row whose run is
      * unknown is not sent: it may be a preview, and sending a preview is the one unrecoverable mistake.
      */
-    async listUnsent(): Promise<string[]> {
-      const { rows } = await pool.query<{ id: string }>(
-        `SELECT r.id::text AS id
+    async listUnsent(): Promise<{ id: string; uuid: string; recordedAt: Date }[]> {
+      const { rows } = await pool.query<{ id: string; uuid: string; recorded_at: Date }>(
+        `SELECT r.id::text AS id, r.payload->>'uuid' AS uuid, r.recorded_at
            FROM raw_usage_data r JOIN runs ON runs.id = r.run_id
           WHERE r.sent_at IS NULL AND runs.submit
           ORDER BY r.recorded_at`,
       );
-      return rows.map((r) => r.id);
+      return rows.map((r) => ({ id: r.id, uuid: r.uuid, recordedAt: r.recorded_at }));
     },
   };
 }

@@ -5,6 +5,7 @@ import { Pool } from 'pg';
 import { createLogger } from '@servping/runtime';
 import type { MetricResult, PlannedMetric, RunFacts } from '@servping/shared';
 import { buildAggregator, loadConfig, type Aggregator } from '@servping/aggregator';
+import { submitJobId } from '../../src/jobs/submit-job-options';
 import { createServpingTestDatabase, deadUrl, nextJobEvent, startVersionsStub } from './test-support';
 import { plannedMetric } from '../../../../shared/test/support/definitions';
 
@@ -53,6 +54,9 @@ const facts: RunFacts = {
   settings: {},
   license: { plan: 'free' },
 };
+
+/** The submit job of the run recorded at `recordedAt` (named after the payload's uuid + recorded_at). */
+const submitJobOf = (recordedAt: string) => submitJobId({ uuid: facts.instance.uuid, recordedAt });
 
 let runSeq = 0;
 /** Records a run like the collector and enqueues its flow; resolves with the run id and recorded_at. */
@@ -131,7 +135,7 @@ describe('aggregator', () => {
       const aggregated = await nextJobEvent(aggregateEvents, runId);
       expect(aggregated.event).toBe('completed');
       const { rawUsageDataId } = JSON.parse(aggregated.detail) as { rawUsageDataId: string };
-      expect(await nextJobEvent(aggregateEvents, `submit-${rawUsageDataId}`)).toMatchObject({
+      expect(await nextJobEvent(aggregateEvents, submitJobOf(recordedAt))).toMatchObject({
         event: 'completed',
       });
       await delivered;
@@ -201,11 +205,13 @@ describe('aggregator', () => {
     const down = aggregatorFor(await deadUrl(), '3600000');
     await down.start();
     let rawUsageDataId: string;
+    let recordedAt: string;
     try {
-      const { runId } = await enqueueRun(metrics.slice(0, 1), []);
+      let runId: string;
+      ({ runId, recordedAt } = await enqueueRun(metrics.slice(0, 1), []));
       const aggregated = await nextJobEvent(aggregateEvents, runId);
       rawUsageDataId = (JSON.parse(aggregated.detail) as { rawUsageDataId: string }).rawUsageDataId;
-      const attempt = await nextJobEvent(aggregateEvents, `submit-${rawUsageDataId}`, [
+      const attempt = await nextJobEvent(aggregateEvents, submitJobOf(recordedAt), [
         'completed',
         'failed',
         'delayed',
@@ -226,7 +232,7 @@ describe('aggregator', () => {
 
     const versions = await startVersionsStub([200]);
     const restarted = aggregatorFor(versions.url, '3600000');
-    const sent = nextJobEvent(aggregateEvents, `submit-${rawUsageDataId}`);
+    const sent = nextJobEvent(aggregateEvents, submitJobOf(recordedAt));
     await restarted.start();
     try {
       expect(await sent).toMatchObject({ event: 'completed' });
@@ -286,11 +292,11 @@ describe('aggregator', () => {
     const aggregator = aggregatorFor(versions.url, '50,50');
     await aggregator.start();
     try {
-      const { runId } = await enqueueRun(metrics.slice(1, 2), []);
+      const { runId, recordedAt } = await enqueueRun(metrics.slice(1, 2), []);
       const aggregated = await nextJobEvent(aggregateEvents, runId);
       const { rawUsageDataId } = JSON.parse(aggregated.detail) as { rawUsageDataId: string };
       const reported = versions.nextCall('/usage_ping_errors');
-      expect(await nextJobEvent(aggregateEvents, `submit-${rawUsageDataId}`)).toEqual({
+      expect(await nextJobEvent(aggregateEvents, submitJobOf(recordedAt))).toEqual({
         event: 'failed',
         detail: 'Unsuccessful response code: 422',
       });

@@ -94,6 +94,16 @@ describe('buildRunFlow', () => {
     }
   });
 
+  it('gives the aggregate job attempts that wait out minutes of servping database outage', () => {
+    const { attempts = 1, backoff } = flow.opts ?? {};
+    expect(backoff).toEqual({ type: 'exponential', delay: 2000, jitter: 0.5 });
+    // BullMQ's exponential backoff waits delay × 2^(n − 1) after the n-th failure, less up to
+    // `jitter` of it: the shortest total wait before the last attempt.
+    let shortestWaitMs = 0;
+    for (let n = 1; n < attempts; n++) shortestWaitMs += 2000 * 2 ** (n - 1) * (1 - 0.5);
+    expect(shortestWaitMs).toBeGreaterThanOrEqual(120_000);
+  });
+
   it('counts shard jobs', () => {
     expect(shardCount(plan)).toBe(2);
   });

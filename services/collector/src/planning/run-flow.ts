@@ -25,6 +25,12 @@ export interface RunPlan {
 /** Retries of a metric or shard job: transient database or Redis trouble gets three chances. */
 const CHILD_ATTEMPTS = 3;
 const BACKOFF_DELAY_MS = 2000;
+/**
+ * Retries of the aggregate job. It is the run's one way to a payload: when its attempts run out
+ * nothing is stored or sent. Eight attempts, exponential from 2 s with jitter, wait out two to
+ * four minutes of servping database or Redis outage (a restart, a failover) at the end of a run.
+ */
+const AGGREGATE_ATTEMPTS = 8;
 
 export const aggregateJobId = (runId: string): string => `${runId}-aggregate`;
 export const metricJobId = (runId: string, index: number): string => `${runId}-m-${index}`;
@@ -85,7 +91,7 @@ export function buildRunFlow(plan: RunPlan): FlowJob {
     { runId, recordedAt, facts, submit: plan.submit, deferred: plan.deferred },
     {
       jobId: aggregateJobId(runId),
-      attempts: CHILD_ATTEMPTS,
+      attempts: AGGREGATE_ATTEMPTS,
       backoff: { type: 'exponential', delay: BACKOFF_DELAY_MS, jitter: 0.5 },
       removeOnComplete: retention,
       removeOnFail: retention,

@@ -3,6 +3,7 @@ import {
   errorText,
   fallbackFor,
   isDeferredToAggregator,
+  isTransientDatabaseError,
   ServpingError,
   type MetricKind,
   type MetricResult,
@@ -115,8 +116,10 @@ assertCounterTable(COUNTERS);
 /**
  * Computes one metric and turns every failure into data: the result carries GitLab's fallback,
  * the error text and the time spent, so one bad metric never sinks its batch. Deprecated metrics
- * report -1000 without running. Only two things throw: a deferred kind (a planning bug) and an
- * abort of `ctx.signal` (the job is being cancelled, so a retry, not a -1, is the right outcome).
+ * report -1000 without running. Only three things throw: a deferred kind (a planning bug), an
+ * abort of `ctx.signal` (the job is being cancelled) and a transient database fault that outlasted
+ * the repository's retries (`classifyDatabaseError`): for the last two a retry of the job, not a
+ * -1, is the right outcome, since a -1 in the payload would report an outage as the metric's value.
  */
 export async function computeMetric(metric: PlannedMetric, ctx: ComputeContext): Promise<MetricResult> {
   const { keyPath, spec } = metric;
@@ -143,7 +146,7 @@ export async function computeMetric(metric: PlannedMetric, ctx: ComputeContext):
       ...(out.sketch ? { sketch: out.sketch } : {}),
     };
   } catch (error) {
-    if (ctx.signal?.aborted) throw error;
+    if (ctx.signal?.aborted || isTransientDatabaseError(error)) throw error;
     return { keyPath, value: fallbackFor(spec, error), timeElapsedS: elapsedS(), error: errorText(error) };
   }
 }

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import {
   errorText,
   failedMetricResult,
+  isTransientDatabaseError,
   finalValue,
   mergePartials,
   partialFromWire,
@@ -20,8 +21,9 @@ import type { ShardOutcome } from './compute-shard.job';
 /**
  * Computes one metric. An unsharded metric runs its counter. A sharded one runs after its shard
  * children (the planner put them in the flow) and merges their partials; if any shard failed the
- * metric reports its fallback with that shard's error, never a silently partial count.
- * The return value is the metric's `MetricResult`, which the aggregator reads.
+ * metric reports its fallback with that shard's error, never a silently partial count. A
+ * transient database fault while merging (the histogram's NULL group) fails the job for BullMQ
+ * to retry, as in `computeMetric`. The return value is the metric's `MetricResult`, which the aggregator reads.
  */
 export async function computeMetricJob(
   job: Job<JobDataByName['compute-metric'] | JobDataByName['compute-light-metric']>,
@@ -62,6 +64,7 @@ export async function computeMetricJob(
       ...(merged.kind === 'sketch' ? { sketch: serializeSketch(merged.registers) } : {}),
     };
   } catch (err) {
+    if (isTransientDatabaseError(err)) throw err;
     return failedMetricResult(metric, errorText(err), timeElapsedS + (performance.now() - started) / 1000);
   }
 }

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import { createPgPool } from '@servping/runtime';
 import {
   CounterConfigError,
+  isTransientDatabaseError,
   QueryTimeoutError,
   columnTypeQuery,
   leadingIndexQuery,
@@ -14,6 +16,14 @@ import {
 /** SQLSTATE `query_canceled`: statement_timeout and pg_cancel_backend both raise it. */
 const QUERY_CANCELED = '57014';
 
+/**
+ * Pauses before each retry of a statement that met a transient fault (`classifyDatabaseError`):
+ * about 7 s in all, which covers a terminated backend, a pooler restart or a quick failover
+ * without losing the metric's progress. A longer outage fails the job, and BullMQ's attempts
+ * wait longer still.
+ */
+export const DEFAULT_TRANSIENT_RETRY_DELAYS_MS: readonly number[] = [250, 1_000, 2_000, 4_000];
+
 export interface InstanceDbOptions {
   connectionString: string;
   applicationName?: string;
@@ -21,6 +31,8 @@ export interface InstanceDbOptions {
   statementTimeoutMs?: number;
   /** Connections of the counting pool (default 10). */
   max?: number;
+  /** Pauses before retrying a statement after a transient fault (default DEFAULT_TRANSIENT_RETRY_DELAYS_MS). */
+  transientRetryDelaysMs?: readonly number[];
 }
 
 /** Inclusive bounds of a batch column; null for an empty table. */
@@ -35,7 +47,9 @@ export interface ColumnBounds {
  * transaction, and a transaction across batches would pin a snapshot for the whole metric), and
  * real cancellation: aborting the signal runs `pg_cancel_backend` on the statement's backend from
  * a separate one-connection pool, so a metric deadline stops PostgreSQL work even when every
- * counting connection is busy.
+ * counting connection is busy. A statement that meets a transient fault (a lost connection, a
+ * restarting server) is run again on a fresh connection after a pause; when the pauses run out
+ * the error is thrown as it came, for the job to fail and be retried.
  */
 export class InstanceDbRepository {
   private readonly backendPids = new WeakMap<PoolClient, number>();
@@ -43,6 +57,7 @@ export class InstanceDbRepository {
   constructor(
     private readonly pool: Pool,
     private readonly cancelPool: Pool,
+    private readonly transientRetryDelaysMs: readonly number[] = DEFAULT_TRANSIENT_RETRY_DELAYS_MS,
   ) {}
 
   /** Creates both pools; sessions are read-only (`default_transaction_read_only`) with the statement timeout. */
@@ -62,15 +77,29 @@ export class InstanceDbRepository {
       statementTimeoutMs: 5_000,
       max: 1,
     });
-    return new InstanceDbRepository(pool, cancelPool);
+    return new InstanceDbRepository(pool, cancelPool, options.transientRetryDelaysMs);
   }
 
   /**
    * Runs one statement and returns its rows. Throws QueryTimeoutError when PostgreSQL cancelled
    * it (statement_timeout, or `signal` aborted mid-statement) or when `signal` is already
-   * aborted; any other database error is rethrown as it came.
+   * aborted; a transient fault is retried (see the class), any other database error is rethrown
+   * as it came.
    */
-  async runBatch(sql: string, params: readonly SqlValue[], signal?: AbortSignal): Promise<ResultRow[]> {
+  runBatch(sql: string, params: readonly SqlValue[], signal?: AbortSignal): Promise<ResultRow[]> {
+    return this.retryingTransient(() => this.runBatchOnce(sql, params, signal), signal);
+  }
+
+  /** One round trip without retries: the readiness check reports an outage as it is. */
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  private async runBatchOnce(
+    sql: string,
+    params: readonly SqlValue[],
+    signal: AbortSignal | undefined,
+  ): Promise<ResultRow[]> {
     if (signal?.aborted) throw new QueryTimeoutError('metric deadline reached before the statement started');
     const client = await this.pool.connect();
     let cancelling: Promise<unknown> | undefined;
@@ -110,14 +139,18 @@ export class InstanceDbRepository {
   /** `data_type` from information_schema for a column on the search path, or null when absent. */
   async columnType(table: string, column: string): Promise<string | null> {
     const statement = columnTypeQuery({ table, column });
-    const result = await this.pool.query<{ data_type: string }>(statement.text, statement.params);
+    const result = await this.retryingTransient(() =>
+      this.pool.query<{ data_type: string }>(statement.text, statement.params),
+    );
     return result.rows[0]?.data_type ?? null;
   }
 
   /** Whether a valid index of the column's table starts with it (`leadingIndexQuery`). */
   async hasLeadingIndex(column: ColumnRef): Promise<boolean> {
     const statement = leadingIndexQuery(column);
-    const result = await this.pool.query<{ indexed: boolean }>(statement.text, statement.params);
+    const result = await this.retryingTransient(() =>
+      this.pool.query<{ indexed: boolean }>(statement.text, statement.params),
+    );
     return result.rows[0]?.indexed === true;
   }
 
@@ -133,6 +166,26 @@ export class InstanceDbRepository {
 
   async close(): Promise<void> {
     await Promise.all([this.pool.end(), this.cancelPool.end()]);
+  }
+
+  /**
+   * `run`, run again after each pause of `transientRetryDelaysMs` while it fails with a transient
+   * fault. A connection that failed was released as broken, so the next run gets a fresh one.
+   * An abort of `signal` during a pause ends the wait with the fault itself: the job is being
+   * cancelled or is out of time, and either way the fault, not a timeout, is what happened.
+   */
+  private async retryingTransient<T>(run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      try {
+        return await run();
+      } catch (error) {
+        const delayMs = this.transientRetryDelaysMs[retry];
+        if (delayMs === undefined || !isTransientDatabaseError(error)) throw error;
+        await sleep(delayMs, undefined, { signal }).catch(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   private async backendPid(client: PoolClient): Promise<number> {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import type { Redis } from 'ioredis';
 import type { DatabaseQuery } from '@servping/shared';
 import type { ComputeContext } from '../../src/compute/compute-context';
 import { computeMetric } from '../../src/compute/compute-metric';
 import { InstanceDbRepository } from '../../src/repositories/instance-db.repository';
 import { readDatabaseFacts } from '@servping/runtime';
 import { countQuery, plannedMetric } from '../../../../shared/test/support/definitions';
+import { databaseContext } from './database-context';
 
 // The dispatcher against a real PostgreSQL: database metrics flow through, and a metric deadline
 // cancels the running statement instead of only abandoning it.
@@ -16,15 +16,7 @@ let db: InstanceDbRepository;
 
 const query = (over: Partial<DatabaseQuery>) => countQuery('issues', over);
 const planned = plannedMetric;
-const context = (extra: Partial<ComputeContext> = {}): ComputeContext => ({
-  recordedAt: new Date('2024-03-01T00:00:00Z'),
-  db,
-  redis: undefined as unknown as Redis,
-  facts: undefined as unknown as ComputeContext['facts'],
-  settings: {},
-  license: {},
-  ...extra,
-});
+const context = (extra: Partial<ComputeContext> = {}): ComputeContext => databaseContext(db, extra);
 
 beforeAll(async () => {
   await admin.connect();

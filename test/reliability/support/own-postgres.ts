@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from './service-process';
+
+const run = promisify(execFile);
+
+/**
+ * A PostgreSQL server of one test file's own: `initdb` and `pg_ctl` on a temporary folder and a
+ * free port, for the faults the shared server on 5432 must never see (a restart, a stop). Trust
+ * auth for the superuser `root`, as on the shared server, so the same URLs work.
+ */
+export interface OwnPostgres {
+  /** `postgres://root@127.0.0.1:<port>`, without a database. */
+  serverUrl: string;
+  /** Fast shutdown (`pg_ctl stop -m fast`): every backend is terminated with 57P01. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops the server and removes its folder. */
+  destroy(): Promise<void>;
+}
+
+/** The folder of the newest installed server's programs (Debian: /usr/lib/postgresql/<major>/bin). */
+function binDirectory(): string {
+  if (process.env.PG_BINDIR) return process.env.PG_BINDIR;
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (majors.length === 0) throw new Error(`no PostgreSQL server programs under ${root}; set PG_BINDIR`);
+  return path.join(root, majors[0]!, 'bin');
+}
+
+/** PostgreSQL refuses to run as root: as root, its programs run as the `postgres` account. */
+async function asServerOwner(program: string, args: string[]): Promise<void> {
+  const file = path.join(binDirectory(), program);
+  if (process.getuid?.() === 0) await run('runuser', ['-u', 'postgres', '--', file, ...args]);
+  else await run(file, args);
+}
+
+async function ownerIds(): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const [uid, gid] = await Promise.all([
+    run('id', ['-u', 'postgres']).then((r) => Number(r.stdout.trim())),
+    run('id', ['-g', 'postgres']).then((r) => Number(r.stdout.trim())),
+  ]);
+  return { uid, gid };
+}
+
+export async function startOwnPostgres(label: string): Promise<OwnPostgres> {
+  const folder = mkdtempSync(path.join(tmpdir(), `servping-pg-${label}-`));
+  const owner = await ownerIds();
+  if (owner) chownSync(folder, owner.uid, owner.gid);
+  const dataDir = path.join(folder, 'data');
+  const port = await freePort();
+  // No fsync: the folder is thrown away, and the shared machine's disk is not this test's to load.
+  await asServerOwner('initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'root',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '-N',
+  ]);
+  const serverOptions = [
+    `-p ${port}`,
+    `-k ${folder}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c fsync=off',
+    '-c shared_buffers=16MB',
+    '-c max_connections=60',
+  ].join(' ');
+  const pgCtl = (...args: string[]) =>
+    asServerOwner('pg_ctl', [
+      '-D',
+      dataDir,
+      '-l',
+      path.join(folder, 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      ...args,
+    ]);
+  const start = () => pgCtl('-o', serverOptions, 'start');
+  const stop = () => pgCtl('-m', 'fast', 'stop');
+  await start();
+  return {
+    serverUrl: `postgres://root@127.0.0.1:${port}`,
+    start,
+    stop,
+    async destroy() {
+      await stop().catch(() => undefined);
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
