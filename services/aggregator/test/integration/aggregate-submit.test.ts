@@ -255,11 +255,13 @@ describe('aggregator', () => {
     const aggregator = aggregatorFor(versions.url, '50');
     await aggregator.start();
     let rawUsageDataId: string;
+    let submitJob: string;
     try {
-      const { runId } = await enqueueRun(metrics.slice(0, 1), []);
+      const { runId, recordedAt } = await enqueueRun(metrics.slice(0, 1), []);
+      submitJob = submitJobOf(recordedAt);
       const aggregated = await nextJobEvent(aggregateEvents, runId);
       rawUsageDataId = (JSON.parse(aggregated.detail) as { rawUsageDataId: string }).rawUsageDataId;
-      expect(await nextJobEvent(aggregateEvents, `submit-${rawUsageDataId}`)).toEqual({
+      expect(await nextJobEvent(aggregateEvents, submitJob)).toEqual({
         event: 'completed',
         detail: JSON.stringify({ usageDataId: null, skipped: 'collect only' }),
       });
@@ -271,7 +273,7 @@ describe('aggregator', () => {
     try {
       // A restart re-queues unsent payloads (previous test); here the finished job stays as it was.
       const submitQueue = new Queue('aggregate', { connection: redis, prefix });
-      expect(await submitQueue.getJobState(`submit-${rawUsageDataId}`)).toBe('completed');
+      expect(await submitQueue.getJobState(submitJob)).toBe('completed');
       await submitQueue.close();
       const row = await pool.query('SELECT sent_at, submit_attempts FROM raw_usage_data WHERE id = $1', [
         rawUsageDataId,
