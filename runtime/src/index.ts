@@ -20,7 +20,9 @@ export {
 export { readDatabaseFacts, type SqlQueryable } from './database-facts';
 export {
   INSTANCE_SETTINGS_COLUMNS,
+  SEND_MODES,
   toInstanceSettings,
+  type SendMode,
   type InstanceSettings,
   type InstanceSettingsRow,
 } from './instance-settings';

@@ -1,6 +1,13 @@
 import type { DataCategory } from '@servping/shared';
 
 /**
+ * What happens to a run's payload: `send` posts it to Versions; `collect_only` (GitLab's offline
+ * instances) stores it to be downloaded and uploaded by hand, and the aggregator never sends it.
+ */
+export const SEND_MODES = ['send', 'collect_only'] as const;
+export type SendMode = (typeof SEND_MODES)[number];
+
+/**
  * The instance settings row (`settings`, id 1) of the servping database. The collector owns it
  * (creates it at start, admins change it); the aggregator reads it to report and submit.
  */
@@ -14,11 +21,12 @@ export interface InstanceSettings {
   versionsUrl: string;
   permittedDataCategories: DataCategory[];
   license: Record<string, unknown> | null;
+  sendMode: SendMode;
 }
 
 /** The select list that yields an {@link InstanceSettingsRow}. */
 export const INSTANCE_SETTINGS_COLUMNS = `enabled, uuid, hostname, version, edition,
-  installation_type, versions_url, permitted_data_categories, license`;
+  installation_type, versions_url, permitted_data_categories, license, send_mode`;
 
 /** The `settings` row as pg returns it for {@link INSTANCE_SETTINGS_COLUMNS}. */
 export interface InstanceSettingsRow {
@@ -31,6 +39,7 @@ export interface InstanceSettingsRow {
   versions_url: string;
   permitted_data_categories: string[];
   license: Record<string, unknown> | null;
+  send_mode: SendMode;
 }
 
 /** The one place where the row's column names become field names. */
@@ -45,5 +54,6 @@ export function toInstanceSettings(row: InstanceSettingsRow): InstanceSettings {
     versionsUrl: row.versions_url,
     permittedDataCategories: row.permitted_data_categories as DataCategory[],
     license: row.license,
+    sendMode: row.send_mode,
   };
 }

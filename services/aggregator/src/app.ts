@@ -157,6 +157,7 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
       });
       await enqueueUnsentPayloads({
         rawUsageData,
+        settings,
         submitQueue,
         retryDelaysMs: config.submitRetryDelaysMs,
         logger,

@@ -12,6 +12,7 @@ import { demoSeedCommand } from './commands/demo-seed';
 import { demoTruthCommand } from './commands/demo-truth';
 import { metricsComputeCommand } from './commands/metrics-compute';
 import { runCommand } from './commands/run';
+import { uploadCommand } from './commands/upload';
 
 export const COMMANDS: Command[] = [
   definitionsValidateCommand,
@@ -20,6 +21,7 @@ export const COMMANDS: Command[] = [
   demoTruthCommand,
   metricsComputeCommand,
   runCommand,
+  uploadCommand,
   benchCommand,
 ];
 

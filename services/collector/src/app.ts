@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
@@ -20,6 +21,8 @@ import {
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { JOB_QUEUE, scheduleCron, type JobDataByName } from '@servping/shared';
 import type { CollectorConfig } from './config';
+import { CONSOLE_PATH, consoleRouter } from './console/console.routes';
+import { ConsoleRepository } from './console/console.repository';
 import { BULL_BOARD_CSP, dashboardRouter, DASHBOARD_PATH } from './dashboard/bull-board';
 import { migrateServpingDatabase } from './database/servping-database';
 import { cachedDictionary } from './dictionary/cached-dictionary';
@@ -153,7 +156,7 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
     nowMs: Date.now,
     onLimited: (_ip, path) => metrics.rateLimited.inc({ path }),
   });
-  const guarded = ['/api', '/runs', DASHBOARD_PATH];
+  const guarded = ['/api', '/runs', DASHBOARD_PATH, CONSOLE_PATH];
   app.use(guarded, rateLimit);
   if (config.authFailureLimit > 0) {
     const limiter = new RateLimiterRedis({
@@ -171,6 +174,27 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
       }),
     );
   }
+  // The console parses its own forms, after its session check, and checks their CSRF token.
+  app.use(
+    CONSOLE_PATH,
+    consoleRouter({
+      tokens,
+      settings,
+      runs,
+      views,
+      trigger,
+      repository: new ConsoleRepository(servpingPool),
+      metricsQueue: runQueues.queues[JOB_QUEUE['compute-metric']],
+      schedule: { enabled: config.scheduleEnabled, splayS: config.scheduleSplaySeconds },
+      // Without a configured secret, sessions last as long as this process (and work only on it).
+      session: {
+        secret: config.consoleSessionSecret ?? randomBytes(32).toString('base64url'),
+        ttlS: config.consoleSessionTtlS,
+      },
+      clock,
+      logger: logger.child({ component: 'console' }),
+    }),
+  );
   // A forged cross-site form must not change anything, whatever credentials the browser attaches.
   app.use(requireSameOriginWrites());
   // Each router authenticates before it parses a body (see http/json-body.ts).

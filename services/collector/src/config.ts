@@ -192,6 +192,20 @@ export const collectorEnv = {
     default: 60,
     description: 'GET /api/v1/preview serves the last preview payload if younger than this, else starts one.',
   },
+  consoleSessionSecret: {
+    variable: 'SERVPING_CONSOLE_SESSION_SECRET',
+    parse: parse.string,
+    default: undefined as string | undefined,
+    secret: true,
+    description:
+      "HMAC key of the console's session cookies and CSRF tokens; set the same value on every collector replica (default: random per process).",
+  },
+  consoleSessionTtlS: {
+    variable: 'SERVPING_CONSOLE_SESSION_TTL_S',
+    parse: parse.int(60, 30 * 86_400),
+    default: 8 * 3600,
+    description: 'Lifetime of a console session (signed cookie), in seconds.',
+  },
 } satisfies Record<string, EnvField<unknown>>;
 
 /** A flat JSON object of scalar values: settings are facts, not structures. */

@@ -47,7 +47,7 @@ export interface RunContext {
 /** Each job name with the data its job carries: the one contract between the services. */
 export interface JobDataByName {
   /** Starts a run: the collector's own worker on `runs` plans and enqueues the flow. */
-  'trigger-run': { requestedBy: 'schedule' | 'api' | 'cli' | 'dashboard'; submit: boolean };
+  'trigger-run': { requestedBy: 'schedule' | 'api' | 'cli' | 'dashboard' | 'console'; submit: boolean };
   /** Computes one database metric; with `shards`, it is the parent of `compute-shard` jobs and merges them. */
   'compute-metric': RunContext & { metric: PlannedMetric; shards?: ShardRange[] };
   /**

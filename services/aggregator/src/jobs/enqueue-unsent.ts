@@ -1,20 +1,24 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from '@servping/runtime';
 import type { RawUsageDataRepository } from '../repositories/raw-usage-data.repository';
+import type { SettingsRepository } from '../repositories/settings.repository';
 import { submitJobOptions } from './submit-job-options';
 
 /**
  * At start, gives every stored-but-unsent payload a submit job, so a payload outlives Versions
  * outages, exhausted retries and restarts. A retry already waiting out its delay is sent now
  * (a restart is usually the fix); a finished submit job of an unsent row (given up) is replaced;
- * a job waiting or running is left alone. Returns how many payloads were (re)queued.
+ * a job waiting or running is left alone. Nothing is queued while the instance collects only.
+ * Returns how many payloads were (re)queued.
  */
 export async function enqueueUnsentPayloads(deps: {
   rawUsageData: RawUsageDataRepository;
+  settings: SettingsRepository;
   submitQueue: Queue;
   retryDelaysMs: readonly number[];
   logger: Logger;
 }): Promise<number> {
+  if ((await deps.settings.read()).sendMode === 'collect_only') return 0;
   let queued = 0;
   for (const { id, ...identity } of await deps.rawUsageData.listUnsent()) {
     const options = submitJobOptions(identity, deps.retryDelaysMs);

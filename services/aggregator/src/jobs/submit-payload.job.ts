@@ -17,7 +17,7 @@ export interface SubmitPayloadDeps {
   now: () => Date;
 }
 
-export type SubmitPayloadOutcome = { usageDataId: number | null; skipped?: 'not stored' };
+export type SubmitPayloadOutcome = { usageDataId: number | null; skipped?: 'not stored' | 'collect only' };
 
 /**
  * Sends one stored payload, then its timings (GitLab's SubmitService, research §9.4). On failure
@@ -40,6 +40,12 @@ export async function submitPayload(
     return { usageDataId: null, skipped: 'not stored' };
   }
   const settings = await deps.settings.read();
+  // The setting is read at send time, not at trigger time: switching to collect-only also stops
+  // a payload already on its way (a run triggered before the switch, a retry waiting its delay).
+  if (settings.sendMode === 'collect_only') {
+    log.info('instance collects only; payload kept unsent');
+    return { usageDataId: null, skipped: 'collect only' };
+  }
   const versions = deps.versionsClient(deps.versionsUrlOverride ?? settings.versionsUrl);
   const started = deps.now();
   let usageDataId: number | null = null;

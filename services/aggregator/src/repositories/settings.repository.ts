@@ -10,7 +10,7 @@ import {
 /** The part of the collector's `settings` row the aggregator reports and submits with. */
 export type SubmitSettings = Pick<
   InstanceSettings,
-  'uuid' | 'hostname' | 'version' | 'edition' | 'installationType' | 'versionsUrl'
+  'uuid' | 'hostname' | 'version' | 'edition' | 'installationType' | 'versionsUrl' | 'sendMode'
 > & {
   permittedCategories: DataCategory[];
   license: Record<string, MetricValue>;
@@ -30,7 +30,7 @@ export function createSettingsRepository(pool: Pool) {
           'SERVPING_CONFIG',
           'servping settings row is missing (is the collector migrated?)',
         );
-      const { uuid, hostname, version, edition, installationType, versionsUrl, ...rest } =
+      const { uuid, hostname, version, edition, installationType, versionsUrl, sendMode, ...rest } =
         toInstanceSettings(row);
       return {
         uuid,
@@ -39,6 +39,7 @@ export function createSettingsRepository(pool: Pool) {
         edition,
         installationType,
         versionsUrl,
+        sendMode,
         // A category this version does not know is not reported rather than failing the run.
         permittedCategories: rest.permittedDataCategories.filter((c) =>
           (DATA_CATEGORIES as readonly string[]).includes(c),

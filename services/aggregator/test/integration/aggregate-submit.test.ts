@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FlowProducer, QueueEvents, Worker } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { createLogger } from '@servping/runtime';
@@ -247,6 +247,46 @@ describe('aggregator', () => {
     } finally {
       await restarted.stop();
       await versions.close();
+    }
+  });
+
+  it('sends nothing while the instance collects only, even a run that asked to submit or a restart', async () => {
+    const versions = await startVersionsStub([200]);
+    await pool.query(`UPDATE settings SET send_mode = 'collect_only'`);
+    const aggregator = aggregatorFor(versions.url, '50');
+    await aggregator.start();
+    let rawUsageDataId: string;
+    let submitJob: string;
+    try {
+      const { runId, recordedAt } = await enqueueRun(metrics.slice(0, 1), []);
+      submitJob = submitJobOf(recordedAt);
+      const aggregated = await nextJobEvent(aggregateEvents, runId);
+      rawUsageDataId = (JSON.parse(aggregated.detail) as { rawUsageDataId: string }).rawUsageDataId;
+      expect(await nextJobEvent(aggregateEvents, submitJob)).toEqual({
+        event: 'completed',
+        detail: JSON.stringify({ usageDataId: null, skipped: 'collect only' }),
+      });
+    } finally {
+      await aggregator.stop();
+    }
+    const restarted = aggregatorFor(versions.url, '50');
+    await restarted.start();
+    try {
+      // A restart re-queues unsent payloads (previous test); here the finished job stays as it was.
+      const submitQueue = new Queue('aggregate', { connection: redis, prefix });
+      expect(await submitQueue.getJobState(submitJob)).toBe('completed');
+      await submitQueue.close();
+      const row = await pool.query('SELECT sent_at, submit_attempts FROM raw_usage_data WHERE id = $1', [
+        rawUsageDataId,
+      ]);
+      expect(row.rows[0]).toEqual({ sent_at: null, submit_attempts: 0 });
+      expect(versions.calls).toEqual([]);
+    } finally {
+      await restarted.stop();
+      await versions.close();
+      await pool.query(`UPDATE settings SET send_mode = 'send'`);
+      // Back in send mode the next start would deliver it (it asked to submit); not this test's subject.
+      await pool.query('DELETE FROM raw_usage_data WHERE id = $1', [rawUsageDataId]);
     }
   });
 

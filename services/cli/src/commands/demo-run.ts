@@ -172,6 +172,7 @@ function printSummary(
     `  wall time           ${wallS.toFixed(1)} s (seed + start + run)`,
     `  usage_data_id       ${view.submission?.usageDataId ?? `not delivered: ${view.submission?.lastError ?? 'no answer'}`}`,
     '',
+    `  console             ${stack.collectorUrl}/console/   (sign in with the admin token ${adminToken})`,
     `  run view            ${stack.collectorUrl}/runs/${view.id}   (user any, password ${adminToken})`,
     `  queues (bull-board) ${stack.collectorUrl}/admin/queues   (same login)`,
     `  payload             curl -H 'PRIVATE-TOKEN: ${adminToken}' ${stack.collectorUrl}/api/v4/usage_data/service_ping`,

@@ -10,6 +10,7 @@ const settings = {
   versionsUrl: 'http://versions',
   permittedDataCategories: ['standard', 'operational'] as ('standard' | 'operational')[],
   license: { plan: 'ultimate', user_count: 120, add_ons: { duo: 3 } },
+  sendMode: 'send' as const,
 };
 const database = { adapter: 'postgresql', version: '15.19', pgSystemId: '7300000000000000001', flavor: null };
 

@@ -1,14 +1,17 @@
 import type { Pool } from 'pg';
+import type { JobDataByName } from '@servping/shared';
 
 export const RUN_STATES = ['planned', 'running', 'finished', 'failed'] as const;
 export type RunState = (typeof RUN_STATES)[number];
-export type RequestedBy = 'schedule' | 'api' | 'cli' | 'dashboard';
+export type RequestedBy = JobDataByName['trigger-run']['requestedBy'];
 
 export interface RunRecord {
   id: string;
   state: RunState;
   requestedBy: RequestedBy;
   submit: boolean;
+  /** Triggered to report while the instance collects only: stored, never sent. */
+  collectOnly: boolean;
   recordedAt: Date | null;
   createdAt: Date;
   finishedAt: Date | null;
@@ -24,6 +27,7 @@ interface RunRow {
   state: RunState;
   requested_by: RequestedBy;
   submit: boolean;
+  collect_only: boolean;
   recorded_at: Date | null;
   created_at: Date;
   finished_at: Date | null;
@@ -40,6 +44,7 @@ function toRun(row: RunRow): RunRecord {
     state: row.state,
     requestedBy: row.requested_by,
     submit: row.submit,
+    collectOnly: row.collect_only,
     recordedAt: row.recorded_at,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
@@ -64,11 +69,17 @@ export class RunsRepository {
    * Inserts a `planned` run unless one is active. The partial unique index `runs_one_active` makes
    * this safe under concurrency: of two simultaneous inserts exactly one commits.
    */
-  async create(run: { id: string; requestedBy: RequestedBy; submit: boolean }): Promise<CreateRunResult> {
+  async create(run: {
+    id: string;
+    requestedBy: RequestedBy;
+    submit: boolean;
+    collectOnly?: boolean;
+  }): Promise<CreateRunResult> {
     try {
       const { rows } = await this.pool.query<RunRow>(
-        `INSERT INTO runs (id, state, requested_by, submit) VALUES ($1, 'planned', $2, $3) RETURNING *`,
-        [run.id, run.requestedBy, run.submit],
+        `INSERT INTO runs (id, state, requested_by, submit, collect_only)
+         VALUES ($1, 'planned', $2, $3, $4) RETURNING *`,
+        [run.id, run.requestedBy, run.submit, run.collectOnly ?? false],
       );
       return { created: true, run: toRun(rows[0] as RunRow) };
     } catch (err) {

@@ -14,7 +14,7 @@ export type DeploymentFacts = Pick<
 >;
 
 export type SettingsChange = Partial<
-  Pick<InstanceSettings, 'enabled' | 'permittedDataCategories' | 'license'>
+  Pick<InstanceSettings, 'enabled' | 'permittedDataCategories' | 'license' | 'sendMode'>
 >;
 
 export class SettingsRepository {
@@ -50,13 +50,15 @@ export class SettingsRepository {
     const { rows } = await this.pool.query<InstanceSettingsRow>(
       `UPDATE settings SET enabled = COALESCE($1, enabled),
          permitted_data_categories = COALESCE($2, permitted_data_categories),
-         license = CASE WHEN $3::boolean THEN $4::jsonb ELSE license END, updated_at = now()
+         license = CASE WHEN $3::boolean THEN $4::jsonb ELSE license END,
+         send_mode = COALESCE($5, send_mode), updated_at = now()
        WHERE id = 1 RETURNING ${INSTANCE_SETTINGS_COLUMNS}`,
       [
         change.enabled ?? null,
         change.permittedDataCategories ?? null,
         change.license !== undefined,
         change.license === undefined ? null : JSON.stringify(change.license),
+        change.sendMode ?? null,
       ],
     );
     return toInstanceSettings(rows[0] as InstanceSettingsRow);

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import type { JSONSchemaType } from 'ajv';
 import { DATA_CATEGORIES, type DataCategory } from '@servping/shared';
+import { SEND_MODES, type SendMode } from '@servping/runtime';
 import { ApiError } from '../http/api-error';
 import { requireScope, type TokenTable } from '../http/auth';
 import { jsonBody } from '../http/json-body';
@@ -28,6 +29,7 @@ interface SettingsBody {
   enabled?: boolean;
   permitted_data_categories?: DataCategory[];
   license?: Record<string, unknown> | null;
+  send_mode?: SendMode;
 }
 
 const settingsSchema: JSONSchemaType<SettingsBody> = {
@@ -42,6 +44,7 @@ const settingsSchema: JSONSchemaType<SettingsBody> = {
       nullable: true,
     },
     license: { type: 'object', nullable: true, required: [] },
+    send_mode: { type: 'string', enum: [...SEND_MODES], nullable: true },
   },
 };
 
@@ -97,6 +100,7 @@ export function runsRoutes(deps: RunsRoutesDeps): Router {
           ? { permittedDataCategories: body.permitted_data_categories }
           : {}),
         ...(body.license !== undefined ? { license: body.license } : {}),
+        ...(body.send_mode ? { sendMode: body.send_mode } : {}),
       }),
     );
   });

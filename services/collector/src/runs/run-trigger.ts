@@ -34,12 +34,14 @@ export const newRunId = (at: Date): string => `run-${at.getTime()}`;
 /**
  * Starts a run, whoever asks: validates the dictionary (so the caller hears about a broken one
  * now), refuses on a disabled instance, records the run (the one-active-run index makes
- * concurrent triggers yield one run) and enqueues its `trigger-run` job under the run id.
+ * concurrent triggers yield one run) and enqueues its `trigger-run` job under the run id. While
+ * the instance collects only, a run asked to submit is recorded as `collect_only` and does not
+ * submit: its payload is stored for download and never sent.
  */
 export class RunTrigger {
   constructor(private readonly deps: RunTriggerDeps) {}
 
-  async trigger(request: TriggerRequest): Promise<{ runId: string }> {
+  async trigger(request: TriggerRequest): Promise<{ runId: string; submit: boolean }> {
     const { deps } = this;
     const count = (outcome: TriggerOutcome) =>
       deps.metrics.triggers.inc({ source: request.requestedBy, outcome });
@@ -58,16 +60,19 @@ export class RunTrigger {
     if (abandoned.length > 0) deps.logger.warn({ abandoned }, 'marked abandoned runs failed');
 
     const runId = newRunId(deps.clock());
+    const collectOnly = request.submit && settings.sendMode === 'collect_only';
+    const submit = request.submit && !collectOnly;
     const created = await deps.runs.create({
       id: runId,
       requestedBy: request.requestedBy,
-      submit: request.submit,
+      submit,
+      collectOnly,
     });
     if (!created.created) {
       count('already_running');
       throw alreadyRunning(created.active?.id);
     }
-    const data: JobDataByName['trigger-run'] = { requestedBy: request.requestedBy, submit: request.submit };
+    const data: JobDataByName['trigger-run'] = { requestedBy: request.requestedBy, submit };
     const job = await deps.runsQueue.add('trigger-run', data, {
       jobId: runId,
       deduplication: { id: RUN_DEDUPLICATION_ID },
@@ -82,8 +87,8 @@ export class RunTrigger {
       throw alreadyRunning(job.id);
     }
     count('started');
-    deps.logger.info({ runId, requestedBy: request.requestedBy, submit: request.submit }, 'run triggered');
-    return { runId };
+    deps.logger.info({ runId, requestedBy: request.requestedBy, submit, collectOnly }, 'run triggered');
+    return { runId, submit };
   }
 }
 

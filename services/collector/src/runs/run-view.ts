@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { MetricResult } from '@servping/shared';
+import type { MetricResult, MetricValue } from '@servping/shared';
 import { aggregateJobId } from '../planning/run-flow';
 import type { RawUsageDataRepository, StoredPayload } from '../repositories/raw-usage-data.repository';
 import type { RunRecord, RunsRepository } from '../repositories/runs.repository';
@@ -12,6 +12,10 @@ export interface MetricProgress {
   state: MetricState;
   timeElapsedS?: number;
   error?: string;
+  /** The value reported (the fallback for a failed metric), once finished. */
+  value?: MetricValue;
+  /** The BullMQ job that computes it, while the run's jobs are kept: `<queue>:<job id>`. */
+  job?: string;
 }
 
 export interface RunView {
@@ -19,6 +23,8 @@ export interface RunView {
   state: RunRecord['state'];
   requestedBy: RunRecord['requestedBy'];
   submit: boolean;
+  /** Asked to submit while the instance collects only: stored, never sent. */
+  collectOnly: boolean;
   recordedAt: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -34,6 +40,16 @@ export interface RunView {
   submission: Submission | null;
 }
 
+/** A run's progress as the console polls it. */
+export interface RunProgress {
+  state: RunRecord['state'];
+  done: number;
+  total: number;
+  /** Null while the run is active. */
+  fallbacks: number | null;
+  percent: number;
+}
+
 export interface Submission {
   sentAt: string | null;
   usageDataId: number | null;
@@ -42,6 +58,8 @@ export interface Submission {
 }
 
 const jobIdOf = (key: string) => key.slice(key.lastIndexOf(':') + 1);
+/** `prefix:queue:id` → `queue:id` (the prefix may itself hold colons, e.g. `{servping}`). */
+const jobOf = (key: string) => key.split(':').slice(-2).join(':');
 
 /**
  * The progress of a run, from the best source there is: the live BullMQ flow (children of the
@@ -60,6 +78,31 @@ export class RunViews {
     return rows.map((row) => toView(row, { aggregate: null, source: 'none', perMetric: [] }, undefined));
   }
 
+  /**
+   * How far a run is, cheaply enough to poll: child counts of the live flow (no results read),
+   * else the `runs` row. `fallbacks` is known once the run ended (the aggregator counts them).
+   */
+  async progress(runId: string): Promise<RunProgress | undefined> {
+    const row = await this.runs.get(runId);
+    if (!row) return undefined;
+    let done = row.state === 'finished' ? row.metricsTotal : row.metricsDone;
+    const active = row.state === 'planned' || row.state === 'running';
+    if (active) {
+      const job = await this.aggregateQueue.getJob(aggregateJobId(runId));
+      const counts = job ? await job.getDependenciesCount() : undefined;
+      if (counts) done = (counts.processed ?? 0) + (counts.ignored ?? 0) + (counts.failed ?? 0);
+    }
+    const total = row.metricsTotal;
+    done = Math.min(done, total);
+    return {
+      state: row.state,
+      done,
+      total,
+      fallbacks: active ? null : row.fallbacks,
+      percent: total > 0 ? Math.floor((done / total) * 100) : 0,
+    };
+  }
+
   async get(runId: string): Promise<RunView | undefined> {
     const row = await this.runs.get(runId);
     if (!row) return undefined;
@@ -70,14 +113,26 @@ export class RunViews {
     if (job) {
       const [state, deps] = await Promise.all([job.getState(), job.getDependencies()]);
       const perMetric: MetricProgress[] = [
-        ...Object.values(deps.processed ?? {}).map((value) => fromResult(value as MetricResult)),
+        ...Object.entries(deps.processed ?? {}).map(([key, value]) => ({
+          ...fromResult(value as MetricResult),
+          job: jobOf(key),
+        })),
         ...Object.entries(deps.ignored ?? {}).map(([key, reason]) => ({
           name: jobIdOf(key),
           state: 'failed' as const,
           error: String(reason),
+          job: jobOf(key),
         })),
-        ...(deps.failed ?? []).map((key) => ({ name: jobIdOf(key), state: 'failed' as const })),
-        ...(deps.unprocessed ?? []).map((key) => ({ name: jobIdOf(key), state: 'pending' as const })),
+        ...(deps.failed ?? []).map((key) => ({
+          name: jobIdOf(key),
+          state: 'failed' as const,
+          job: jobOf(key),
+        })),
+        ...(deps.unprocessed ?? []).map((key) => ({
+          name: jobIdOf(key),
+          state: 'pending' as const,
+          job: jobOf(key),
+        })),
       ];
       return toView(row, { aggregate: state, source: 'flow', perMetric }, stored);
     }
@@ -86,6 +141,7 @@ export class RunViews {
       state: m.error ? 'fallback' : 'done',
       timeElapsedS: m.time_elapsed,
       ...(m.error ? { error: m.error } : {}),
+      ...valueAt(stored?.payload, m.name),
     }));
     return toView(row, { aggregate: null, source: stored ? 'stored' : 'none', perMetric }, stored);
   }
@@ -96,8 +152,19 @@ function fromResult(result: MetricResult): MetricProgress {
     name: result.keyPath,
     state: result.error ? 'fallback' : 'done',
     timeElapsedS: result.timeElapsedS,
+    value: result.value,
     ...(result.error ? { error: result.error } : {}),
   };
+}
+
+/** `{ value }` of the payload at a dotted key_path, or `{}` when the payload has none there. */
+function valueAt(payload: Record<string, unknown> | undefined, keyPath: string): { value?: MetricValue } {
+  let node: unknown = payload;
+  for (const key of keyPath.split('.')) {
+    if (typeof node !== 'object' || node === null || !(key in node)) return {};
+    node = (node as Record<string, unknown>)[key];
+  }
+  return { value: node as MetricValue };
 }
 
 function toView(
@@ -120,6 +187,7 @@ function toView(
     state: row.state,
     requestedBy: row.requestedBy,
     submit: row.submit,
+    collectOnly: row.collectOnly,
     recordedAt: row.recordedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,

@@ -41,6 +41,9 @@ export interface Harness {
   collector: Collector;
   baseUrl: string;
   suffix: string;
+  /** The test database URL and BullMQ prefix, for services started beside the collector. */
+  databaseUrl: string;
+  prefix: string;
   dictionaryDir: string;
   /** The test database (both servping and "instance" database). */
   sql: Client;
@@ -93,6 +96,8 @@ export async function startHarness(name: string, env: Record<string, string> = {
     collector,
     baseUrl: `http://127.0.0.1:${port}`,
     suffix,
+    databaseUrl,
+    prefix,
     dictionaryDir,
     sql,
     redis,

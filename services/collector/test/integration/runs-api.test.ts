@@ -1,4 +1,5 @@
 import { scheduleCron } from '@servping/shared';
+import { aggregateJobId } from '@servping/collector';
 import { ADMIN_TOKEN, READER_TOKEN, startHarness, type ErrorAnswer, type Harness } from './collector-harness';
 
 let h: Harness;
@@ -214,6 +215,27 @@ describe('POST /api/v1/runs', () => {
         method: 'PATCH',
         body: JSON.stringify({ enabled: true }),
       });
+    }
+  });
+
+  it('records a run asked to submit as collect-only while the instance collects only: its flow never submits', async () => {
+    await h.sql.query(`UPDATE runs SET state = 'finished' WHERE state IN ('planned', 'running')`);
+    const patch = (body: unknown) =>
+      h.fetchAs(ADMIN_TOKEN, '/api/v1/settings', { method: 'PATCH', body: JSON.stringify(body) });
+    expect((await patch({ send_mode: 'offline' })).status).toBe(400);
+    const changed = await patch({ send_mode: 'collect_only' });
+    expect(((await changed.json()) as { sendMode: string }).sendMode).toBe('collect_only');
+    try {
+      const res = await post(ADMIN_TOKEN, '/api/v1/runs', { submit: true });
+      expect(res.status).toBe(202);
+      const { runId } = (await res.json()) as TriggerAnswer;
+      expect(await h.collector.runs.get(runId)).toMatchObject({ submit: false, collectOnly: true });
+      expect(await h.waitForRunJob(runId)).toBe('completed');
+      const aggregate = await h.collector.queues.aggregate.getJob(aggregateJobId(runId));
+      expect(aggregate?.data).toMatchObject({ runId, submit: false });
+    } finally {
+      await patch({ send_mode: 'send' });
+      await h.sql.query(`UPDATE runs SET state = 'finished' WHERE state IN ('planned', 'running')`);
     }
   });
 

@@ -42,8 +42,11 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
   const router = express.Router();
   const { db, metrics, now } = options;
 
+  // `/usage_data/upload` takes a payload downloaded from an offline instance and carried here by
+  // `servping upload` (GitLab's manual upload, 14.8+): the same validation, and the same row for
+  // the same uuid + recorded_at, however often it is uploaded or was also sent.
   router.post(
-    '/usage_data',
+    ['/usage_data', '/usage_data/upload'],
     ingest(options, 'usage_data', async (body, res, text) => {
       const receivedAt = now();
       const stored = await storePing(db, {
