@@ -5,7 +5,6 @@ import {
   databaseWindow,
   narrowingTimestamp,
   windowBoundsQuery,
-  withAverageStrategy,
   withDistinctStrategy,
   type JobDataByName,
   type PlannedMetric,
@@ -171,21 +170,14 @@ export class RunPlanner {
         out.push({ metric });
         continue;
       }
-      const resolved = withAverageStrategy(
-        withDistinctStrategy(query, {
-          columnType,
-          indexed: columnType !== null && (await statistics.indexed(query.column)),
-          windowed: window !== null,
-        }),
-      );
+      const resolved = withDistinctStrategy(query, {
+        columnType,
+        indexed: columnType !== null && (await statistics.indexed(query.column)),
+        windowed: window !== null,
+      });
       const planned: PlannedMetric =
         resolved === query ? metric : { ...metric, spec: { ...metric.spec, query: resolved } };
-      const quantiles = await statistics.quantiles(resolved);
-      let tableStats: TableStats = {
-        estimatedRows,
-        bounds: await statistics.bounds(resolved),
-        ...(quantiles ? { quantiles } : {}),
-      };
+      let tableStats: TableStats = { estimatedRows, bounds: await statistics.bounds(resolved) };
       const timestamp = narrowingTimestamp(resolved, window);
       if (window && timestamp && (await statistics.indexed(timestamp))) {
         tableStats = windowStats(

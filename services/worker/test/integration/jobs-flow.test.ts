@@ -118,15 +118,13 @@ function runFlow(
       data: {
         ...run,
         metric,
-        ...(shards
-          ? { shards: shards.map(([start, finish]) => ({ start: String(start), finish: String(finish) })) }
-          : {}),
+        ...(shards ? { shards: shards.map(([start, finish]) => ({ start, finish })) } : {}),
       },
       opts: { jobId: `${runId}-${metric.keyPath}`, ignoreDependencyOnFailure: true },
       children: shards?.map(([start, finish], index) => ({
         name: 'compute-shard',
         queueName: 'shards',
-        data: { ...run, metric, range: { start: String(start), finish: String(finish) }, index },
+        data: { ...run, metric, range: { start, finish }, index },
         opts: { jobId: `${runId}-${metric.keyPath}-shard-${index}`, ignoreDependencyOnFailure: true },
       })),
     })),
