@@ -18,9 +18,12 @@ export async function enqueueUnsentPayloads(deps: {
   retryDelaysMs: readonly number[];
   logger: Logger;
 }): Promise<number> {
-  if ((await deps.settings.read()).sendMode === 'collect_only') return 0;
+  const unsent = await deps.rawUsageData.listUnsent();
+  // The settings row is read only when there is something to send: an aggregator may start
+  // before the collector has created it.
+  if (unsent.length === 0 || (await deps.settings.read()).sendMode === 'collect_only') return 0;
   let queued = 0;
-  for (const { id, ...identity } of await deps.rawUsageData.listUnsent()) {
+  for (const { id, ...identity } of unsent) {
     const options = submitJobOptions(identity, deps.retryDelaysMs);
     const existing = await deps.submitQueue.getJob(options.jobId as string);
     const state = existing ? await existing.getState() : 'missing';
