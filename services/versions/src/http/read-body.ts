@@ -123,9 +123,16 @@ export function drainRequest(req: IncomingMessage, boundBytes: number): Promise<
     req.on('data', onData);
     req.once('end', done);
     req.once('close', done);
+    // A client that declares a huge Content-Length and then sends nothing must not hold the
+    // answer back: after a second it gets its 413 with whatever it has sent so far.
+    const timer = setTimeout(done, DRAIN_WAIT_MS);
+    req.once('end', () => clearTimeout(timer));
+    req.once('close', () => clearTimeout(timer));
     req.resume();
   });
 }
+
+const DRAIN_WAIT_MS = 1000;
 
 function tooLarge(limitBytes: number): BodyReadError {
   return new BodyReadError('too_large', 413, `body exceeds ${limitBytes} bytes`);
