@@ -15,6 +15,7 @@ import { countQuery, plannedMetric } from '../../../../shared/test/support/defin
 import { freePorts } from '../../../cli/src/stack/free-ports';
 
 const ROWS = 20_000;
+const MAX_KILLS = 6;
 let fixture: Awaited<ReturnType<typeof createTestDatabase>>;
 let killer: Client;
 const repositories: InstanceDbRepository[] = [];
@@ -71,7 +72,9 @@ it('a backend terminated mid-statement fails that statement only; it runs again 
 });
 
 it('a count whose backends are terminated again and again still equals plain SQL', async () => {
-  const db = connect('connfaults-count');
+  // More retries than kills: the same batch may be hit by every kill (a slow CI machine makes
+  // that likely), and what is under test is that each one is retried, not the retry budget.
+  const db = connect('connfaults-count', { delaysMs: Array(MAX_KILLS + 1).fill(50) });
   // One row in 1000 sleeps 0.1 s: each batch of 1300 rows takes 0.1-0.2 s, slow enough to be hit.
   const metric = plannedMetric('counts.issues', {
     kind: 'database',
@@ -86,7 +89,7 @@ it('a count whose backends are terminated again and again still equals plain SQL
   const settle = () => (done = true);
   counting.then(settle, settle);
   // Spaced wider than a batch: each kill lands on another batch (or on its retry) mid-statement.
-  while (!done && kills < 6) {
+  while (!done && kills < MAX_KILLS) {
     await new Promise((resolve) => setTimeout(resolve, 250));
     kills += await terminateActive('connfaults-count');
   }
