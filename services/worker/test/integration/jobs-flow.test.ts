@@ -118,13 +118,15 @@ function runFlow(
       data: {
         ...run,
         metric,
-        ...(shards ? { shards: shards.map(([start, finish]) => ({ start, finish })) } : {}),
+        ...(shards
+          ? { shards: shards.map(([start, finish]) => ({ start: String(start), finish: String(finish) })) }
+          : {}),
       },
       opts: { jobId: `${runId}-${metric.keyPath}`, ignoreDependencyOnFailure: true },
       children: shards?.map(([start, finish], index) => ({
         name: 'compute-shard',
         queueName: 'shards',
-        data: { ...run, metric, range: { start, finish }, index },
+        data: { ...run, metric, range: { start: String(start), finish: String(finish) }, index },
         opts: { jobId: `${runId}-${metric.keyPath}-shard-${index}`, ignoreDependencyOnFailure: true },
       })),
     })),
