@@ -88,6 +88,26 @@ describe('planShards', () => {
     for (const shard of shards) expect(Math.abs(rowsIn(shard) - 1000)).toBeLessThanOrEqual(30);
   });
 
+  it('cuts at the bounds closing equal shares of pg_stats buckets (bounds from min to max)', () => {
+    // 1 … 20 000 analyzed in full: 101 bounds 1, 200, 400, …, 20 000.
+    const quantiles = [1n, ...Array.from({ length: 100 }, (_, i) => BigInt((i + 1) * 200))];
+    const shards = planShards({
+      min: 1n,
+      max: 20000n,
+      batchSize: 2000,
+      maxShards: 5,
+      minBatchesPerShard: 2,
+      quantiles,
+    });
+    expect(shards).toEqual([
+      { start: '1', finish: '4000' },
+      { start: '4000', finish: '8000' },
+      { start: '8000', finish: '12000' },
+      { start: '12000', finish: '16000' },
+      { start: '16000', finish: '20001' },
+    ]);
+  });
+
   it.each([
     [{ min: 10n, max: 9n, batchSize: 1, maxShards: 1, minBatchesPerShard: 1 }, /min 10 is above max 9/],
     [{ min: 0n, max: 9n, batchSize: 0, maxShards: 1, minBatchesPerShard: 1 }, /batchSize must be at least 1/],

@@ -36,12 +36,16 @@ export function planShards(input: ShardPlanInput): ShardRange[] {
   return edges.slice(1).map((finish, i) => ({ start: edges[i]!.toString(), finish: finish.toString() }));
 }
 
-/** Up to maxShards − 1 distinct cut points taken evenly from the quantiles. */
+/**
+ * Up to maxShards − 1 distinct cut points taken evenly from the quantiles above min. PostgreSQL's
+ * bounds start at the column's minimum and end at its maximum, so the k-th one above min closes
+ * k of the bounds' equal-row buckets: cut i of n shards is the one closing i/n of them.
+ */
 function quantileCuts(quantiles: readonly bigint[], maxShards: number): bigint[] {
-  const shards = Math.min(maxShards, quantiles.length + 1);
+  const shards = Math.min(maxShards, quantiles.length);
   const cuts: bigint[] = [];
   for (let i = 1; i < shards; i++) {
-    const cut = quantiles[Math.round((i * (quantiles.length + 1)) / shards) - 1];
+    const cut = quantiles[Math.round((i * quantiles.length) / shards) - 1];
     if (cut !== undefined && cut !== cuts.at(-1)) cuts.push(cut);
   }
   return cuts;
