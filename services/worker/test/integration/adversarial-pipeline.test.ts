@@ -1,8 +1,9 @@
 /**
  * The adversarial instance (`adversarial-instance.ts`) through the real queues: shards planned as
  * the collector plans them (pg_stats quantiles of the batch column), computed by a worker, merged
- * and stored by the aggregator. Every stored value equals plain SQL; estimates are within HLL
- * error; an island-shaped key gets shards that each hold rows.
+ * stored by the aggregator and sent to a real Versions. Every value stored on both sides equals
+ * plain SQL; estimates are within HLL error; an island-shaped key gets shards that each hold rows;
+ * a sum past 2⁶³ keeps its digits from the worker to Versions' table.
  */
 import { randomUUID } from 'node:crypto';
 import { FlowProducer, QueueEvents, type FlowJob } from 'bullmq';
@@ -20,11 +21,8 @@ import {
 } from '@servping/shared';
 import { buildWorker, loadConfig, type MetricWorker } from '@servping/worker';
 import { buildAggregator, loadConfig as loadAggregatorConfig, type Aggregator } from '@servping/aggregator';
-import {
-  createServpingTestDatabase,
-  nextJobEvent,
-  startVersionsStub,
-} from '../../../aggregator/test/integration/test-support';
+import { createServpingTestDatabase, nextJobEvent } from '../../../aggregator/test/integration/test-support';
+import { startVersions, type RunningVersions } from '../../../versions/test/integration/versions-harness';
 import { InstanceStatsRepository } from '../../../collector/src/repositories/instance-stats.repository';
 import { decideShards } from '../../../collector/src/planning/shard-decision';
 import {
@@ -61,7 +59,7 @@ let flows: FlowProducer;
 let events: QueueEvents;
 let worker: MetricWorker;
 let aggregator: Aggregator;
-let versions: Awaited<ReturnType<typeof startVersionsStub>>;
+let versions: RunningVersions;
 
 beforeAll(async () => {
   // One database holds both the instance tables and servping's own (as in jobs-flow.test.ts).
@@ -74,7 +72,7 @@ beforeAll(async () => {
   flows = new FlowProducer({ connection: redis, prefix });
   events = new QueueEvents('aggregate', { connection: { url: REDIS_URL }, prefix });
   await events.waitUntilReady();
-  versions = await startVersionsStub([200]);
+  versions = await startVersions({}, () => new Date(RECORDED_AT.getTime() + 3_600_000));
   const env = {
     INSTANCE_DATABASE_URL: db.url,
     SERVPING_DATABASE_URL: db.url,
@@ -82,7 +80,7 @@ beforeAll(async () => {
     SERVPING_QUEUE_PREFIX: prefix,
     WORKER_OPS_PORT: '0',
     AGGREGATOR_OPS_PORT: '0',
-    VERSIONS_URL: versions.url,
+    VERSIONS_URL: versions.baseUrl,
     WORKER_STOP_TIMEOUT_MS: '2000',
     AGGREGATOR_STOP_TIMEOUT_MS: '2000',
   };
@@ -144,7 +142,7 @@ function runFlow(runId: string, metrics: Array<{ metric: PlannedMetric; shards?:
   return {
     name: 'aggregate-run',
     queueName: 'aggregate',
-    data: { ...run, submit: false, deferred: [] },
+    data: { ...run, submit: true, deferred: [] },
     opts: { jobId: runId },
     children: metrics.map(({ metric, shards }) => ({
       name: 'compute-metric',
@@ -183,7 +181,7 @@ describe('the adversarial instance through the pipeline with shards', () => {
 
     const runId = 'run-adversarial-1';
     await client.query(
-      `INSERT INTO runs (id, state, requested_by, submit, recorded_at) VALUES ($1, 'running', 'cli', false, $2)`,
+      `INSERT INTO runs (id, state, requested_by, submit, recorded_at) VALUES ($1, 'running', 'cli', true, $2)`,
       [runId, RECORDED_AT],
     );
     await flows.add(runFlow(runId, metrics));
@@ -195,16 +193,42 @@ describe('the adversarial instance through the pipeline with shards', () => {
       (m) => m.error,
     );
     expect(errors).toEqual([]);
+    const received = await versionsPayload(facts.instance.uuid);
     for (const definition of definitions) {
-      const stored = valueAt(rows[0].payload, definition.keyPath) as MetricValue;
       const exact = await plainSqlValue(client, definition);
-      if (queryOf(definition).operation === 'estimate_distinct_count') {
-        expect({ [definition.keyPath]: withinHllError(stored, exact) }).toEqual({
-          [definition.keyPath]: true,
-        });
-      } else {
-        expect({ [definition.keyPath]: stored }).toEqual({ [definition.keyPath]: exact });
+      for (const [where, payload] of [
+        ['raw_usage_data', rows[0].payload],
+        ['versions', received],
+      ] as const) {
+        const stored = valueAt(payload, definition.keyPath) as MetricValue;
+        const label = `${where} ${definition.keyPath}`;
+        if (queryOf(definition).operation === 'estimate_distinct_count') {
+          expect({ [label]: withinHllError(stored, exact) }).toEqual({ [label]: true });
+        } else {
+          expect({ [label]: stored }).toEqual({ [label]: exact });
+        }
       }
     }
+    // Independent of the engine's own conversion: PostgreSQL's digits of the sum, in both tables.
+    const { rows: sums } = await client.query<{ total: string }>(
+      'SELECT SUM(value)::text AS total FROM islands',
+    );
+    expect(BigInt(sums[0]!.total)).toBeGreaterThan(2n ** 63n);
+    expect(valueAt(rows[0].payload, 'counts.islands_value_sum')).toBe(sums[0]!.total);
+    const { rows: atVersions } = await versions.versions.db.raw<{ rows: { total: string }[] }>(
+      `SELECT payload #>> '{counts,islands_value_sum}' AS total FROM usage_data WHERE uuid = ?`,
+      [facts.instance.uuid],
+    );
+    expect(atVersions).toEqual([{ total: sums[0]!.total }]);
   });
 });
+
+/** The payload Versions stored for `uuid`, once the aggregator's submit job delivered it. */
+async function versionsPayload(uuid: string): Promise<Record<string, unknown>> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const row = await versions.versions.db('usage_data').where({ uuid }).first();
+    if (row) return row.payload as Record<string, unknown>;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Versions stored no ping of ${uuid} within 30 s`);
+}

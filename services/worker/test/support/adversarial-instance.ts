@@ -88,6 +88,8 @@ const METRICS: Array<[string, 'all' | '28d' | '7d', string]> = [
     '{ operation: count, table: islands, primary_key: ref, start: 4294967296, finish: 4294968295 }',
   ],
   ['islands.value_sum', 'all', '{ operation: sum, table: islands, primary_key: ref, column: value }'],
+  // The same sum directly under `counts`, where Versions' schema looks at each value's type.
+  ['counts.islands_value_sum', 'all', '{ operation: sum, table: islands, primary_key: ref, column: value }'],
   ['islands.amount_sum', 'all', '{ operation: sum, table: islands, primary_key: ref, column: amount }'],
   ['islands.value_average', 'all', '{ operation: average, table: islands, primary_key: ref, column: value }'],
   [
