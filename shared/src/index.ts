@@ -183,7 +183,7 @@ export {
 export { mergePartials, finalValue, type PartialResult } from './counting/partial-result';
 export { partialFromRows, readUnbatchedValue } from './counting/batch-rows';
 export type { ResultRow } from './counting/result-row';
-export { exactToValue, type ExactNumber } from './counting/exact-number';
+export { exactToValue, integerFromSql, type ExactNumber } from './counting/exact-number';
 export { hashableType } from './counting/hashable-type';
 export { narrowingTimestamp, windowBoundsQuery } from './counting/window-range';
 export { nullGroupCountQuery, withNullGroup } from './counting/histogram-null-group';

@@ -38,6 +38,15 @@ export function exactFromSql(raw: unknown, column: string): ExactNumber {
   );
 }
 
+/**
+ * An integer as `pg` returns one (int2/int4 as a number, int8 and numeric as text) as a bigint;
+ * null for anything else (a fraction, a float, NULL). Batch-column values and bounds are read so.
+ */
+export function integerFromSql(raw: unknown): bigint | null {
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) ? BigInt(raw) : null;
+  return typeof raw === 'string' && INTEGER_TEXT.test(raw) ? BigInt(raw) : null;
+}
+
 /** a + b, exact while neither is a float. */
 export function addExact(a: ExactNumber, b: ExactNumber): ExactNumber {
   if (typeof a === 'number' || typeof b === 'number') return exactToFloat(a) + exactToFloat(b);

@@ -4,6 +4,7 @@ import {
   batchColumn,
   boundsQuery,
   columnTypeQuery,
+  integerFromSql,
   quantilesQuery,
   leadingIndexQuery,
   type ColumnRef,
@@ -52,7 +53,7 @@ export class InstanceStatsRepository {
     statement: SqlStatement = boundsQuery(query),
   ): Promise<{ min: bigint; max: bigint } | null> {
     const { rows } = await this.pool.query<{ min: unknown; max: unknown }>(statement.text, statement.params);
-    const [min, max] = [integerOf(rows[0]?.min), integerOf(rows[0]?.max)];
+    const [min, max] = [integerFromSql(rows[0]?.min), integerFromSql(rows[0]?.max)];
     return min === null || max === null ? null : { min, max };
   }
 
@@ -74,7 +75,3 @@ export class InstanceStatsRepository {
   }
 }
 
-function integerOf(value: unknown): bigint | null {
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : null;
-  return typeof value === 'string' && /^-?\d+$/.test(value) ? BigInt(value) : null;
-}

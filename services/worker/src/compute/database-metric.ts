@@ -15,6 +15,7 @@ import {
   serializeSketch,
   ServpingError,
   CounterConfigError,
+  integerFromSql,
   usesDistinctBits,
   windowBoundsQuery,
   withAverageStrategy,
@@ -205,12 +206,12 @@ function rowBudget(
   };
 }
 
-/** A batch-column value as pg returns it (integer text or number) as a bigint; null stays null. */
+/** A batch-column value as pg returns it as a bigint; null (no such key) stays null. */
 function batchKey(raw: unknown): bigint | null {
   if (raw === null || raw === undefined) return null;
-  if (typeof raw === 'number' && Number.isSafeInteger(raw)) return BigInt(raw);
-  if (typeof raw === 'string' && /^-?\d+$/.test(raw)) return BigInt(raw);
-  throw new CounterConfigError(`batch column value ${String(raw)} is not an integer`);
+  const key = integerFromSql(raw);
+  if (key === null) throw new CounterConfigError(`batch column value ${String(raw)} is not an integer`);
+  return key;
 }
 
 /**

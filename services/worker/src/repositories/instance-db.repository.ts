@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import { createPgPool } from '@servping/runtime';
 import {
+  integerFromSql,
   isTransientDatabaseError,
   QueryTimeoutError,
   columnTypeQuery,
@@ -160,7 +161,7 @@ export class InstanceDbRepository {
   async bounds(statement: SqlStatement, signal?: AbortSignal): Promise<ColumnBounds | 'not_integer' | null> {
     const [row] = await this.runBatch(statement.text, statement.params, signal);
     if (!row || row.min === null || row.max === null) return null;
-    const [min, max] = [integerBound(row.min), integerBound(row.max)];
+    const [min, max] = [integerFromSql(row.min), integerFromSql(row.max)];
     return min === null || max === null ? 'not_integer' : { min, max };
   }
 
@@ -208,7 +209,3 @@ function mapCancel(error: unknown, signal: AbortSignal | undefined): unknown {
   );
 }
 
-function integerBound(value: unknown): bigint | null {
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? BigInt(value) : null;
-  return typeof value === 'string' && /^-?\d+$/.test(value) ? BigInt(value) : null;
-}
