@@ -6,6 +6,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MetricValue } from '@servping/shared';
 import { runCaptured } from '../support/captured-io';
 import { createTestDatabase } from '../../../worker/test/integration/database-fixture';
 import {
@@ -13,9 +14,8 @@ import {
   RECORDED_AT,
   adversarialDefinitions,
   plainSqlValue,
-  queryOf,
+  expectPlainSqlAnswer,
   seedAdversarialInstance,
-  withinHllError,
 } from '../../../worker/test/support/adversarial-instance';
 
 let root: string;
@@ -61,14 +61,12 @@ describe('servping metrics compute on an adversarial instance', () => {
     expect(errors).toEqual([]);
     for (const definition of adversarialDefinitions()) {
       const exact = await plainSqlValue(fixture.client, definition);
-      const { value } = out[definition.keyPath]!;
-      if (queryOf(definition).operation === 'estimate_distinct_count') {
-        expect({ [definition.keyPath]: withinHllError(value as number, exact) }).toEqual({
-          [definition.keyPath]: true,
-        });
-      } else {
-        expect({ [definition.keyPath]: value }).toEqual({ [definition.keyPath]: exact });
-      }
+      expectPlainSqlAnswer(
+        definition.keyPath,
+        definition,
+        out[definition.keyPath]!.value as MetricValue,
+        exact,
+      );
     }
   });
 });

@@ -74,4 +74,3 @@ export class InstanceStatsRepository {
     return readDatabaseFacts(this.pool);
   }
 }
-

@@ -208,4 +208,3 @@ function mapCancel(error: unknown, signal: AbortSignal | undefined): unknown {
       : `statement timeout: ${message}`,
   );
 }
-

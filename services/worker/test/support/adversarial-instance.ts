@@ -200,10 +200,27 @@ export async function plainSqlValue(client: Client, definition: MetricDefinition
 }
 
 /**
+ * Expects `value` (computed under `label`, e.g. "versions islands.count") to be plain SQL's
+ * `exact` answer, within HLL error for an estimate. The label is in the message of a mismatch.
+ */
+export function expectPlainSqlAnswer(
+  label: string,
+  definition: MetricDefinition,
+  value: MetricValue,
+  exact: MetricValue,
+): void {
+  if (queryOf(definition).operation === 'estimate_distinct_count') {
+    expect({ [label]: withinHllError(value, exact) }).toEqual({ [label]: true });
+  } else {
+    expect({ [label]: value }).toEqual({ [label]: exact });
+  }
+}
+
+/**
  * Whether `value` is within 4 standard errors of a p = 14 HyperLogLog (1.04 / √16384 ≈ 0.81 %)
  * of `exact`, plus one for the smallest counts.
  */
-export function withinHllError(value: MetricValue, exact: MetricValue): boolean {
+function withinHllError(value: MetricValue, exact: MetricValue): boolean {
   return (
     typeof value === 'number' &&
     typeof exact === 'number' &&
