@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { FlowProducer, QueueEvents, type FlowJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client, Pool } from 'pg';
-import { createLogger } from '@servping/runtime';
 import {
   withAverageStrategy,
   withDistinctStrategy,
@@ -19,8 +18,6 @@ import {
   type RunFacts,
   type ShardRange,
 } from '@servping/shared';
-import { buildWorker, loadConfig, type MetricWorker } from '@servping/worker';
-import { buildAggregator, loadConfig as loadAggregatorConfig, type Aggregator } from '@servping/aggregator';
 import { createServpingTestDatabase, nextJobEvent } from '../../../aggregator/test/integration/test-support';
 import { startVersions, type RunningVersions } from '../../../versions/test/integration/versions-harness';
 import { InstanceStatsRepository } from '../../../collector/src/repositories/instance-stats.repository';
@@ -33,10 +30,10 @@ import {
   seedAdversarialInstance,
   expectPlainSqlAnswer,
 } from '../support/adversarial-instance';
+import { startWorkerAndAggregator, type RunningPipeline } from '../support/worker-and-aggregator';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const prefix = `{adversarial-${randomUUID().slice(0, 8)}}`;
-const logger = createLogger({ service: 'worker', level: 'silent' });
 const facts: RunFacts = {
   instance: {
     uuid: '00000000-0000-4000-8000-000000000012',
@@ -57,8 +54,7 @@ let pool: Pool;
 let redis: Redis;
 let flows: FlowProducer;
 let events: QueueEvents;
-let worker: MetricWorker;
-let aggregator: Aggregator;
+let pipeline: RunningPipeline;
 let versions: RunningVersions;
 
 beforeAll(async () => {
@@ -73,24 +69,16 @@ beforeAll(async () => {
   events = new QueueEvents('aggregate', { connection: { url: REDIS_URL }, prefix });
   await events.waitUntilReady();
   versions = await startVersions({}, () => new Date(RECORDED_AT.getTime() + 3_600_000));
-  const env = {
-    INSTANCE_DATABASE_URL: db.url,
-    SERVPING_DATABASE_URL: db.url,
-    REDIS_URL,
-    SERVPING_QUEUE_PREFIX: prefix,
-    WORKER_OPS_PORT: '0',
-    AGGREGATOR_OPS_PORT: '0',
-    VERSIONS_URL: versions.baseUrl,
-    WORKER_STOP_TIMEOUT_MS: '2000',
-    AGGREGATOR_STOP_TIMEOUT_MS: '2000',
-  };
-  worker = buildWorker(loadConfig(env), logger);
-  aggregator = buildAggregator(loadAggregatorConfig(env), logger);
-  await Promise.all([worker.start(), aggregator.start()]);
+  pipeline = await startWorkerAndAggregator({
+    databaseUrl: db.url,
+    redisUrl: REDIS_URL,
+    prefix,
+    versionsUrl: versions.baseUrl,
+  });
 });
 
 afterAll(async () => {
-  await Promise.all([worker?.stop(), aggregator?.stop()]);
+  await pipeline?.stop();
   await versions?.close();
   await events?.close();
   await flows?.close();
