@@ -155,6 +155,10 @@ export {
   renderUnbatchedQuery,
   renderDisplaySql,
   usesDistinctBits,
+  withNextKey,
+  rowBudgetEndQuery,
+  batchesOverPrimaryKey,
+  withAverageStrategy,
   withDistinctStrategy,
   type CountedColumnFacts,
   MAX_HISTOGRAM_BUCKETS,
@@ -171,15 +175,19 @@ export {
   type AdaptiveBatching,
   type BatchLimits,
   type BatchPlan,
+  type BatchOutcome,
+  type RowBudget,
   type BatchLoopOptions,
   type RunBatch,
 } from './counting/batch-loop';
 export { mergePartials, finalValue, type PartialResult } from './counting/partial-result';
-export { partialFromRows, readUnbatchedValue, type ResultRow } from './counting/batch-rows';
+export { partialFromRows, readUnbatchedValue } from './counting/batch-rows';
+export type { ResultRow } from './counting/result-row';
+export { exactToValue, integerFromSql, type ExactNumber } from './counting/exact-number';
 export { hashableType } from './counting/hashable-type';
 export { narrowingTimestamp, windowBoundsQuery } from './counting/window-range';
 export { nullGroupCountQuery, withNullGroup } from './counting/histogram-null-group';
-export { columnTypeQuery, leadingIndexQuery } from './counting/catalog-sql';
+export { columnTypeQuery, leadingIndexQuery, quantilesQuery } from './counting/catalog-sql';
 export { partialToWire, partialFromWire, type PartialWire } from './counting/partial-wire';
 export {
   takeToken,

@@ -1,13 +1,24 @@
 import {
-  countInBatches,
+  countInBatches as countOverBigints,
   DEFAULT_BATCH_SIZES,
   GITLAB_BATCH_LIMITS,
   SERVPING_BATCH_SIZES,
-  type BatchPlan,
-  type RunBatch,
+  type BatchLoopOptions,
+  type BatchOutcome,
+  type BatchPlan as BigintPlan,
 } from './batch-loop';
 import type { PartialResult } from './partial-result';
 import { CounterConfigError, QueryTimeoutError } from '../errors';
+
+// The loop's bounds are bigints; these tables read better in numbers (all far below 2⁵³).
+type BatchPlan = Omit<BigintPlan, 'start' | 'finish'> & { start: number; finish: number };
+type RunBatch = (start: number, end: number) => Promise<PartialResult | BatchOutcome>;
+const countInBatches = (plan: BatchPlan, runBatch: RunBatch, options?: BatchLoopOptions) =>
+  countOverBigints(
+    { ...plan, start: BigInt(plan.start), finish: BigInt(plan.finish) },
+    (s, e) => runBatch(Number(s), Number(e)),
+    options,
+  );
 
 /** GitLab's spec data: issues 1..5, three by author A (id 1), two by B (id 2), weights on 2 and 4. */
 const issues = [
@@ -20,7 +31,9 @@ const issues = [
 const inRange = (s: number, e: number) => issues.filter((i) => i.id >= s && i.id < e);
 
 /** An in-memory runBatch that also records every range it was asked for. */
-function recording(run: (s: number, e: number) => PartialResult | Promise<PartialResult>) {
+function recording(
+  run: (s: number, e: number) => PartialResult | BatchOutcome | Promise<PartialResult | BatchOutcome>,
+) {
   const calls: Array<[number, number]> = [];
   const runBatch: RunBatch = async (s, e) => {
     calls.push([s, e]);
@@ -377,6 +390,105 @@ describe('countInBatches with adaptive sizing', () => {
       CounterConfigError,
     );
     expect(calls).toHaveLength(0);
+  });
+});
+
+describe('countInBatches with servping guards', () => {
+  const servping = { guards: 'servping' } as const;
+
+  it.each<[string, BatchPlan]>([
+    ['negative bounds', { operation: 'average', start: -5_000, finish: 16, batchSize: 1_000 }],
+    ['10 000 or more batches', { operation: 'count', start: 1, finish: 2 ** 40, batchSize: 100_000 }],
+    [
+      'an estimate past the HLL data volume limit',
+      { operation: 'estimate_distinct_count', start: 1, finish: 2 ** 33, batchSize: 10 },
+    ],
+    ['a batch size GitLab refuses', { operation: 'count', start: 1, finish: 6, batchSize: 1 }],
+  ])('counts what GitLab refuses: %s', async (_name, plan) => {
+    // One row at the start, one at the end, none between: the batches report where the next row is.
+    const rows = [plan.start, plan.finish - 1];
+    const { calls, runBatch } = recording((s, e) => ({
+      partial: { kind: 'number', value: BigInt(rows.filter((r) => r >= s && r < e).length) },
+      nextKey: rows.find((r) => r >= e) === undefined ? null : BigInt(rows.find((r) => r >= e)!),
+    }));
+    await expect(countInBatches(plan, runBatch, servping)).resolves.toEqual({ kind: 'number', value: 2n });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('skips the empty stretch after a batch to the next key it reports, ids past 2⁵³ and up to 2⁶³ − 1', async () => {
+    const top = 2n ** 63n - 1n;
+    const islands = [1n, 2n, 3n, 2n ** 32n, 2n ** 32n + 1n, top - 1n, top];
+    const calls: Array<[bigint, bigint]> = [];
+    const total = await countOverBigints(
+      { operation: 'count', start: 1n, finish: top + 1n, batchSize: 2 },
+      async (s, e) => {
+        calls.push([s, e]);
+        const next = islands.find((id) => id >= e);
+        return {
+          partial: { kind: 'number', value: BigInt(islands.filter((id) => id >= s && id < e).length) },
+          nextKey: next ?? null,
+        };
+      },
+      servping,
+    );
+    expect(total).toEqual({ kind: 'number', value: 7n });
+    expect(calls).toEqual([
+      [1n, 3n],
+      [3n, 5n],
+      [2n ** 32n, 2n ** 32n + 2n],
+      [top - 1n, top + 1n],
+    ]);
+  });
+
+  it('lets a batch over a unique key grow past its width cap but reads at most the row budget', async () => {
+    // 1 000 ids spaced 10⁹ apart: widths grow to the range, the budget of 64 rows cuts each batch.
+    const ids = Array.from({ length: 1_000 }, (_, i) => BigInt(i) * 10n ** 9n);
+    const rowsIn = (s: bigint, e: bigint) => ids.filter((id) => id >= s && id < e).length;
+    const probes: number[] = [];
+    const batchRows: number[] = [];
+    let clockMs = 0;
+    const total = await countOverBigints(
+      { operation: 'count', start: 0n, finish: ids.at(-1)! + 1n, batchSize: 1 },
+      async (s, e) => {
+        clockMs += 1;
+        batchRows.push(rowsIn(s, e));
+        return { kind: 'number', value: BigInt(rowsIn(s, e)) };
+      },
+      {
+        ...servping,
+        adaptive: { targetMs: 250, now: () => clockMs },
+        rowBudget: {
+          rows: 64,
+          endAfter: async (s, rows, finish) => {
+            probes.push(rows);
+            return ids.filter((id) => id >= s && id < finish)[rows] ?? null;
+          },
+        },
+      },
+    );
+    expect(total).toEqual({ kind: 'number', value: 1_000n });
+    expect(Math.max(...batchRows)).toBe(64);
+    // 1 000 rows in batches of at most 64 rows, after ≤ 10 growth steps (×16 each, 1 → 10¹²):
+    // a statement count set by rows, not by the 10¹² width (10⁹ batches of the starting size).
+    expect(batchRows.length).toBeLessThanOrEqual(Math.ceil(1_000 / 64) + 10);
+    expect(probes.length).toBeLessThanOrEqual(batchRows.length);
+  });
+
+  it('halves below the row budget after a timeout of a budget-cut batch', async () => {
+    const calls: Array<[bigint, bigint]> = [];
+    await countOverBigints(
+      { operation: 'count', start: 0n, finish: 1_000n, batchSize: 512 },
+      async (s, e) => {
+        calls.push([s, e]);
+        if (calls.length === 1) throw new QueryTimeoutError('statement timeout');
+        return { kind: 'number', value: e - s };
+      },
+      { ...servping, rowBudget: { rows: 100, endAfter: async (s) => s + 100n } },
+    );
+    expect(calls.slice(0, 2)).toEqual([
+      [0n, 100n],
+      [0n, 50n],
+    ]);
   });
 });
 

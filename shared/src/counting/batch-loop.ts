@@ -4,7 +4,7 @@ import type { HllMode } from '../hll/register-sql';
 import { mergePartials, type PartialResult } from './partial-result';
 import { usesDistinctBits } from './query-sql';
 
-/** The limits GitLab's counters enforce (research §2.2, §3.1); tests may lower them as GitLab's specs stub them. */
+/** The limits GitLab's counters enforce (`batch_counter.rb`, `postgres_hll/batch_distinct_counter.rb`); tests may lower them as GitLab's specs stub them. */
 export interface BatchLimits {
   /** count, distinct_count, histogram: a batch size at or below this is refused (`MIN_REQUIRED_BATCH_SIZE`). */
   minCountBatchSize: number;
@@ -78,14 +78,37 @@ const MAX_GROWTH_STEP = 16;
 /** What to count: half-open `[start, finish)` of the batch column, walked in steps of `batchSize`. */
 export interface BatchPlan {
   operation: DatabaseOperation;
-  start: number;
+  /** Batch column values are integers of any size (bigint ids reach 2⁶³ − 1), so bounds are bigints. */
+  start: bigint;
   /** Exclusive. A caller holding GitLab's inclusive `finish` passes finish + 1. */
-  finish: number;
+  finish: bigint;
   batchSize: number;
 }
 
-/** Runs one batch `[start, end)` and returns its partial; throws QueryTimeoutError on a statement timeout. */
-export type RunBatch = (start: number, end: number) => Promise<PartialResult>;
+/**
+ * What one batch yields: its partial, and optionally the smallest batch-column value at or after
+ * the batch's end (`null` when there is none). With it the loop starts the next batch there, so
+ * an empty stretch of the key costs no statement at all.
+ */
+export interface BatchOutcome {
+  partial: PartialResult;
+  nextKey?: bigint | null;
+}
+
+/** Runs one batch `[start, end)`; throws QueryTimeoutError on a statement timeout. */
+export type RunBatch = (start: bigint, end: bigint) => Promise<PartialResult | BatchOutcome>;
+
+/**
+ * A row budget per batch for a batch column whose values are unique (a primary key): such a range
+ * holds at most `end − start` rows, so only a batch wider than `rows` can hold more, and only then
+ * is `endAfter` asked for the value `rows` rows past `start` (an index probe). Batches so grow as
+ * wide as a sparse key needs while no batch reads more than `rows` rows.
+ */
+export interface RowBudget {
+  rows: number;
+  /** The value `rows` rows past `start` below `finish` (an exclusive end), or null when fewer remain. */
+  endAfter: (start: bigint, rows: number, finish: bigint) => Promise<bigint | null>;
+}
 
 /** Tuning of the batch loop; every field is optional. */
 export interface BatchLoopOptions {
@@ -100,9 +123,18 @@ export interface BatchLoopOptions {
   sleep?: (ms: number) => Promise<void>;
   /** The metric deadline: checked before every batch; a timeout after abort is never retried. */
   signal?: AbortSignal;
+  /**
+   * `gitlab` (default): GitLab's refusals (`limits`): positive bounds, minimum batch sizes,
+   * `MAX_ALLOWED_LOOPS`, the HLL data volume limit. `servping`: none of them — statements are
+   * bounded by time (adaptive sizing, statement_timeout) and the metric by its deadline, so any
+   * range the database can count is counted.
+   */
+  guards?: 'gitlab' | 'servping';
   limits?: Partial<BatchLimits>;
   /** Absent: GitLab's fixed batch size (changed only by the halving on a timeout). */
   adaptive?: AdaptiveBatching;
+  /** servping with a unique batch column: lifts the width cap of adaptive sizing (`RowBudget`). */
+  rowBudget?: RowBudget;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -112,10 +144,11 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * `BatchDistinctCounter#execute`) over `[plan.start, plan.finish)` — a whole table or one shard.
  * Each batch is `[s, min(s + size, finish))`; partials merge with `mergePartials`. On a
  * QueryTimeoutError the batch size is halved (integer) and the same start retried while
- * size ≥ 2 × the operation's minimum, else the timeout is rethrown with the batch named.
- * Throws CounterConfigError for every configuration GitLab answers with −1 (unwanted
- * configuration): negative bounds, start ≥ finish, too small a batch, too many loops (all
- * judged on the starting size). With `options.adaptive` the size also follows each batch's time.
+ * size ≥ the halving floor, else the timeout is rethrown with the batch named. A batch that
+ * reports its `nextKey` moves the next start past the empty stretch after it.
+ * With GitLab's guards, throws CounterConfigError for every configuration GitLab answers with −1
+ * (negative bounds, too small a batch, too many loops; judged on the starting size); both modes
+ * refuse start ≥ finish and a batch size that is not a positive integer.
  */
 export async function countInBatches(
   plan: BatchPlan,
@@ -123,31 +156,54 @@ export async function countInBatches(
   options: BatchLoopOptions = {},
 ): Promise<PartialResult> {
   const limits = { ...GITLAB_BATCH_LIMITS, ...options.limits };
-  const halvingFloor = assertPlan(plan, limits);
+  const gitlab = (options.guards ?? 'gitlab') === 'gitlab';
+  const halvingFloor = gitlab ? assertGitlabPlan(plan, limits) : (assertPlan(plan), 1);
   const { sleepMs = 0, sleep = defaultSleep, signal, adaptive } = options;
-  const sizer = adaptive ? adaptiveSizer(plan, limits, adaptive) : undefined;
+  const budget = gitlab ? undefined : options.rowBudget;
+  const sizer = adaptive ? adaptiveSizer(plan, gitlab ? limits : undefined, adaptive, budget) : undefined;
   let batchSize = plan.batchSize;
   let batchStart = plan.start;
+  // Batches ending at or before this value need no budget probe (a probe showed it).
+  let withinBudgetUntil = plan.start;
   let total: PartialResult | undefined;
   while (batchStart < plan.finish) {
-    const batchEnd = Math.min(batchStart + batchSize, plan.finish);
+    let batchEnd = minBig(batchStart + BigInt(batchSize), plan.finish);
     if (signal?.aborted) {
       throw new QueryTimeoutError(`metric deadline reached before batch [${batchStart}, ${batchEnd})`);
     }
+    // The size this batch really has: its width, or the row budget when the budget cut it short.
+    let effectiveSize = batchSize;
     try {
+      if (budget && batchSize > budget.rows && batchEnd > withinBudgetUntil) {
+        const budgetEnd = await budget.endAfter(batchStart, budget.rows, plan.finish);
+        // [batchStart, budgetEnd) holds the budget's rows, so does any range inside it.
+        withinBudgetUntil = budgetEnd ?? plan.finish;
+        if (budgetEnd !== null && budgetEnd < batchEnd) {
+          batchEnd = budgetEnd;
+          effectiveSize = budget.rows;
+        }
+      }
       const startedMs = sizer?.now();
-      const partial = await runBatch(batchStart, batchEnd);
+      const outcome = await runBatch(batchStart, batchEnd);
+      const { partial, nextKey } = 'partial' in outcome ? outcome : { partial: outcome, nextKey: undefined };
       total = total ? mergePartials(total, partial) : partial;
-      batchStart = batchEnd;
-      if (sizer && startedMs !== undefined) batchSize = sizer.next(batchSize, sizer.now() - startedMs);
+      batchStart =
+        nextKey === undefined ? batchEnd : nextKey === null ? plan.finish : maxBig(batchEnd, nextKey);
+      if (sizer && startedMs !== undefined) {
+        const next = sizer.next(effectiveSize, sizer.now() - startedMs);
+        // A budget-cut batch that was not too slow keeps its width: the budget goes on cutting.
+        batchSize = effectiveSize < batchSize && next >= effectiveSize ? batchSize : next;
+      }
     } catch (error) {
       if (!(error instanceof QueryTimeoutError)) throw error;
-      if (signal?.aborted || batchSize < halvingFloor || batchSize < 2) {
+      // A unique key's batch holds at most its width in rows, and at most the budget's rows.
+      const rowsAtMost = budget ? Math.min(effectiveSize, budget.rows) : effectiveSize;
+      if (signal?.aborted || rowsAtMost < halvingFloor || rowsAtMost < 2) {
         throw new QueryTimeoutError(
           `${plan.operation} batch [${batchStart}, ${batchEnd}) timed out at batch size ${batchSize}: ${error.message}`,
         );
       }
-      batchSize = Math.floor(batchSize / 2);
+      batchSize = Math.floor(rowsAtMost / 2);
     }
     if (sleepMs > 0 && batchStart < plan.finish) await sleep(sleepMs);
   }
@@ -155,16 +211,23 @@ export async function countInBatches(
   return total!;
 }
 
+const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
+const maxBig = (a: bigint, b: bigint) => (a > b ? a : b);
+
 /** The clock and the next batch size after a batch of `size` took `tookMs`; see AdaptiveBatching. */
 function adaptiveSizer(
   plan: BatchPlan,
-  limits: BatchLimits,
+  limits: BatchLimits | undefined,
   { targetMs, now, maxGrowth = DEFAULT_MAX_BATCH_GROWTH }: AdaptiveBatching,
+  budget: RowBudget | undefined,
 ): { now: () => number; next: (size: number, tookMs: number) => number } {
-  // Never beyond the whole range: a larger size would change nothing but the number logged.
-  const ceiling = Math.max(plan.batchSize, Math.min(plan.batchSize * maxGrowth, plan.finish - plan.start));
+  // Never beyond the whole range: a larger size would change nothing but the number logged. With
+  // a row budget a batch may be as wide as the range (the budget bounds its rows instead); past
+  // 2⁵³ a size is a float, but still an integer (a power-of-two multiple), so BigInt takes it.
+  const grown = budget ? Infinity : plan.batchSize * maxGrowth;
+  const ceiling = Math.max(plan.batchSize, Math.min(grown, Number(plan.finish - plan.start)));
   // Shrinking stops at the smallest size GitLab accepts (a timeout may already have gone lower).
-  const floor = smallestAccepted(plan.operation, limits);
+  const floor = limits ? smallestAccepted(plan.operation, limits) : 1;
   return {
     now,
     next: (size, tookMs) => {
@@ -194,24 +257,34 @@ function smallestAccepted(operation: DatabaseOperation, limits: BatchLimits): nu
   }
 }
 
-/** Validates the plan as GitLab does and returns the smallest batch size that may still be halved. */
-function assertPlan(plan: BatchPlan, limits: BatchLimits): number {
-  const { operation, start, finish, batchSize } = plan;
-  const refuse = (why: string) => {
+function refuser(plan: BatchPlan): (why: string) => never {
+  return (why) => {
     throw new CounterConfigError(
-      `${operation} refused [${start}, ${finish}) with batch size ${batchSize}: ${why}`,
+      `${plan.operation} refused [${plan.start}, ${plan.finish}) with batch size ${plan.batchSize}: ${why}`,
     );
   };
-  if (!Number.isFinite(start) || !Number.isFinite(finish)) refuse('bounds must be numbers');
-  if (start < 0 || finish < 0) refuse('batch counting expects positive values only');
-  if (start >= finish) refuse('start must be below finish');
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) refuse('batch size must be a positive integer');
+}
+
+/** What both modes refuse: an empty range and a batch size that is not a positive integer. */
+function assertPlan(plan: BatchPlan): void {
+  const refuse = refuser(plan);
+  if (plan.start >= plan.finish) refuse('start must be below finish');
+  if (!Number.isSafeInteger(plan.batchSize) || plan.batchSize < 1)
+    refuse('batch size must be a positive integer');
+}
+
+/** Validates the plan as GitLab does and returns the smallest batch size that may still be halved. */
+function assertGitlabPlan(plan: BatchPlan, limits: BatchLimits): number {
+  const { operation, start, finish, batchSize } = plan;
+  const refuse = refuser(plan);
+  if (start < 0n || finish < 0n) refuse('batch counting expects positive values only');
+  assertPlan(plan);
   switch (operation) {
     case 'estimate_distinct_count':
       if (batchSize <= limits.minEstimateBatchSize)
         refuse(`batch size must be above ${limits.minEstimateBatchSize}`);
       // GitLab compares its inclusive finish: finish − start ≥ MAX_DATA_VOLUME.
-      if (finish - 1 - start >= limits.maxEstimateDataVolume)
+      if (finish - 1n - start >= BigInt(limits.maxEstimateDataVolume))
         refuse('range exceeds the HLL data volume limit');
       // GitLab's HLL counter gives up on the first timeout; servping halves like the exact
       // counters, since a shorter batch is all a timed-out HLL batch needs too.
@@ -226,7 +299,7 @@ function assertPlan(plan: BatchPlan, limits: BatchLimits): number {
   }
   // GitLab's BatchAverageCounter declares MAX_ALLOWED_LOOPS without checking it; servping applies
   // it to every exact counter so no metric can loop ten thousand times unnoticed.
-  if (Math.floor((finish - start) / batchSize) >= limits.maxAllowedLoops) {
+  if ((finish - start) / BigInt(batchSize) >= BigInt(limits.maxAllowedLoops)) {
     refuse(`needs ${limits.maxAllowedLoops} or more batches`);
   }
   // Halve while the halved batch stays at or above the minimum (GitLab: size ≥ 2 × minimum).

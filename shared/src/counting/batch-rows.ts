@@ -6,10 +6,9 @@ import { applyGitlabRows, type GitlabBucketRow } from '../hll/gitlab-compat';
 import type { HllMode } from '../hll/register-sql';
 import type { PartialResult } from './partial-result';
 import { bitsFromRows, type DistinctBits } from './distinct-bits';
+import { exactFromSql, exactToValue, type ExactNumber } from './exact-number';
 import { usesDistinctBits } from './query-sql';
-
-/** A result row as `pg` returns it: bigint and numeric arrive as strings. */
-export type ResultRow = Record<string, unknown>;
+import type { ResultRow } from './result-row';
 
 /**
  * The partial of one batch from the rows of `buildBatchStatement(query, …)`. An empty grouped
@@ -33,12 +32,12 @@ export function partialFromRows(
       const row = rows[0];
       return {
         kind: 'average',
-        sum: numberOf(row?.sum ?? 0, 'sum'),
+        sum: exactFromSql(row?.sum ?? 0, 'sum'),
         count: numberOf(row?.count ?? 0, 'count'),
       };
     }
     case 'histogram':
-      return { kind: 'histogram', buckets: keyed(rows, 'bucket') };
+      return { kind: 'histogram', buckets: keyed(rows, 'bucket', numberOf) };
     case 'distinct_count':
       if (!usesDistinctBits(query)) break;
       if (!query.groupBy) return { kind: 'distinct_bits', bits: bitsFromRows(rows) };
@@ -46,8 +45,8 @@ export function partialFromRows(
     default:
       break;
   }
-  if (query.groupBy) return { kind: 'grouped', values: keyed(rows, 'group_key') };
-  return { kind: 'number', value: numberOf(rows[0]?.value ?? 0, 'value') };
+  if (query.groupBy) return { kind: 'grouped', values: keyed(rows, 'group_key', exactFromSql) };
+  return { kind: 'number', value: exactFromSql(rows[0]?.value ?? 0, 'value') };
 }
 
 /** Rows `(group_key, word, bits)` as one set per group; a NULL key becomes "" as in `keyed`. */
@@ -64,20 +63,25 @@ function bitsByGroup(rows: readonly ResultRow[]): Map<string, DistinctBits> {
 
 /** The exact value from the rows of `renderUnbatchedQuery(query, …)`. */
 export function readUnbatchedValue(query: DatabaseQuery, rows: readonly ResultRow[]): MetricValue {
-  if (query.operation === 'histogram') return keyed(rows, 'bucket');
-  if (query.groupBy) return keyed(rows, 'group_key');
-  return numberOf(rows[0]?.value ?? 0, 'value');
+  if (query.operation === 'histogram') return keyed(rows, 'bucket', numberOf);
+  const exactValue = (raw: unknown, column: string) => exactToValue(exactFromSql(raw, column));
+  if (query.groupBy) return keyed(rows, 'group_key', exactValue);
+  return exactValue(rows[0]?.value ?? 0, 'value');
 }
 
 /**
  * Rows `(key, value)` as an object with string keys. A NULL group key becomes "" — the key
  * Ruby's JSON gives a nil hash key in GitLab's payload.
  */
-function keyed(rows: readonly ResultRow[], keyColumn: string): Record<string, number> {
-  const out: Record<string, number> = {};
+function keyed<T extends ExactNumber | string>(
+  rows: readonly ResultRow[],
+  keyColumn: string,
+  read: (raw: unknown, column: string) => T,
+): Record<string, T> {
+  const out: Record<string, T> = {};
   for (const row of rows) {
     const key = row[keyColumn];
-    out[key === null || key === undefined ? '' : String(key)] = numberOf(row.value, 'value');
+    out[key === null || key === undefined ? '' : String(key)] = read(row.value, 'value');
   }
   return out;
 }

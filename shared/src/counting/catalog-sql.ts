@@ -30,3 +30,17 @@ export function leadingIndexQuery(column: ColumnRef): SqlStatement {
     params: [quoteIdentifier(column.table), column.column],
   };
 }
+
+/**
+ * One row `{ bounds }`: the column's `pg_stats.histogram_bounds` as array text (`{1,250,…}`), the
+ * equal-row quantiles ANALYZE sampled, for the table on the search path; none when not analyzed.
+ */
+export function quantilesQuery(column: ColumnRef): SqlStatement {
+  return {
+    text: `SELECT histogram_bounds::text AS bounds FROM pg_stats
+WHERE tablename = $1 AND attname = $2 AND schemaname = ANY (current_schemas(false))
+ORDER BY array_position(current_schemas(false), schemaname::name)
+LIMIT 1`,
+    params: [column.table, column.column],
+  };
+}

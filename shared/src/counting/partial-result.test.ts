@@ -64,12 +64,18 @@ describe('mergePartials and finalValue', () => {
 describe('partialFromRows', () => {
   const query = countQuery('issues');
   it.each<[string, DatabaseQuery, Record<string, unknown>[], PartialResult]>([
-    ['a bigint count arrives as text', query, [{ value: '12' }], { kind: 'number', value: 12 }],
+    ['a bigint count arrives as text', query, [{ value: '12' }], { kind: 'number', value: 12n }],
+    [
+      'a SUM(bigint) past 2⁶³ arrives as numeric text and keeps every digit',
+      { ...query, operation: 'sum' },
+      [{ value: '18446744073709551617' }],
+      { kind: 'number', value: 18446744073709551617n },
+    ],
     [
       'a sum over no rows is 0',
       { ...query, operation: 'sum' },
       [{ value: null }],
-      { kind: 'number', value: 0 },
+      { kind: 'number', value: 0n },
     ],
     [
       'grouped rows, NULL key as ""',
@@ -78,13 +84,13 @@ describe('partialFromRows', () => {
         { group_key: 'opened', value: '2' },
         { group_key: null, value: '1' },
       ],
-      { kind: 'grouped', values: { opened: 2, '': 1 } },
+      { kind: 'grouped', values: { opened: 2n, '': 1n } },
     ],
     [
       'average',
       { ...query, operation: 'average' },
-      [{ sum: '7', count: '2' }],
-      { kind: 'average', sum: 7, count: 2 },
+      [{ sum: '-7.50', count: '2' }],
+      { kind: 'average', sum: { units: -75n, scale: 1 }, count: 2 },
     ],
     [
       'histogram',

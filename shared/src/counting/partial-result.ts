@@ -4,6 +4,7 @@ import { mergeRegisters } from '../hll/registers';
 import { estimate } from '../hll/estimate';
 import { gitlabEstimate, mergeBuckets, type GitlabBuckets } from '../hll/gitlab-compat';
 import { countBits, unionBits, type DistinctBits } from './distinct-bits';
+import { addExact, exactToFloat, exactToValue, type ExactNumber } from './exact-number';
 
 /**
  * What one batch, one shard or a whole range of a database metric yields. Partials of the same
@@ -11,15 +12,15 @@ import { countBits, unionBits, type DistinctBits } from './distinct-bits';
  */
 export type PartialResult =
   /** count, distinct_count (over disjoint value ranges), sum. */
-  | { kind: 'number'; value: number }
+  | { kind: 'number'; value: ExactNumber }
   /** distinct_count batched over the primary key: the exact set of values seen. */
   | { kind: 'distinct_bits'; bits: DistinctBits }
   /** Grouped distinct_count batched over the primary key: one exact set per group. */
   | { kind: 'grouped_distinct_bits'; groups: Map<string, DistinctBits> }
   /** Grouped variants, keyed by the group column's text. */
-  | { kind: 'grouped'; values: Record<string, number> }
+  | { kind: 'grouped'; values: Record<string, ExactNumber> }
   /** average: kept as sum and count so the final value is not an average of averages. */
-  | { kind: 'average'; sum: number; count: number }
+  | { kind: 'average'; sum: ExactNumber; count: number }
   /** histogram: values per WIDTH_BUCKET, string keys as in GitLab's payload. */
   | { kind: 'histogram'; buckets: Record<string, number> }
   /** estimate_distinct_count, servping sketch (p = 14). */
@@ -35,7 +36,7 @@ export type PartialResult =
 export function mergePartials(a: PartialResult, b: PartialResult): PartialResult {
   switch (a.kind) {
     case 'number':
-      return { kind: 'number', value: a.value + same(a, b).value };
+      return { kind: 'number', value: addExact(a.value, same(a, b).value) };
     case 'grouped':
       return { kind: 'grouped', values: addKeyWise(a.values, same(a, b).values) };
     case 'distinct_bits':
@@ -50,7 +51,7 @@ export function mergePartials(a: PartialResult, b: PartialResult): PartialResult
     }
     case 'average': {
       const other = same(a, b);
-      return { kind: 'average', sum: a.sum + other.sum, count: a.count + other.count };
+      return { kind: 'average', sum: addExact(a.sum, other.sum), count: a.count + other.count };
     }
     case 'histogram':
       return { kind: 'histogram', buckets: addKeyWise(a.buckets, same(a, b).buckets) };
@@ -62,17 +63,17 @@ export function mergePartials(a: PartialResult, b: PartialResult): PartialResult
 }
 
 /**
- * The payload value of a complete partial: the number, the grouped object, the size of each
- * exact distinct set, sum/count for an
+ * The payload value of a complete partial: the number, the grouped object (integers past 2⁵³ as
+ * their digits, `exactToValue`), the size of each exact distinct set, sum/count for an
  * average (−1 when no row had a value, as GitLab's BatchAverageCounter), the histogram object,
  * or the sketch's estimate (servping: Ertl's estimator; gitlab: GitLab's `Buckets` estimate).
  */
 export function finalValue(partial: PartialResult): MetricValue {
   switch (partial.kind) {
     case 'number':
-      return partial.value;
+      return exactToValue(partial.value);
     case 'grouped':
-      return { ...partial.values };
+      return Object.fromEntries(Object.entries(partial.values).map(([key, v]) => [key, exactToValue(v)]));
     case 'distinct_bits':
       return countBits(partial.bits);
     case 'grouped_distinct_bits':
@@ -82,7 +83,7 @@ export function finalValue(partial: PartialResult): MetricValue {
           .map(([key, bits]) => [key, countBits(bits)]),
       );
     case 'average':
-      return partial.count === 0 ? -1 : partial.sum / partial.count;
+      return partial.count === 0 ? -1 : exactToFloat(partial.sum) / partial.count;
     case 'histogram':
       return { ...partial.buckets };
     case 'sketch':
@@ -102,8 +103,14 @@ function same<K extends PartialResult['kind']>(a: Extract<PartialResult, { kind:
   return b as Extract<PartialResult, { kind: K }>;
 }
 
-function addKeyWise(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>) {
-  const out: Record<string, number> = { ...a };
-  for (const [key, value] of Object.entries(b)) out[key] = (out[key] ?? 0) + value;
+function addKeyWise<T extends ExactNumber>(
+  a: Readonly<Record<string, T>>,
+  b: Readonly<Record<string, T>>,
+): Record<string, T> {
+  const out: Record<string, T> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const mine = out[key];
+    out[key] = (mine === undefined ? value : addExact(mine, value)) as T;
+  }
   return out;
 }

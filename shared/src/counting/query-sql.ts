@@ -14,8 +14,9 @@ export interface HllHashing {
 }
 
 /**
- * One batch statement of a metric. `$1` and `$2` are the batch's half-open range
- * `[start, end)` on `batchColumn(query)`; `params` are `$3…`. Bind with `bindBatch`.
+ * One batch statement of a metric. `$1` and `$2` are the batch's inclusive bounds on
+ * `batchColumn(query)` (inclusive, so both are values within the column's own range and fit its
+ * type even when the column ends at 2⁶³ − 1); `params` are `$3…`. Bind with `bindBatch`.
  */
 export type BatchStatement = SqlStatement;
 
@@ -37,9 +38,29 @@ const GROUPABLE: ReadonlySet<DatabaseOperation> = new Set(['count', 'distinct_co
  * value (or group) falls into exactly one batch and per-batch results add up exactly.
  */
 export function batchColumn(query: DatabaseQuery): ColumnRef {
-  return PRIMARY_KEY_BATCHED.has(query.operation) || usesDistinctBits(query)
+  return PRIMARY_KEY_BATCHED.has(query.operation) ||
+    usesDistinctBits(query) ||
+    query.averageBy === 'primary_key'
     ? { table: query.table, column: query.primaryKey }
     : query.column;
+}
+
+/** True when the batch column is the main table's primary key: its values are unique. */
+export function batchesOverPrimaryKey(query: DatabaseQuery): boolean {
+  const column = batchColumn(query);
+  return column.table === query.table && column.column === query.primaryKey;
+}
+
+/**
+ * `query` with its average strategy resolved: servping batches an average over the primary key
+ * (exact whatever the sign, size or spread of the values); GitLab's value ranges of the column in
+ * `gitlab` mode or when the definition bounds the column's values (start/finish). Other
+ * operations and resolved queries come back unchanged.
+ */
+export function withAverageStrategy(query: DatabaseQuery, mode: HllMode = 'servping'): DatabaseQuery {
+  if (query.operation !== 'average' || query.averageBy !== undefined) return query;
+  const ranges = mode === 'gitlab' || query.start !== undefined || query.finish !== undefined;
+  return { ...query, averageBy: ranges ? 'value_ranges' : 'primary_key' };
 }
 
 /** True for a distinct_count resolved to batch over the primary key with exact bit sets. */
@@ -102,40 +123,78 @@ export function boundsQuery(query: DatabaseQuery): SqlStatement {
   };
 }
 
-/** `[start, end, ...statement.params]`: the values for one batch of a BatchStatement. */
-export function bindBatch(statement: BatchStatement, start: number, end: number): SqlValue[] {
-  return [start, end, ...statement.params];
+/**
+ * The values for the half-open batch `[start, end)` of a BatchStatement: `start`, `end − 1` (the
+ * statement's bounds are inclusive) as decimal text, so no bigint is rounded, then its params.
+ */
+export function bindBatch(statement: BatchStatement, start: bigint, end: bigint): SqlValue[] {
+  return [start.toString(), (end - 1n).toString(), ...statement.params];
+}
+
+/**
+ * `statement` (a BatchStatement) with one more column, `next_key`: the smallest batch-column value
+ * above the batch (`> $2`), read by an index probe in the same statement, NULL when there is none.
+ * The batch's own rows keep their columns and carry `in_batch = 1`; an empty grouped batch still
+ * returns one row (in_batch NULL) so the probe's answer is never lost. Only for a batch column with
+ * a leading index, where the probe costs a few page reads.
+ */
+export function withNextKey(query: DatabaseQuery, statement: BatchStatement): BatchStatement {
+  const column = batchColumn(query);
+  const quoted = quoteColumn(column);
+  const text = [
+    'SELECT batch.*,',
+    `  (SELECT ${quoted} FROM ${quoteIdentifier(column.table)} WHERE ${quoted} > $2 ORDER BY ${quoted} LIMIT 1) AS next_key`,
+    'FROM (SELECT 1) AS anchor',
+    `LEFT JOIN (SELECT 1 AS in_batch, batch_rows.* FROM (\n${statement.text}\n) AS batch_rows) AS batch ON true`,
+  ].join('\n');
+  return { text, params: statement.params };
+}
+
+/**
+ * `SELECT key`: the batch column's value `$3` rows past `$1` below `$2` (both inclusive), i.e. the
+ * exclusive end of a batch of `$3` rows of a unique batch column; no row when fewer remain. An
+ * index-only walk of `$3` index entries, run only when a batch's width exceeds its row budget.
+ */
+export function rowBudgetEndQuery(query: DatabaseQuery): SqlStatement {
+  const column = batchColumn(query);
+  const quoted = quoteColumn(column);
+  return {
+    text: `SELECT ${quoted} AS key FROM ${quoteIdentifier(column.table)} WHERE ${quoted} >= $1 AND ${quoted} <= $2 ORDER BY ${quoted} OFFSET $3 LIMIT 1`,
+    params: [],
+  };
 }
 
 /**
  * The per-batch statement of `query` with bind parameters only. Result columns: `value`
  * (count, distinct_count, sum), `group_key` + `value` (grouped), `sum` + `count` (average),
  * `bucket` + `value` (histogram), `reg` + `w` or `bucket_num` + `bucket_hash` (estimate, from
- * the HLL module). Estimates need `hashing`. Throws CounterConfigError for a configuration GitLab
+ * the HLL module). Estimates need `hashing`. With `whole`, the statement covers the whole table
+ * (a histogram's NULL group included). Throws CounterConfigError for a configuration GitLab
  * refuses too (distinct count of the primary key, grouped average…).
  */
 export function buildBatchStatement(
   query: DatabaseQuery,
   window: DatabaseWindow | null,
   hashing?: HllHashing,
+  options: { whole?: boolean } = {},
 ): BatchStatement {
   assertCountable(query);
-  const params = new SqlParams('bind', 3);
-  const range = batchColumn(query);
-  const rangeColumn = quoteColumn(range);
-  const inRange = `${rangeColumn} >= $1 AND ${rangeColumn} < $2`;
+  // `whole`: one statement over every row, the same shape without the range (so no $1/$2).
+  const params = new SqlParams('bind', options.whole ? 1 : 3);
+  const rangeColumn = quoteColumn(batchColumn(query));
+  const inRange = options.whole ? [] : [`${rangeColumn} >= $1 AND ${rangeColumn} <= $2`];
   const column = quoteColumn(query.column);
   if (query.operation === 'estimate_distinct_count') {
     if (!hashing) throw new CounterConfigError('estimate_distinct_count needs the HLL mode and column type');
-    const fromWhere = fromWhereSql(query, window, params, [inRange, `${column} IS NOT NULL`]);
+    const fromWhere = fromWhereSql(query, window, params, [...inRange, `${column} IS NOT NULL`]);
     const text = registerQuery({ ...hashing, valueSql: column, fromWhereSql: fromWhere });
     return { text, params: params.values };
   }
   if (usesDistinctBits(query)) {
-    const fromWhere = fromWhereSql(query, window, params, [inRange, `${column} IS NOT NULL`]);
+    const fromWhere = fromWhereSql(query, window, params, [...inRange, `${column} IS NOT NULL`]);
     return { text: distinctBitsSql(query, fromWhere), params: params.values };
   }
-  const fromWhere = fromWhereSql(query, window, params, [inRange]);
+  const fromWhere = fromWhereSql(query, window, params, inRange);
   if (query.operation === 'histogram')
     return { text: histogramSql(query, fromWhere, params), params: params.values };
   return {

@@ -114,6 +114,12 @@ export interface DatabaseQuery {
    * key, or `value_ranges` of the counted column (GitLab's way). Absent = not resolved yet.
    */
   distinctBy?: DistinctStrategy;
+  /**
+   * How an average is batched, resolved at run time (`withAverageStrategy`), never read from a
+   * definition: `primary_key` (servping: sum and count add up over any partition of the rows) or
+   * `value_ranges` of the averaged column (GitLab's `BatchAverageCounter`). Absent = value ranges.
+   */
+  averageBy?: 'primary_key' | 'value_ranges';
   /** For operation histogram: GitLab's `buckets: lower..upper` and `bucket_size` (≤ 100). */
   histogram?: { lower: number; upper: number; bucketCount: number };
 }

@@ -39,7 +39,12 @@ describe('addValues (GitLab Utils::UsageData#add)', () => {
     [[2, '3'], -1],
     [[{ '-1': -1 }, 1], -1],
     [[0, 0, 7], 7],
-  ])('add(%j) = %i', (values, expected) => expect(addValues(values)).toBe(expected));
+    // Integers past 2⁵³ travel as their digits and add exactly; so does a sum that passes 2⁵³.
+    [['9007199254740993', 1], '9007199254740994'],
+    [[2 ** 53, 2 ** 53 - 1], '18014398509481983'],
+    [['-9007199254740993', 1], -1],
+    [[0.5, 1], 1.5],
+  ])('add(%j) = %j', (values, expected) => expect(addValues(values)).toBe(expected));
 });
 
 describe('isDeferredToAggregator', () => {

@@ -8,6 +8,7 @@ import type { MetricDefinition, MetricSpec } from '../definitions/types';
 import { DEPRECATED_VALUE, errorText, FALLBACK } from './fallback';
 import type { MetricResult, MetricValue } from './metric-result';
 import { deserializeSketch } from '../hll/sketch-codec';
+import { exactToValue } from '../counting/exact-number';
 import { intersectionEstimate, unionEstimate } from '../hll/set-operations';
 
 type DefinitionLike = Pick<MetricDefinition, 'keyPath' | 'status' | 'spec'>;
@@ -19,15 +20,24 @@ export function isDeferredToAggregator(spec: MetricSpec): boolean {
 
 /**
  * GitLab's `Utils::UsageData#add`: the sum, but -1 as soon as any input is negative (a fallback
- * must not be averaged into a plausible-looking total) or not a number; `add()` is 0.
+ * must not be averaged into a plausible-looking total) or not a number; `add()` is 0. Integers
+ * add exactly: an input past 2⁵³ arrives as its digits (`exactToValue`), and so does a sum past it.
  */
-export function addValues(values: readonly MetricValue[]): number {
-  let sum = 0;
+export function addValues(values: readonly MetricValue[]): number | string {
+  let integers = 0n;
+  let fractions = 0;
   for (const value of values) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return FALLBACK;
-    sum += value;
+    if (isBigIntegerText(value)) integers += BigInt(value);
+    else if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return FALLBACK;
+    else if (Number.isInteger(value)) integers += BigInt(value);
+    else fractions += value;
   }
-  return sum;
+  return fractions === 0 ? exactToValue(integers) : Number(integers) + fractions;
+}
+
+/** The payload form of a non-negative integer past 2⁵³ (`exactToValue`); "3" is not one. */
+function isBigIntegerText(value: MetricValue): value is string {
+  return typeof value === 'string' && /^\d+$/.test(value) && !Number.isSafeInteger(Number(value));
 }
 
 /**

@@ -14,10 +14,13 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
  * exactly what the collector validated, whatever the dictionary on the worker's disk says. */
 export type PlannedMetric = Omit<MetricDefinition, 'raw'>;
 
-/** A contiguous half-open range [start, finish) of the batch column, in whole batches. */
+/**
+ * A contiguous half-open range [start, finish) of the batch column, as decimal integer text: ids
+ * reach 2⁶³ − 1, which a JSON number would round.
+ */
 export interface ShardRange {
-  start: number;
-  finish: number;
+  start: string;
+  finish: string;
 }
 
 /** What system, setting and license metrics read: fixed once per run by the planner. */

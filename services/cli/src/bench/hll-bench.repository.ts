@@ -113,7 +113,7 @@ export async function runHllBench(url: string, maxCardinality: number): Promise<
     const estimateWith = async (mode: 'servping' | 'gitlab', start: number, finish: number) => {
       const statement = statements[mode];
       const partial = await countInBatches(
-        { operation: 'estimate_distinct_count', start, finish, batchSize },
+        { operation: 'estimate_distinct_count', start: BigInt(start), finish: BigInt(finish), batchSize },
         async (batchStart, batchEnd) => {
           const began = performance.now();
           const { rows } = await client.query({
@@ -170,7 +170,7 @@ export async function runHllBench(url: string, maxCardinality: number): Promise<
           const began = performance.now();
           const { rows } = await client.query({
             text: statements[mode].text,
-            values: bindBatch(statements[mode], start, start + size),
+            values: bindBatch(statements[mode], BigInt(start), BigInt(start + size)),
           });
           speed[mode].ms += performance.now() - began;
           // servping packs its registers into one text per batch: count the pairs, not the row.

@@ -16,7 +16,7 @@ import {
   type MetricValue,
 } from '@servping/shared';
 import { createPgPool, createRedis, readDatabaseFacts } from '@servping/runtime';
-import { computeMetric, InstanceDbRepository, type ComputeContext } from '@servping/worker';
+import { computeMetric, InstanceDbRepository, workerEnv, type ComputeContext } from '@servping/worker';
 import { parseFlags, UsageError, type Command } from '../command';
 import { loadDefinitionsOrReport } from '../load-definitions';
 
@@ -110,6 +110,8 @@ export const metricsComputeCommand: Command = {
         license: {},
         prometheusUrl: env.prometheusUrl,
         deadlineMs: deadlineS * 1000,
+        // Batches adapt to statement time as in a worker, so sparse keys need few statements.
+        targetStatementMs: workerEnv.targetStatementMs.default,
       };
       const direct = selected.filter((d) => !isDeferredToAggregator(d.spec) || d.status === 'deprecated');
       const computed = await mapWithConcurrency(direct, concurrency, (d) => computeMetric(d, ctx));

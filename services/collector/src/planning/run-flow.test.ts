@@ -31,8 +31,8 @@ const plan: RunPlan = {
     {
       metric: databaseMetric('b'),
       shards: [
-        { start: 1, finish: 101 },
-        { start: 101, finish: 201 },
+        { start: '1', finish: '101' },
+        { start: '101', finish: '201' },
       ],
     },
   ],
@@ -75,7 +75,7 @@ describe('buildRunFlow', () => {
       ['compute-shard', 'shards', 'run-1700000000000-m-1-s-0'],
       ['compute-shard', 'shards', 'run-1700000000000-m-1-s-1'],
     ]);
-    expect(shards[1]?.data).toMatchObject({ range: { start: 101, finish: 201 }, index: 1 });
+    expect(shards[1]?.data).toMatchObject({ range: { start: '101', finish: '201' }, index: 1 });
     expect(flow.children?.[1]?.data).toMatchObject({ shards: plan.metrics[1]?.shards });
   });
 

@@ -5,6 +5,7 @@ import {
   databaseWindow,
   narrowingTimestamp,
   windowBoundsQuery,
+  withAverageStrategy,
   withDistinctStrategy,
   type JobDataByName,
   type PlannedMetric,
@@ -170,14 +171,21 @@ export class RunPlanner {
         out.push({ metric });
         continue;
       }
-      const resolved = withDistinctStrategy(query, {
-        columnType,
-        indexed: columnType !== null && (await statistics.indexed(query.column)),
-        windowed: window !== null,
-      });
+      const resolved = withAverageStrategy(
+        withDistinctStrategy(query, {
+          columnType,
+          indexed: columnType !== null && (await statistics.indexed(query.column)),
+          windowed: window !== null,
+        }),
+      );
       const planned: PlannedMetric =
         resolved === query ? metric : { ...metric, spec: { ...metric.spec, query: resolved } };
-      let tableStats: TableStats = { estimatedRows, bounds: await statistics.bounds(resolved) };
+      const quantiles = await statistics.quantiles(resolved);
+      let tableStats: TableStats = {
+        estimatedRows,
+        bounds: await statistics.bounds(resolved),
+        ...(quantiles ? { quantiles } : {}),
+      };
       const timestamp = narrowingTimestamp(resolved, window);
       if (window && timestamp && (await statistics.indexed(timestamp))) {
         tableStats = windowStats(

@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
-import { boundsQuery, type ColumnRef, type DatabaseQuery, type SqlStatement } from '@servping/shared';
+import {
+  batchColumn,
+  boundsQuery,
+  type ColumnRef,
+  type DatabaseQuery,
+  type SqlStatement,
+} from '@servping/shared';
 import type { InstanceStatsRepository } from '../repositories/instance-stats.repository';
 import type { TableStats } from './shard-decision';
 
@@ -29,6 +35,18 @@ export class RunStatistics {
       `bounds ${statement.text} ${JSON.stringify(statement.params)}`,
       `bounds of ${query.table}`,
       () => this.stats.batchBounds(query, statement),
+      null,
+    );
+  }
+
+  /** Equal-row quantiles of the query's batch column (`batchQuantiles`); null when unknown. */
+  quantiles(query: DatabaseQuery): Promise<bigint[] | null> {
+    const column = batchColumn(query);
+    const name = `${column.table}.${column.column}`;
+    return this.once(
+      `quantiles ${name}`,
+      `quantiles of ${name}`,
+      () => this.stats.batchQuantiles(query),
       null,
     );
   }

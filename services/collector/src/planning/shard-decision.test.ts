@@ -16,25 +16,25 @@ describe('decideShards', () => {
 
   it('does not shard a table at or below rowsPerShard', () => {
     expect(
-      decideShards(query(), { estimatedRows: 10_000, bounds: { min: 1, max: 10_000 } }, policy),
+      decideShards(query(), { estimatedRows: 10_000, bounds: { min: 1n, max: 10_000n } }, policy),
     ).toBeUndefined();
   });
 
   it('splits 40 000 rows into 4 shards of whole batches covering [min, max + 1)', () => {
-    expect(decideShards(query(), { estimatedRows: 40_000, bounds: { min: 1, max: 40_000 } }, policy)).toEqual(
-      [
-        { start: 1, finish: 10_001 },
-        { start: 10_001, finish: 20_001 },
-        { start: 20_001, finish: 30_001 },
-        { start: 30_001, finish: 40_001 },
-      ],
-    );
+    expect(
+      decideShards(query(), { estimatedRows: 40_000, bounds: { min: 1n, max: 40_000n } }, policy),
+    ).toEqual([
+      { start: '1', finish: '10001' },
+      { start: '10001', finish: '20001' },
+      { start: '20001', finish: '30001' },
+      { start: '30001', finish: '40001' },
+    ]);
   });
 
   it('caps the shard count at maxShards', () => {
     const shards = decideShards(
       query(),
-      { estimatedRows: 1_000_000, bounds: { min: 1, max: 1_000_000 } },
+      { estimatedRows: 1_000_000, bounds: { min: 1n, max: 1_000_000n } },
       { rowsPerShard: 10_000, maxShards: 3 },
     );
     expect(shards).toHaveLength(3);
@@ -43,11 +43,11 @@ describe('decideShards', () => {
   it('narrows to explicit start/finish of the definition', () => {
     const shards = decideShards(
       query({ start: 20_001, finish: 40_000 }),
-      { estimatedRows: 40_000, bounds: { min: 1, max: 40_000 } },
+      { estimatedRows: 40_000, bounds: { min: 1n, max: 40_000n } },
       policy,
     );
-    expect(shards?.[0]?.start).toBe(20_001);
-    expect(shards?.at(-1)?.finish).toBe(40_001);
+    expect(shards?.[0]?.start).toBe('20001');
+    expect(shards?.at(-1)?.finish).toBe('40001');
   });
 
   it('does not shard without bounds (empty table or non-integer column)', () => {
@@ -56,12 +56,12 @@ describe('decideShards', () => {
 });
 
 describe('windowStats', () => {
-  const table = { estimatedRows: 1_000_000, bounds: { min: 1, max: 1_000_000 } };
+  const table = { estimatedRows: 1_000_000, bounds: { min: 1n, max: 1_000_000n } };
 
   it('scales the estimate by the share of the column the window spans', () => {
-    expect(windowStats(table, { min: 950_001, max: 1_000_000 })).toEqual({
+    expect(windowStats(table, { min: 950_001n, max: 1_000_000n })).toEqual({
       estimatedRows: 50_000,
-      bounds: { min: 950_001, max: 1_000_000 },
+      bounds: { min: 950_001n, max: 1_000_000n },
     });
   });
 
@@ -70,9 +70,9 @@ describe('windowStats', () => {
   });
 
   it('keeps the table estimate when the full bounds are unknown', () => {
-    expect(windowStats({ estimatedRows: 500, bounds: null }, { min: 1, max: 10 })).toEqual({
+    expect(windowStats({ estimatedRows: 500, bounds: null }, { min: 1n, max: 10n })).toEqual({
       estimatedRows: 500,
-      bounds: { min: 1, max: 10 },
+      bounds: { min: 1n, max: 10n },
     });
   });
 });

@@ -5,7 +5,9 @@ export interface TableStats {
   /** `pg_class.reltuples`, or the bounds' width when the table was never analyzed; null if unknown. */
   estimatedRows: number | null;
   /** Inclusive MIN/MAX of the batch column; null when the table is empty or the column not an integer. */
-  bounds: { min: number; max: number } | null;
+  bounds: { min: bigint; max: bigint } | null;
+  /** Ascending values with about equal rows between them (`pg_stats.histogram_bounds`); absent if unknown. */
+  quantiles?: readonly bigint[];
 }
 
 export interface ShardPolicy {
@@ -26,10 +28,16 @@ const MIN_BATCHES_PER_SHARD = 2;
  */
 export function windowStats(table: TableStats, windowBounds: TableStats['bounds']): TableStats {
   if (!windowBounds) return { estimatedRows: table.estimatedRows, bounds: null };
+  const quantiles = table.quantiles ? { quantiles: table.quantiles } : {};
   if (table.estimatedRows === null || !table.bounds)
-    return { estimatedRows: table.estimatedRows, bounds: windowBounds };
-  const share = (windowBounds.max - windowBounds.min + 1) / (table.bounds.max - table.bounds.min + 1);
-  return { estimatedRows: Math.round(table.estimatedRows * Math.min(1, share)), bounds: windowBounds };
+    return { estimatedRows: table.estimatedRows, bounds: windowBounds, ...quantiles };
+  const share =
+    Number(windowBounds.max - windowBounds.min + 1n) / Number(table.bounds.max - table.bounds.min + 1n);
+  return {
+    estimatedRows: Math.round(table.estimatedRows * Math.min(1, share)),
+    bounds: windowBounds,
+    ...quantiles,
+  };
 }
 
 /** True when the table is large enough that sharding is considered (and MIN/MAX worth reading). */
@@ -40,7 +48,8 @@ export function worthSharding(estimatedRows: number | null, policy: ShardPolicy)
 /**
  * The shards of one database metric, or undefined when it runs as a single job: small tables,
  * unknown bounds, or a plan that yields one shard. Explicit start/finish of the definition narrow
- * the bounds, as they narrow GitLab's batch counter.
+ * the bounds, as they narrow GitLab's batch counter. With quantiles the shards split the rows,
+ * not the width, so a key with islands gets shards that each count a share of the rows.
  */
 export function decideShards(
   query: DatabaseQuery,
@@ -48,8 +57,8 @@ export function decideShards(
   policy: ShardPolicy,
 ): ShardRange[] | undefined {
   if (!worthSharding(stats.estimatedRows, policy) || !stats.bounds) return undefined;
-  const min = query.start ?? stats.bounds.min;
-  const max = query.finish ?? stats.bounds.max;
+  const min = query.start === undefined ? stats.bounds.min : BigInt(query.start);
+  const max = query.finish === undefined ? stats.bounds.max : BigInt(query.finish);
   if (min > max) return undefined;
   const wanted = Math.ceil((stats.estimatedRows as number) / policy.rowsPerShard);
   const shards = planShards({
@@ -58,6 +67,7 @@ export function decideShards(
     batchSize: query.batchSize ?? startingBatchSize(query),
     maxShards: Math.min(wanted, policy.maxShards),
     minBatchesPerShard: MIN_BATCHES_PER_SHARD,
+    ...(stats.quantiles ? { quantiles: stats.quantiles } : {}),
   });
   return shards.length > 1 ? shards : undefined;
 }

@@ -1,8 +1,11 @@
 import type { Pool } from 'pg';
 import { readDatabaseFacts } from '@servping/runtime';
 import {
+  batchColumn,
   boundsQuery,
   columnTypeQuery,
+  integerFromSql,
+  quantilesQuery,
   leadingIndexQuery,
   type ColumnRef,
   type DatabaseQuery,
@@ -48,12 +51,22 @@ export class InstanceStatsRepository {
   async batchBounds(
     query: DatabaseQuery,
     statement: SqlStatement = boundsQuery(query),
-  ): Promise<{ min: number; max: number } | null> {
+  ): Promise<{ min: bigint; max: bigint } | null> {
     const { rows } = await this.pool.query<{ min: unknown; max: unknown }>(statement.text, statement.params);
-    const min = Number(rows[0]?.min);
-    const max = Number(rows[0]?.max);
-    if (rows[0]?.min === null || !Number.isSafeInteger(min) || !Number.isSafeInteger(max)) return null;
-    return { min, max };
+    const [min, max] = [integerFromSql(rows[0]?.min), integerFromSql(rows[0]?.max)];
+    return min === null || max === null ? null : { min, max };
+  }
+
+  /**
+   * The batch column's `pg_stats.histogram_bounds` (ANALYZE's equal-row quantiles) as integers,
+   * ascending; null when the column has none (never analyzed, or not an integer column).
+   */
+  async batchQuantiles(query: DatabaseQuery): Promise<bigint[] | null> {
+    const statement = quantilesQuery(batchColumn(query));
+    const { rows } = await this.pool.query<{ bounds: string | null }>(statement.text, statement.params);
+    const text = rows[0]?.bounds;
+    if (!text || !/^\{-?\d+(,-?\d+)*\}$/.test(text)) return null;
+    return text.slice(1, -1).split(',').map(BigInt);
   }
 
   /** GitLab's `database.*` facts (version, pg_system_id, flavor), read once per run. */

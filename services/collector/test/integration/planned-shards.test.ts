@@ -64,7 +64,8 @@ it('plans shards over a 28d window’s ids when an index finds it, and distinct 
     'SELECT MIN(id) AS min, MAX(id) AS max FROM events WHERE created_at BETWEEN $1 AND $2',
     [window.from, window.to],
   );
-  const inWindow = { start: Number(rows[0]!.min), finish: Number(rows[0]!.max) + 1 };
+  // Shard bounds are decimal text (ids reach 2⁶³ − 1, past what a JSON number holds).
+  const inWindow = { start: rows[0]!.min, finish: (BigInt(rows[0]!.max) + 1n).toString() };
 
   const shardsOf: Record<string, ShardRange[] | undefined> = {};
   const queryOf: Record<string, DatabaseQuery> = {};
@@ -83,16 +84,16 @@ it('plans shards over a 28d window’s ids when an index finds it, and distinct 
   expect(shardsOf['counts_28d.events']!.length).toBeGreaterThanOrEqual(2);
   // Everything else walks the whole column: 1 .. 20 000.
   for (const keyPath of ['counts_all.events', 'counts_all.events_unindexed', 'counts_28d.events_unindexed'])
-    expect(span(shardsOf[keyPath])).toEqual({ start: 1, finish: 20_001 });
+    expect(span(shardsOf[keyPath])).toEqual({ start: '1', finish: '20001' });
 
   // A distinct count of an integer column is planned as a bitmap over the primary key, and the
   // job carries that choice; a text column keeps GitLab's ranges of its own values, unsharded.
   // The shards span the ids 1..20 000, not the author ids 7..140 000.
   expect(queryOf['counts_all.authors']!.distinctBy).toBe('bitmap');
-  expect(span(shardsOf['counts_all.authors'])).toEqual({ start: 1, finish: 20_001 });
+  expect(span(shardsOf['counts_all.authors'])).toEqual({ start: '1', finish: '20001' });
   // A bare count of an indexed integer column keeps GitLab's ranges: an index-only scan each.
   expect(queryOf['counts_all.event_authors']!.distinctBy).toBe('value_ranges');
-  expect(span(shardsOf['counts_all.event_authors'])).toEqual({ start: 7, finish: 140_001 });
+  expect(span(shardsOf['counts_all.event_authors'])).toEqual({ start: '7', finish: '140001' });
   expect(queryOf['counts_all.refs']!.distinctBy).toBe('value_ranges');
   expect(shardsOf['counts_all.refs']).toBeUndefined();
 });

@@ -6,6 +6,11 @@
 
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
 const metricInteger = { type: 'integer', minimum: -1000, maximum: Number.MAX_SAFE_INTEGER };
+/**
+ * An integer past 2⁵³ written as its decimal digits, as servping sends one (a JSON number would be
+ * rounded on its way): 16 to 40 digits, room for a sum of 2⁶³-sized values over 2³¹ rows and more.
+ */
+const bigIntegerText = { type: 'string', pattern: '^-?[0-9]{16,40}$' };
 
 /**
  * GitLab's own docs show uuids such as `0000000-0000-…` that are not RFC 4122, so the uuid is an
@@ -69,8 +74,12 @@ export const usageDataSchema = {
     license_subscription_id: nullable({ type: 'string', maxLength: 100 }),
     licensee: nullable({ type: 'object' }),
     license_add_ons: nullable({ type: 'object' }),
-    // Counts are numbers, or objects for grouped metrics and histograms ({"-1": -1} on failure).
-    counts: { type: 'object', additionalProperties: { type: ['number', 'object'] } },
+    // Counts are numbers, or objects for grouped metrics and histograms ({"-1": -1} on failure),
+    // or an integer past 2⁵³ as its digits (servping's form, docs/versions.md).
+    counts: {
+      type: 'object',
+      additionalProperties: { anyOf: [{ type: ['number', 'object'] }, bigIntegerText] },
+    },
   },
 } as const;
 

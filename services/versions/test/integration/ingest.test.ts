@@ -37,6 +37,21 @@ describe('POST /usage_data', () => {
     expect(instance).toMatchObject({ ping_count: 1, last_version: '16.11.2', last_ping_at: clock.now });
   });
 
+  it('keeps the digits of an integer past 2⁵³, which servping sends as a decimal string', async () => {
+    // A bigint sum past 2⁶³ (docs/versions.md, "Integers past 2⁵³"): a JSON number would be rounded
+    // by JSON.parse on its way, so the digits travel as text and are stored as text.
+    const digits = '10150097708399869345796';
+    const payload = makePayload({ uuid: 'big-sum-instance', counts: { huge_sum: digits, issues: 3 } });
+    const res = await postJson(svc.baseUrl, '/usage_data', payload);
+    expect(res.status).toBe(201);
+    const { rows } = await svc.versions.db.raw<{ rows: { sum: string; kind: string }[] }>(
+      `SELECT payload->'counts'->>'huge_sum' AS sum, jsonb_typeof(stats->'huge_sum') AS kind
+         FROM usage_data WHERE id = ?`,
+      [res.body.conv_index.usage_data_id],
+    );
+    expect(rows[0]).toEqual({ sum: digits, kind: 'string' });
+  });
+
   it('answers the DevOps score from the second ping on, against the leader among other instances', async () => {
     // A leader instance with 10.2 issues per user (102 issues / 10 users), reported twice.
     await postJson(

@@ -14,9 +14,19 @@ import {
   renderUnbatchedQuery,
   serializeSketch,
   ServpingError,
+  CounterConfigError,
+  integerFromSql,
   usesDistinctBits,
   windowBoundsQuery,
+  withAverageStrategy,
   withDistinctStrategy,
+  withNextKey,
+  rowBudgetEndQuery,
+  batchColumn,
+  batchesOverPrimaryKey,
+  DEFAULT_MAX_BATCH_GROWTH,
+  type BatchOutcome,
+  type BatchLoopOptions,
   type ColumnRef,
   type DatabaseQuery,
   type DatabaseWindow,
@@ -39,7 +49,8 @@ export interface InstanceDb {
   columnType(table: string, column: string): Promise<string | null>;
   /** Whether a valid index starts with `column` (runs `leadingIndexQuery`). */
   hasLeadingIndex(column: ColumnRef): Promise<boolean>;
-  bounds(statement: SqlStatement, signal?: AbortSignal): Promise<ColumnBounds | null>;
+  /** null for no rows; `not_integer` when the bounds are not integers. */
+  bounds(statement: SqlStatement, signal?: AbortSignal): Promise<ColumnBounds | 'not_integer' | null>;
 }
 
 export interface DatabaseMetricInput {
@@ -70,9 +81,9 @@ export interface DatabaseMetricInput {
  * errors into GitLab's fallbacks.
  */
 export async function computeDatabaseMetric(input: DatabaseMetricInput): Promise<PartialResult> {
-  const partial = await computeBatches(input);
+  const { partial, wholeTable } = await computeBatches(input);
   // A shard covers one range of values; the parent adds the NULL group once (withHistogramNullGroup).
-  return input.range ? partial : withHistogramNullGroup(partial, input);
+  return input.range || wholeTable ? partial : withHistogramNullGroup(partial, input);
 }
 
 /**
@@ -85,52 +96,122 @@ export async function withHistogramNullGroup(
 ): Promise<PartialResult> {
   const nullQuery = nullGroupCountQuery(input.query);
   if (!nullQuery || partial.kind !== 'histogram' || !input.query.histogram) return partial;
-  const rows = await computeBatches({ ...input, query: nullQuery });
+  const { partial: rows } = await computeBatches({ ...input, query: nullQuery });
   if (rows.kind !== 'number') {
     throw new ServpingError(
       'SERVPING_AGGREGATION',
       `the NULL group count of ${input.query.table} gave a ${rows.kind}`,
     );
   }
-  return withNullGroup(partial, rows.value, input.query.histogram);
+  return withNullGroup(partial, Number(rows.value), input.query.histogram);
 }
 
-async function computeBatches(input: DatabaseMetricInput): Promise<PartialResult> {
+/** A partial, and whether it already holds a histogram's NULL group (a whole-table statement). */
+interface Counted {
+  partial: PartialResult;
+  wholeTable: boolean;
+}
+
+async function computeBatches(input: DatabaseMetricInput): Promise<Counted> {
   const { db, signal } = input;
+  const mode = input.hllMode ?? 'servping';
   const window = databaseWindow(input.recordedAt, input.timeFrame);
   // Rendering validates identifiers, scope, filters and where_sql: nothing reaches the database
   // (not even a column-type lookup) for a query that would be refused.
   renderUnbatchedQuery(input.query, window);
-  // A range was planned over batchColumn(query) as it was: an unresolved distinct count's range
-  // is one of its own values, so it stays on value ranges.
+  // A range was planned over batchColumn(query) as it was: an unresolved distinct count's or
+  // average's range is one of its own values, so it stays on value ranges.
   const query = input.range
-    ? withDistinctStrategy(input.query, { columnType: null, indexed: false, windowed: false })
-    : await resolveDistinctStrategy(input.query, db, { windowed: window !== null, hllMode: input.hllMode });
+    ? withAverageStrategy(
+        withDistinctStrategy(input.query, { columnType: null, indexed: false, windowed: false }),
+        'gitlab',
+      )
+    : withAverageStrategy(
+        await resolveDistinctStrategy(input.query, db, { windowed: window !== null, hllMode: mode }),
+        mode,
+      );
   const hashing = await hllHashing(input);
-  const statement = buildBatchStatement(query, window, hashing);
-  const range = input.range ?? (await databaseRange(query, db, { window, signal }));
-  return countInBatches(
+  const unique = batchesOverPrimaryKey(query);
+  // GitLab's algorithm probes nothing; servping probes the batch column's index when it has one.
+  const indexed = mode === 'servping' && (unique || (await db.hasLeadingIndex(batchColumn(query))));
+  const range = input.range
+    ? { start: BigInt(input.range.start), finish: BigInt(input.range.finish) }
+    : await databaseRange(query, db, { window, signal });
+  // Value ranges of an unindexed column would scan the whole table once per batch, and a
+  // non-integer column has no integer ranges at all: one statement over the table (GitLab's own
+  // histogram statement) answers exactly, bounded by statement_timeout like any batch.
+  const bounded = query.start !== undefined || query.finish !== undefined;
+  if (mode === 'servping' && !input.range && !bounded && (range === 'not_integer' || (!unique && !indexed))) {
+    const whole = buildBatchStatement(query, window, hashing, { whole: true });
+    const rows = await db.runBatch(whole.text, whole.params, signal);
+    return { partial: partialFromRows(query, rows, hashing?.mode), wholeTable: true };
+  }
+  if (range === 'not_integer') {
+    throw new CounterConfigError(
+      `the batch column ${batchColumn(query).table}.${batchColumn(query).column} holds non-integer values; batches need an integer column`,
+    );
+  }
+  const batch = buildBatchStatement(query, window, hashing);
+  const statement = indexed ? withNextKey(query, batch) : batch;
+  const runBatch = async (start: bigint, end: bigint): Promise<BatchOutcome> => {
+    const rows = await db.runBatch(statement.text, bindBatch(statement, start, end), signal);
+    if (!indexed) return { partial: partialFromRows(query, rows, hashing?.mode) };
+    const inBatch = rows.filter((row) => row.in_batch !== null && row.in_batch !== undefined);
+    return {
+      partial: partialFromRows(query, inBatch, hashing?.mode),
+      nextKey: batchKey(rows[0]?.next_key ?? null),
+    };
+  };
+  const batchSize = query.batchSize ?? startingBatchSize(query, mode);
+  const partial = await countInBatches(
     {
       // A bitmap distinct count walks the primary key as a count does, with a count's limits.
       operation: usesDistinctBits(query) ? 'count' : query.operation,
       start: range.start,
       finish: range.finish,
-      batchSize: query.batchSize ?? startingBatchSize(query, input.hllMode),
+      batchSize,
     },
-    async (start, end) =>
-      partialFromRows(
-        query,
-        await db.runBatch(statement.text, bindBatch(statement, start, end), signal),
-        hashing?.mode,
-      ),
+    runBatch,
     {
       signal,
       sleepMs: input.sleepMs,
+      guards: mode,
       ...(input.targetStatementMs === undefined
         ? {}
         : { adaptive: { targetMs: input.targetStatementMs, now: () => performance.now() } }),
+      ...(indexed && unique ? { rowBudget: rowBudget(query, db, batchSize, signal) } : {}),
     },
   );
+  return { partial, wholeTable: false };
+}
+
+/**
+ * The row budget of a primary-key batch: as many rows as adaptive sizing would let a batch of a
+ * dense key read (`DEFAULT_MAX_BATCH_GROWTH` × the starting size), found by an index walk.
+ */
+function rowBudget(
+  query: DatabaseQuery,
+  db: InstanceDb,
+  startingSize: number,
+  signal: AbortSignal | undefined,
+): NonNullable<BatchLoopOptions['rowBudget']> {
+  const statement = rowBudgetEndQuery(query);
+  return {
+    rows: startingSize * DEFAULT_MAX_BATCH_GROWTH,
+    endAfter: async (start, rows, finish) => {
+      const params = [start.toString(), (finish - 1n).toString(), rows];
+      const [row] = await db.runBatch(statement.text, params, signal);
+      return row ? batchKey(row.key) : null;
+    },
+  };
+}
+
+/** A batch-column value as pg returns it as a bigint; null (no such key) stays null. */
+function batchKey(raw: unknown): bigint | null {
+  if (raw === null || raw === undefined) return null;
+  const key = integerFromSql(raw);
+  if (key === null) throw new CounterConfigError(`batch column value ${String(raw)} is not an integer`);
+  return key;
 }
 
 /**
@@ -163,25 +244,36 @@ export async function computeDatabaseValue(
   return partial.kind === 'sketch' ? { value, sketch: serializeSketch(partial.registers) } : { value };
 }
 
+/** A half-open range `[start, finish)` of the batch column. */
+export interface KeyRange {
+  start: bigint;
+  finish: bigint;
+}
+
 /**
  * GitLab's range: `[start ?? MIN ?? 0, (finish ?? MAX ?? 0) + 1)` — the definition's finish is
  * inclusive, and an empty table (or window) still runs one batch over [0, 1) and counts 0. MIN
  * and MAX are those of the rows in the 7d/28d `window` when an index on its timestamp column
  * finds them cheaply (`narrowingTimestamp`), of the whole column otherwise. The planner splits
- * this range into shards the same way.
+ * this range into shards the same way. `not_integer` when the column's bounds are not integers.
  */
 export async function databaseRange(
   query: DatabaseQuery,
   db: InstanceDb,
   options: { window?: DatabaseWindow | null; signal?: AbortSignal } = {},
-): Promise<ShardRange> {
+): Promise<KeyRange | 'not_integer'> {
   const { window = null, signal } = options;
   const needBounds = query.start === undefined || query.finish === undefined;
   const timestamp = narrowingTimestamp(query, window);
   const narrow = window !== null && timestamp !== null && (await db.hasLeadingIndex(timestamp));
   const statement = narrow ? windowBoundsQuery(query, window) : boundsQuery(query);
   const bounds = needBounds ? await db.bounds(statement, signal) : null;
-  return { start: query.start ?? bounds?.min ?? 0, finish: (query.finish ?? bounds?.max ?? 0) + 1 };
+  if (bounds === 'not_integer') return bounds;
+  const explicit = (value: number | undefined) => (value === undefined ? undefined : BigInt(value));
+  return {
+    start: explicit(query.start) ?? bounds?.min ?? 0n,
+    finish: (explicit(query.finish) ?? bounds?.max ?? 0n) + 1n,
+  };
 }
 
 async function hllHashing(input: DatabaseMetricInput): Promise<HllHashing | undefined> {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import { createPgPool } from '@servping/runtime';
 import {
-  CounterConfigError,
+  integerFromSql,
   isTransientDatabaseError,
   QueryTimeoutError,
   columnTypeQuery,
@@ -35,10 +35,10 @@ export interface InstanceDbOptions {
   transientRetryDelaysMs?: readonly number[];
 }
 
-/** Inclusive bounds of a batch column; null for an empty table. */
+/** Inclusive bounds of a batch column (integers of any size). */
 export interface ColumnBounds {
-  min: number;
-  max: number;
+  min: bigint;
+  max: bigint;
 }
 
 /**
@@ -155,13 +155,14 @@ export class InstanceDbRepository {
   }
 
   /**
-   * Runs a `boundsQuery` or `windowBoundsQuery` statement: null when the table is empty, otherwise the numeric bounds.
-   * Throws CounterConfigError when the batch column is not numeric (batches are numeric ranges).
+   * Runs a `boundsQuery` or `windowBoundsQuery` statement: null when the table is empty,
+   * `not_integer` when the bounds are not integers (batches are integer ranges), else the bounds.
    */
-  async bounds(statement: SqlStatement, signal?: AbortSignal): Promise<ColumnBounds | null> {
+  async bounds(statement: SqlStatement, signal?: AbortSignal): Promise<ColumnBounds | 'not_integer' | null> {
     const [row] = await this.runBatch(statement.text, statement.params, signal);
     if (!row || row.min === null || row.max === null) return null;
-    return { min: numericBound(row.min), max: numericBound(row.max) };
+    const [min, max] = [integerFromSql(row.min), integerFromSql(row.max)];
+    return min === null || max === null ? 'not_integer' : { min, max };
   }
 
   async close(): Promise<void> {
@@ -206,14 +207,4 @@ function mapCancel(error: unknown, signal: AbortSignal | undefined): unknown {
       ? `statement cancelled at the metric deadline: ${message}`
       : `statement timeout: ${message}`,
   );
-}
-
-function numericBound(value: unknown): number {
-  const bound = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
-  if (!Number.isFinite(bound)) {
-    throw new CounterConfigError(
-      `batch column bound ${String(value)} is not a number; batches need a numeric column`,
-    );
-  }
-  return bound;
 }

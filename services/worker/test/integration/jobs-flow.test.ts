@@ -2,15 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { FlowProducer, QueueEvents, type FlowJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { createLogger } from '@servping/runtime';
 import {
   readUnbatchedValue,
   renderUnbatchedQuery,
   type PlannedMetric,
   type RunFacts,
 } from '@servping/shared';
-import { buildWorker, loadConfig, type MetricWorker } from '@servping/worker';
-import { buildAggregator, loadConfig as loadAggregatorConfig, type Aggregator } from '@servping/aggregator';
 // The pipeline test reuses the aggregator's fixtures (migrated servping database, Versions stub).
 import {
   createServpingTestDatabase,
@@ -19,19 +16,18 @@ import {
 } from '../../../aggregator/test/integration/test-support';
 import { countQuery, plannedMetric } from '../../../../shared/test/support/definitions';
 import { redisUrl } from '@servping/test-servers';
+import { startWorkerAndAggregator, type RunningPipeline } from '../support/worker-and-aggregator';
 
 const REDIS_URL = redisUrl();
 const prefix = `{worker-test-${randomUUID().slice(0, 8)}}`;
 const counterKey = `USAGE_WORKER_TEST_${randomUUID().slice(0, 8).toUpperCase()}`;
-const logger = createLogger({ service: 'worker', level: 'silent' });
 
 let db: Awaited<ReturnType<typeof createServpingTestDatabase>>;
 let pool: Pool;
 let redis: Redis;
 let flows: FlowProducer;
 let events: QueueEvents;
-let worker: MetricWorker;
-let aggregator: Aggregator;
+let pipeline: RunningPipeline;
 let versions: Awaited<ReturnType<typeof startVersionsStub>>;
 
 const facts: RunFacts = {
@@ -65,24 +61,16 @@ beforeAll(async () => {
   events = new QueueEvents('aggregate', { connection: { url: REDIS_URL }, prefix });
   await events.waitUntilReady();
   versions = await startVersionsStub([200]);
-  const env = {
-    INSTANCE_DATABASE_URL: db.url,
-    SERVPING_DATABASE_URL: db.url,
-    REDIS_URL,
-    SERVPING_QUEUE_PREFIX: prefix,
-    WORKER_OPS_PORT: '0',
-    AGGREGATOR_OPS_PORT: '0',
-    VERSIONS_URL: versions.url,
-    WORKER_STOP_TIMEOUT_MS: '2000',
-    AGGREGATOR_STOP_TIMEOUT_MS: '2000',
-  };
-  worker = buildWorker(loadConfig(env), logger);
-  aggregator = buildAggregator(loadAggregatorConfig(env), logger);
-  await Promise.all([worker.start(), aggregator.start()]);
+  pipeline = await startWorkerAndAggregator({
+    databaseUrl: db.url,
+    redisUrl: REDIS_URL,
+    prefix,
+    versionsUrl: versions.url,
+  });
 });
 
 afterAll(async () => {
-  await Promise.all([worker?.stop(), aggregator?.stop()]);
+  await pipeline?.stop();
   await versions?.close();
   await events?.close();
   await flows?.close();
@@ -118,13 +106,15 @@ function runFlow(
       data: {
         ...run,
         metric,
-        ...(shards ? { shards: shards.map(([start, finish]) => ({ start, finish })) } : {}),
+        ...(shards
+          ? { shards: shards.map(([start, finish]) => ({ start: String(start), finish: String(finish) })) }
+          : {}),
       },
       opts: { jobId: `${runId}-${metric.keyPath}`, ignoreDependencyOnFailure: true },
       children: shards?.map(([start, finish], index) => ({
         name: 'compute-shard',
         queueName: 'shards',
-        data: { ...run, metric, range: { start, finish }, index },
+        data: { ...run, metric, range: { start: String(start), finish: String(finish) }, index },
         opts: { jobId: `${runId}-${metric.keyPath}-shard-${index}`, ignoreDependencyOnFailure: true },
       })),
     })),
