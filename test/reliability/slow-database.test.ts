@@ -1,8 +1,9 @@
 /**
- * A slow instance database: one metric whose batches outlive a tiny statement_timeout. The engine
+ * A slow instance database: metrics whose batches outlive a tiny statement_timeout. The engine
  * (the workers' computeMetric over a real read-only InstanceDbRepository) halves the batch on
- * every real SQLSTATE 57014, falls back to -1 when the batch cannot shrink further, records why in
- * the timings metadata, and every other metric of the dictionary keeps its exact value.
+ * every real SQLSTATE 57014 and retries the same start, so a metric whose rows are slow but
+ * countable still comes out exact; only a metric whose single row outlives the timeout falls
+ * back to -1, with why in the timings metadata. Every other metric keeps its exact value.
  */
 import { Redis } from 'ioredis';
 import { readDictionaryFiles } from '@servping/runtime';
@@ -23,6 +24,14 @@ let db: TempDatabase;
 let dict: DictionaryDir;
 let instanceDb: InstanceDbRepository;
 let redis: Redis;
+
+interface Batch {
+  start: SqlValue | undefined;
+  finish: SqlValue | undefined;
+  ok: boolean;
+}
+/** A batch statement's bounds are its first and last key, both included. */
+const rowsOf = (b: Batch) => Number(b.finish) - Number(b.start) + 1;
 
 const facts: InstanceFacts = {
   uuid: 'slow-db-instance',
@@ -51,10 +60,15 @@ beforeAll(async () => {
       data_source: 'database',
       options: { operation: 'distinct_count', table: 'issues', column: 'author_id' },
     }),
-    // 0.2 ms per row: a 20 000-row batch needs 4 s, a 1 250-row one still 250 ms > 150 ms.
-    'slow.yml': countOf('counts.slow_issues', 'issues', {
-      batch_size: 20000,
+    // At least 0.2 ms per row: a 4 000-row batch needs 800 ms or more, ten times the timeout.
+    'slow.yml': countOf('counts.slow_notes', 'notes', {
+      batch_size: 4000,
       where_sql: "pg_sleep(0.0002)::text = ''",
+    }),
+    // 200 ms per row: not even a one-row batch fits in 150 ms.
+    'stuck.yml': countOf('counts.stuck_notes', 'notes', {
+      batch_size: 20000,
+      where_sql: "pg_sleep(0.2)::text = ''",
     }),
   });
   instanceDb = InstanceDbRepository.connect({
@@ -72,19 +86,22 @@ afterAll(async () => {
   await db?.drop();
 });
 
-it('halves the slow metric’s batches down to the floor, reports it as -1 with its error, and keeps every other value exact', async () => {
+it('halves a slow metric’s batches until they fit and counts it exactly; only a metric slower than the timeout per row is -1', async () => {
   const definitions = loadDictionaryOrThrow(await readDictionaryFiles(dict.dir));
-  const batches = new Map<string, Array<SqlValue | undefined>[]>();
+  const batches = new Map<string, Batch[]>();
   const results: MetricResult[] = [];
   for (const metric of definitions) {
-    const seen: Array<SqlValue | undefined>[] = [];
+    const seen: Batch[] = [];
     batches.set(metric.keyPath, seen);
     const ctx: ComputeContext = {
       recordedAt: new Date('2026-11-20T00:00:00Z'),
       db: {
-        runBatch: (sql, params, signal) => {
-          seen.push([params[0], params[1]]);
-          return instanceDb.runBatch(sql, params, signal);
+        runBatch: async (sql, params, signal) => {
+          const batch: Batch = { start: params[0], finish: params[1], ok: false };
+          seen.push(batch);
+          const rows = await instanceDb.runBatch(sql, params, signal);
+          batch.ok = true;
+          return rows;
         },
         columnType: (table, column) => instanceDb.columnType(table, column),
         hasLeadingIndex: (column) => instanceDb.hasLeadingIndex(column),
@@ -95,6 +112,7 @@ it('halves the slow metric’s batches down to the floor, reports it as -1 with 
       settings: {},
       license: {},
       deadlineMs: 30_000,
+      targetStatementMs: 50,
     };
     results.push(await computeMetric(metric, ctx));
   }
@@ -106,14 +124,25 @@ it('halves the slow metric’s batches down to the floor, reports it as -1 with 
   for (const key of ['counts.issues', 'counts.notes', 'counts.issue_authors'])
     expect(byKey[key]!.error).toBeUndefined();
 
-  // Every timed-out batch restarts at the same offset with half the size, until the floor.
-  const slow = batches.get('counts.slow_issues')!;
-  const sizes = slow.map(([start, finish]) => Number(finish) - Number(start));
-  expect(slow.every(([start]) => start === 1)).toBe(true);
-  expect(sizes).toEqual([20000, 10000, 5000, 2500, 1250]);
-  expect(byKey['counts.slow_issues']).toMatchObject({
+  // A timed-out batch restarts at the same start with half the width, until one fits; the walk
+  // then goes on from there and the count is exact.
+  const slow = batches.get('counts.slow_notes')!.filter((b) => b.finish !== undefined);
+  const firstFit = slow.findIndex((b) => b.ok);
+  expect(firstFit).toBeGreaterThan(0);
+  const retries = slow.slice(0, firstFit + 1);
+  expect(new Set(retries.map((b) => String(b.start))).size).toBe(1);
+  const widths = retries.map(rowsOf);
+  for (let i = 1; i < widths.length; i++) expect(widths[i]).toBe(Math.floor(widths[i - 1]! / 2));
+  expect(byKey['counts.slow_notes']).toMatchObject({ value: 4321 });
+  expect(byKey['counts.slow_notes']!.error).toBeUndefined();
+
+  // 200 ms a row: halving reaches a one-row batch that still times out, and only then -1.
+  const stuck = batches.get('counts.stuck_notes')!.filter((b) => b.finish !== undefined);
+  expect(stuck.every((b) => !b.ok)).toBe(true);
+  expect(rowsOf(stuck.at(-1)!)).toBe(1);
+  expect(byKey['counts.stuck_notes']).toMatchObject({
     value: -1,
-    error: expect.stringMatching(/timed out at batch size 1250: statement timeout/),
+    error: expect.stringMatching(/timed out at batch size 1: .*statement timeout/),
   });
 
   const { payload, metadata } = buildPayload({
@@ -124,10 +153,16 @@ it('halves the slow metric’s batches down to the floor, reports it as -1 with 
     definitions,
     permittedCategories: facts.collectedDataCategories,
   });
-  expect(payload.counts).toEqual({ issues: 30000, notes: 4321, issue_authors: 37, slow_issues: -1 });
+  expect(payload.counts).toEqual({
+    issues: 30000,
+    notes: 4321,
+    issue_authors: 37,
+    slow_notes: 4321,
+    stuck_notes: -1,
+  });
   expect(metadata.metrics.filter((m) => m.error !== undefined)).toEqual([
     {
-      name: 'counts.slow_issues',
+      name: 'counts.stuck_notes',
       timeElapsedS: expect.any(Number),
       error: expect.stringMatching(/statement timeout/),
     },
