@@ -20,12 +20,15 @@ import { createVersionsMetrics, observeRequests } from './http/versions-metrics'
 import { createBodyValidator } from './ingest/validate-body';
 import { createVersionsDatabase, migrateToLatest, pingDatabase } from './repositories/database.repository';
 import { refreshTimingSnapshot } from './repositories/metric-analytics.repository';
+import { createMetricKeyIds } from './repositories/metric-keys.repository';
 import { createDashboardRouter } from './routes/dashboard.routes';
 import { createIngestRouter } from './routes/ingest.routes';
 import { createReadApiRouter } from './routes/read-api.routes';
 
 /** Seconds over which failed authentications of one client are counted. */
 const AUTH_FAILURE_WINDOW_S = 600;
+/** Key ids each replica remembers: GitLab's ~3 000 keys per version, for many versions. */
+const METRIC_KEY_CACHE_SIZE = 100_000;
 /** The slowest-metrics snapshot covers timings received in this many days (the dashboard's window). */
 const TIMING_SNAPSHOT_DAYS = 30;
 
@@ -102,6 +105,7 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
   app.use(
     createIngestRouter({
       db,
+      metricKeyIds: createMetricKeyIds(db, { maxCachedKeys: METRIC_KEY_CACHE_SIZE }),
       validate: createBodyValidator({ maxKeys: config.maxPayloadKeys }),
       metrics,
       logger: logger.child({ component: 'ingest' }),
