@@ -28,6 +28,7 @@ export {
 } from './instance-settings';
 export { readDictionaryFiles, MAX_DEFINITION_FILE_BYTES, type DictionaryFile } from './dictionary-files';
 export { createRateLimit } from './rate-limit';
+export { limitRequests, type RequestLimitOptions } from './request-limit';
 export { repeatedErrorLog, type RepeatedErrorLogOptions } from './repeated-error-log';
 export { securityHeaders, type CspDirectives } from './security-headers';
 export { requireSameOriginWrites, type SameOriginWritesOptions } from './same-origin-writes';

@@ -42,6 +42,44 @@ const PLAUSIBLE_PER_USER_MAX = {
 /** The leader is this percentile of the other instances' positive, plausible per-user values. */
 const LEADER_PERCENTILE = 0.9;
 
+/**
+ * The trigger that filled metric_values from each new payload (replaced in 20260301000100, whose
+ * down() puts it back from here).
+ */
+const EXTRACT_METRIC_VALUES_SQL = `
+    -- The keys are looked up once; only a ping that brings a new key pays for ensure_metric_keys().
+    -- A plain INSERT (no ON CONFLICT: speculative insertion costs per row) of one row per key id:
+    -- {"a.b": 1} and {"a": {"b": 2}} share a key path, and the first one wins.
+    CREATE FUNCTION extract_metric_values() RETURNS trigger
+    LANGUAGE plpgsql AS $fn$
+    DECLARE
+      v_keys text[];
+      v_values float8[];
+      v_ids integer[];
+    BEGIN
+      SELECT array_agg(l.key_path), array_agg(l.value::float8) INTO v_keys, v_values
+        FROM jsonb_numeric_leaves(NEW.payload) l;
+      IF v_keys IS NULL THEN
+        RETURN NULL;
+      END IF;
+      v_ids := ARRAY(SELECT k.id FROM unnest(v_keys) WITH ORDINALITY AS t(key_path, n)
+                       LEFT JOIN metric_keys k ON k.key_path = t.key_path ORDER BY t.n);
+      IF array_position(v_ids, NULL) IS NOT NULL THEN
+        PERFORM ensure_metric_keys(v_keys);
+        v_ids := ARRAY(SELECT k.id FROM unnest(v_keys) WITH ORDINALITY AS t(key_path, n)
+                         JOIN metric_keys k ON k.key_path = t.key_path ORDER BY t.n);
+      END IF;
+      INSERT INTO metric_values (usage_data_id, key_id, value)
+      SELECT DISTINCT ON (t.key_id) NEW.id, t.key_id, t.value
+        FROM unnest(v_ids, v_values) WITH ORDINALITY AS t(key_id, value, n)
+       ORDER BY t.key_id, t.n;
+      RETURN NULL;
+    END
+    $fn$;
+    CREATE TRIGGER usage_data_extract_metric_values AFTER INSERT ON usage_data
+      FOR EACH ROW EXECUTE FUNCTION extract_metric_values();
+`;
+
 /** @param {import('knex').Knex} knex */
 module.exports.up = async function up(knex) {
   await knex.raw(`
@@ -74,37 +112,7 @@ module.exports.up = async function up(knex) {
       ON CONFLICT (key_path) DO NOTHING
     $fn$;
 
-    -- The keys are looked up once; only a ping that brings a new key pays for ensure_metric_keys().
-    -- A plain INSERT (no ON CONFLICT: speculative insertion costs per row) of one row per key id:
-    -- {"a.b": 1} and {"a": {"b": 2}} share a key path, and the first one wins.
-    CREATE FUNCTION extract_metric_values() RETURNS trigger
-    LANGUAGE plpgsql AS $fn$
-    DECLARE
-      v_keys text[];
-      v_values float8[];
-      v_ids integer[];
-    BEGIN
-      SELECT array_agg(l.key_path), array_agg(l.value::float8) INTO v_keys, v_values
-        FROM jsonb_numeric_leaves(NEW.payload) l;
-      IF v_keys IS NULL THEN
-        RETURN NULL;
-      END IF;
-      v_ids := ARRAY(SELECT k.id FROM unnest(v_keys) WITH ORDINALITY AS t(key_path, n)
-                       LEFT JOIN metric_keys k ON k.key_path = t.key_path ORDER BY t.n);
-      IF array_position(v_ids, NULL) IS NOT NULL THEN
-        PERFORM ensure_metric_keys(v_keys);
-        v_ids := ARRAY(SELECT k.id FROM unnest(v_keys) WITH ORDINALITY AS t(key_path, n)
-                         JOIN metric_keys k ON k.key_path = t.key_path ORDER BY t.n);
-      END IF;
-      INSERT INTO metric_values (usage_data_id, key_id, value)
-      SELECT DISTINCT ON (t.key_id) NEW.id, t.key_id, t.value
-        FROM unnest(v_ids, v_values) WITH ORDINALITY AS t(key_id, value, n)
-       ORDER BY t.key_id, t.n;
-      RETURN NULL;
-    END
-    $fn$;
-    CREATE TRIGGER usage_data_extract_metric_values AFTER INSERT ON usage_data
-      FOR EACH ROW EXECUTE FUNCTION extract_metric_values();
+    ${EXTRACT_METRIC_VALUES_SQL}
 
     INSERT INTO metric_keys (key_path)
     SELECT DISTINCT l.key_path FROM usage_data u CROSS JOIN LATERAL jsonb_numeric_leaves(u.payload) l;
@@ -191,3 +199,5 @@ module.exports.down = async function down(knex) {
     DROP TABLE metric_keys;
   `);
 };
+
+module.exports.EXTRACT_METRIC_VALUES_SQL = EXTRACT_METRIC_VALUES_SQL;

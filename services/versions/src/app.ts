@@ -8,8 +8,8 @@ import {
   createLogger,
   createMetricsRegistry,
   createOpsRouter,
-  createRateLimit,
   limitFailedAuth,
+  limitRequests,
   listen,
   securityHeaders,
   type Logger,
@@ -20,18 +20,21 @@ import { createVersionsMetrics, observeRequests } from './http/versions-metrics'
 import { createBodyValidator } from './ingest/validate-body';
 import { createVersionsDatabase, migrateToLatest, pingDatabase } from './repositories/database.repository';
 import { refreshTimingSnapshot } from './repositories/metric-analytics.repository';
+import { createMetricKeyIds } from './repositories/metric-keys.repository';
 import { createDashboardRouter } from './routes/dashboard.routes';
 import { createIngestRouter } from './routes/ingest.routes';
 import { createReadApiRouter } from './routes/read-api.routes';
 
 /** Seconds over which failed authentications of one client are counted. */
 const AUTH_FAILURE_WINDOW_S = 600;
+/** Key ids each replica remembers: GitLab's ~3 000 keys per version, for many versions. */
+const METRIC_KEY_CACHE_SIZE = 100_000;
 /** The slowest-metrics snapshot covers timings received in this many days (the dashboard's window). */
 const TIMING_SNAPSHOT_DAYS = 30;
 
 export interface VersionsDeps {
   logger?: Logger;
-  /** The clock for received_at, rate limiting and sessions; tests pin it. */
+  /** The clock for received_at and sessions; tests pin it (the shared rate limit keeps the real one). */
   now?: () => Date;
 }
 
@@ -44,6 +47,23 @@ export interface VersionsApp {
   stop: () => Promise<void>;
   /** Recomputes the slowest-metrics snapshot now, after any refresh in progress (start() schedules them). */
   refreshTimingSnapshot: () => Promise<boolean>;
+}
+
+/**
+ * The ingest limit, counted in the database so that every replica (and a restarted one) sees the
+ * same counts: a fixed window of `rateLimitBurst` requests per client IP, as long as the burst
+ * takes to refill at `rateLimitPerMinute`, so the sustained rate is the configured one.
+ */
+function createIngestLimiter(db: Knex, config: VersionsConfig): RateLimiterPostgres {
+  return new RateLimiterPostgres({
+    storeClient: db,
+    storeType: 'knex',
+    tableName: 'ingest_request_counts',
+    tableCreated: true,
+    keyPrefix: 'ingest',
+    points: config.rateLimitBurst,
+    duration: Math.max(1, Math.round((config.rateLimitBurst * 60) / config.rateLimitPerMinute)),
+  });
 }
 
 /** Wires the service from its config. Nothing connects or listens until `start()`. */
@@ -69,20 +89,23 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
   app.use(securityHeaders());
   app.use(observeRequests(metrics));
   app.use(createOpsRouter({ registry, checks: { postgres: () => pingDatabase(db) } }));
-  app.use(
-    ['/usage_data', '/usage_ping_metadata', '/usage_ping_errors'],
-    createRateLimit({
-      limits: { perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst },
-      nowMs: () => now().getTime(),
-      onLimited: (ip, path) => {
-        metrics.ingest.inc({ endpoint: path.replace(/^\//, ''), outcome: 'rate_limited' });
-        logger.warn({ ip }, 'ingest rate limited');
-      },
-    }),
-  );
+  if (config.rateLimitPerMinute > 0) {
+    app.use(
+      ['/usage_data', '/usage_ping_metadata', '/usage_ping_errors'],
+      limitRequests({
+        limiter: createIngestLimiter(db, config),
+        onLimited: (ip, path) => {
+          metrics.ingest.inc({ endpoint: path.replace(/^\//, ''), outcome: 'rate_limited' });
+          logger.warn({ ip }, 'ingest rate limited');
+        },
+        onStoreError: (err) => logger.error({ err }, 'ingest rate limiter unavailable'),
+      }),
+    );
+  }
   app.use(
     createIngestRouter({
       db,
+      metricKeyIds: createMetricKeyIds(db, { maxCachedKeys: METRIC_KEY_CACHE_SIZE }),
       validate: createBodyValidator({ maxKeys: config.maxPayloadKeys }),
       metrics,
       logger: logger.child({ component: 'ingest' }),
@@ -156,7 +179,7 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
     async start() {
       logger.info({ config: describeVersionsConfig(config) }, 'starting');
       if (config.migrateOnStart) {
-        const applied = await migrateToLatest(db);
+        const applied = await migrateToLatest(db, { connectionString: config.databaseUrl });
         logger.info({ applied }, 'migrations applied');
       }
       const listening = createBudgetedServer(app, {

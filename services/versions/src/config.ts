@@ -95,13 +95,14 @@ export const versionsEnvSpec = {
     parse: positiveNumber,
     default: 600,
     description:
-      'Sustained ingest requests per client IP per minute (token bucket refill; 0 disables the limit).',
+      'Sustained ingest requests per client IP per minute, counted in the database so all replicas share it (0 disables the limit).',
   },
   rateLimitBurst: {
     variable: 'VERSIONS_RATE_LIMIT_BURST',
     parse: parse.int(1, 1_000_000),
     default: 120,
-    description: 'Ingest requests a client IP may send at once before the refill rate applies.',
+    description:
+      'Ingest requests a client IP may send per window; the window lasts as long as the burst takes at the sustained rate (120 at 600/min: 12 s).',
   },
   trustProxy: {
     variable: 'VERSIONS_TRUST_PROXY',

@@ -11,7 +11,7 @@ async function migrate(config: VersionsConfig, logger: Logger): Promise<void> {
     logger,
   });
   try {
-    const applied = await migrateToLatest(db);
+    const applied = await migrateToLatest(db, { connectionString: config.databaseUrl });
     logger.info({ applied }, 'migrations applied');
   } finally {
     await db.destroy();

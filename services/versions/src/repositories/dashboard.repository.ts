@@ -39,7 +39,7 @@ export async function versionDistribution(
 
 /**
  * Per week: instances reporting, and how many of them reported a value > 0 for the metric. Reads
- * the metric's rows in metric_values (extracted at ingest), never the payloads.
+ * the metric's values in ping_metric_values (extracted at ingest), never the payloads.
  */
 export async function metricAdoptionByWeek(
   db: Knex,

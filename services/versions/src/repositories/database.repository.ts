@@ -1,5 +1,6 @@
 import knex, { type Knex } from 'knex';
 import path from 'node:path';
+import { Client } from 'pg';
 import type { Logger } from '@servping/runtime';
 
 /** The knex migrations, plain SQL in `services/versions/migrations` (next to src/ and dist/). */
@@ -36,10 +37,30 @@ export function createVersionsDatabase(options: {
   });
 }
 
-/** Applies pending migrations; returns the names of those it ran. */
-export async function migrateToLatest(db: Knex): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest()) as [number, string[]];
-  return applied;
+/** The advisory lock key replicas migrating the Versions database take turns on. */
+const MIGRATION_LOCK_SQL = `hashtext('servping_versions_migrations')`;
+
+/**
+ * Applies pending migrations; returns the names of those it ran. Replicas starting together take
+ * turns on a session-level advisory lock (on a connection of its own, outside the pool): knex's own
+ * lock row makes the second one fail ("Migration table is already locked") instead of waiting, and
+ * on an empty database both would race to create knex's tables. The second finds nothing to do.
+ */
+export async function migrateToLatest(db: Knex, options: { connectionString: string }): Promise<string[]> {
+  const lock = new Client({
+    connectionString: options.connectionString,
+    application_name: 'servping-versions-migrate',
+    connectionTimeoutMillis: 3_000,
+  });
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_SQL})`);
+    const [, applied] = (await db.migrate.latest()) as [number, string[]];
+    return applied;
+  } finally {
+    // Ending the session releases the lock.
+    await lock.end();
+  }
 }
 
 /** Resolves when the database answers a query (the readiness check). */

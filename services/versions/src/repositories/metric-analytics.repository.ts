@@ -20,7 +20,7 @@ export interface VersionSummary {
 
 /**
  * One metric's numeric values across instances and versions over time, plus a per-version summary,
- * from the metric's rows in metric_values (values are bounded at ingest, so avg() stays finite).
+ * from the metric's values in ping_metric_values (bounded at ingest, so avg() stays finite).
  */
 export async function metricSeries(
   db: Knex,
@@ -69,8 +69,9 @@ export interface TimingPercentiles {
  * The metrics that fail most and the slowest, by version.
  *
  * Failures: pings received since `since` whose value is < 0 (GitLab's fallbacks), over the
- * version's pings received since then; read through the partial index of failed values, so the
- * cost follows the failures, not the payload sizes. Slowest: from the last snapshot (see
+ * version's pings received since then; read from each ping's failed_key_ids (small and stored
+ * inline, apart from the compressed value arrays), so the cost follows the failures, not the
+ * payload sizes. Slowest: from the last snapshot (see
  * refreshTimingSnapshot), whose window is its own `since`.
  */
 export async function metricHealth(
@@ -82,7 +83,9 @@ export async function metricHealth(
           pings AS (SELECT version, count(*) AS pings FROM recent GROUP BY version),
           failed AS (
             SELECT r.version, v.key_id, count(*) AS failures
-              FROM recent r JOIN metric_values v ON v.usage_data_id = r.id AND v.value < 0
+              FROM recent r
+              JOIN ping_metric_values p ON p.usage_data_id = r.id
+              CROSS JOIN LATERAL unnest(p.failed_key_ids) AS v(key_id)
              GROUP BY r.version, v.key_id)
      SELECT f.version, k.key_path, p.pings::int AS pings, f.failures::int AS failures,
             round(f.failures::numeric / p.pings, 4)::float8 AS failure_rate

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { toArrayLiteral, type PingMetricValues } from '../ingest/ping-metric-values';
 import type { UsageDataFacts } from '../ingest/usage-data-facts';
 import {
   computeDevopsScore,
@@ -26,12 +27,13 @@ const SCORE_COLUMNS = DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${
 const UNREADABLE_JSON_CODES = new Set(['22003', '22P02']);
 
 /**
- * Stores one ping and its DevOps score. Two round trips: the leaders among other instances (one
- * index probe per metric in devops_leader_values), then ingest_usage_data(), one statement that
- * upserts the instance (locking its row, which serialises concurrent pings of one instance),
- * inserts the usage_data row or finds the existing one, and for a new ping writes the score and
- * the instance's leader values. Being one statement it is atomic: whoever sees the usage_data row
- * also sees its score, and a failure leaves nothing. Reading the leaders just before the statement
+ * Stores one ping, its metric values and its DevOps score. Two round trips: the leaders among
+ * other instances (one index probe per metric in devops_leader_values), then one statement:
+ * ingest_usage_data() upserts the instance (locking its row, which serialises concurrent pings of
+ * one instance), inserts the usage_data row or finds the existing one, and for a new ping writes
+ * the score and the instance's leader values; the same statement writes the ping's
+ * ping_metric_values row when the ping is new. Being one statement it is atomic: whoever sees the
+ * usage_data row also sees its values and score, and a failure leaves nothing. Reading the leaders just before the statement
  * instead of inside it changes nothing a client can observe: under read committed, pings of other
  * instances committing meanwhile were invisible inside the old transaction too.
  *
@@ -44,6 +46,8 @@ export async function storePing(
     facts: UsageDataFacts;
     payloadText: string;
     payload: unknown;
+    /** The ping's numeric leaves by key id (numericLeaves, then orderByKeyId). */
+    metricValues: PingMetricValues;
     perUser: PerUserValues;
     receivedAt: Date;
     leaderWindowDays: number;
@@ -54,11 +58,11 @@ export async function storePing(
   const score = computeDevopsScore(input.perUser, [others]);
   let row: IngestRow;
   try {
-    row = await ingestUsageData(db, facts, input.payloadText, receivedAt, score);
+    row = await ingestUsageData(db, input, input.payloadText, score);
   } catch (err) {
     if (!UNREADABLE_JSON_CODES.has((err as { code?: string }).code ?? '')) throw err;
     // JSON.stringify writes every number as a double PostgreSQL can read (1e-20000 becomes 0).
-    row = await ingestUsageData(db, facts, JSON.stringify(input.payload), receivedAt, score);
+    row = await ingestUsageData(db, input, JSON.stringify(input.payload), score);
   }
   const usageDataId = Number(row.usage_data_id);
   if (row.created) return { usageDataId, created: true, score: row.reported ? score : null };
@@ -75,19 +79,26 @@ interface IngestRow {
 
 async function ingestUsageData(
   db: Knex,
-  facts: UsageDataFacts,
+  input: { facts: UsageDataFacts; metricValues: PingMetricValues; receivedAt: Date },
   payloadText: string,
-  receivedAt: Date,
   score: DevopsScore,
 ): Promise<IngestRow> {
+  const { facts, metricValues } = input;
+  // The CTE runs the function once (it is referenced twice, so it is materialised); the INSERT
+  // runs whether or not the outer query reads it, and only for a ping stored just now.
   const result = await db.raw<{ rows: IngestRow[] }>(
-    `SELECT * FROM ingest_usage_data(
-       p_uuid => ?, p_hostname => ?, p_recorded_at => ?, p_version => ?, p_edition => ?,
-       p_installation_type => ?, p_active_user_count => ?, p_historical_max_users => ?,
-       p_license_md5 => ?, p_license_sha256 => ?, p_license_id => ?, p_license_plan => ?,
-       p_license_user_count => ?, p_license_starts_at => ?, p_license_expires_at => ?,
-       p_license_trial => ?, p_license_subscription_id => ?,
-       p_payload => ?::jsonb, p_received_at => ?, p_score => ?::jsonb)`,
+    `WITH stored AS (
+       SELECT * FROM ingest_usage_data(
+         p_uuid => ?, p_hostname => ?, p_recorded_at => ?, p_version => ?, p_edition => ?,
+         p_installation_type => ?, p_active_user_count => ?, p_historical_max_users => ?,
+         p_license_md5 => ?, p_license_sha256 => ?, p_license_id => ?, p_license_plan => ?,
+         p_license_user_count => ?, p_license_starts_at => ?, p_license_expires_at => ?,
+         p_license_trial => ?, p_license_subscription_id => ?,
+         p_payload => ?::jsonb, p_received_at => ?, p_score => ?::jsonb)),
+     metric_values_row AS (
+       INSERT INTO ping_metric_values (usage_data_id, key_ids, "values", failed_key_ids)
+       SELECT usage_data_id, ?::integer[], ?::float8[], ?::integer[] FROM stored WHERE created)
+     SELECT * FROM stored`,
     [
       facts.uuid,
       facts.hostname,
@@ -107,8 +118,11 @@ async function ingestUsageData(
       facts.licenseTrial,
       facts.licenseSubscriptionId,
       payloadText,
-      receivedAt,
+      input.receivedAt,
       JSON.stringify(score),
+      toArrayLiteral(metricValues.keyIds),
+      toArrayLiteral(metricValues.values),
+      toArrayLiteral(metricValues.failedKeyIds),
     ],
   );
   return result.rows[0]!;

@@ -213,7 +213,8 @@ describe('rate limit', () => {
         retryAfter = res.headers.get('retry-after');
       }
       expect(statuses).toEqual([400, 400, 400, 429]);
-      expect(retryAfter).toBe('1');
+      // A fixed window of 3 requests at 60 a minute lasts 3 s: the answer is its remaining seconds.
+      expect(retryAfter).toMatch(/^[1-3]$/);
     } finally {
       await limited.close();
     }
