@@ -13,7 +13,12 @@ import {
   type MetricResult,
   type SqlValue,
 } from '@servping/shared';
-import { computeMetric, InstanceDbRepository, type ComputeContext } from '@servping/worker';
+import {
+  computeMetric,
+  createRedisUsageReader,
+  InstanceDbRepository,
+  type ComputeContext,
+} from '@servping/compute';
 import { REDIS_URL } from './support/collector-process';
 import { countOf, definition, dictionaryDir, type DictionaryDir } from './support/dictionary-files';
 import { createTempDatabase, type TempDatabase } from './support/temp-database';
@@ -90,7 +95,7 @@ it('halves the slow metric’s batches down to the floor, reports it as -1 with 
         hasLeadingIndex: (column) => instanceDb.hasLeadingIndex(column),
         bounds: (statement, signal) => instanceDb.bounds(statement, signal),
       },
-      redis,
+      usage: createRedisUsageReader(redis),
       facts,
       settings: {},
       license: {},

@@ -21,7 +21,12 @@ import {
   type MetricResult,
 } from '@servping/shared';
 import { createPgPool, readDatabaseFacts, readDictionaryFiles } from '@servping/runtime';
-import { computeMetric, InstanceDbRepository, type ComputeContext } from '@servping/worker';
+import {
+  computeMetric,
+  createRedisUsageReader,
+  InstanceDbRepository,
+  type ComputeContext,
+} from '@servping/compute';
 import { definitionsValidateCommand } from '../../src/commands/definitions-validate';
 import { demoSeedCommand } from '../../src/commands/demo-seed';
 import { computeGroundTruth, databaseMetrics } from '../../src/demo/ground-truth.repository';
@@ -78,7 +83,7 @@ describe('metric catalog on the demo instance', () => {
       const ctx: ComputeContext = {
         recordedAt: RECORDED_AT,
         db,
-        redis,
+        usage: createRedisUsageReader(redis),
         facts: {
           uuid: '11111111-2222-3333-4444-555555555555',
           hostname: hostname(),

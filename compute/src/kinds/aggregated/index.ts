@@ -1,0 +1,5 @@
+import type { KindModule } from '../kind-module';
+import { computeAggregated } from './counter';
+
+/** GitLab's AggregatedMetric: unions and intersections of unique counts. */
+export const aggregatedKind: KindModule<'aggregated'> = { kind: 'aggregated', counter: computeAggregated };

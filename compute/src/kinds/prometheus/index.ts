@@ -1,0 +1,5 @@
+import type { KindModule } from '../kind-module';
+import { computePrometheus } from './counter';
+
+/** GitLab's PrometheusMetric: one instant query. */
+export const prometheusKind: KindModule<'prometheus'> = { kind: 'prometheus', counter: computePrometheus };
