@@ -4,7 +4,8 @@ export { computeMetric } from './compute-metric';
 export type { ComputeContext, CounterContext, Counter, CounterOutput, SpecOf } from './compute-context';
 export { computeEnv } from './compute-env';
 export { withDeadline } from './deadline';
-export { KINDS, assertKindTable, type KindTable } from './kinds/kinds';
+export { KINDS, assertKindTable, definitionKinds, type KindTable } from './kinds/kinds';
+export { SYSTEM_CLASSES } from './kinds/system/resolve';
 export type { KindModule } from './kinds/kind-module';
 export { databaseMetricInput } from './kinds/database/counter';
 export {

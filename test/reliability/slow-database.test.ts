@@ -18,6 +18,7 @@ import {
   createRedisUsageReader,
   InstanceDbRepository,
   type ComputeContext,
+  definitionKinds,
 } from '@servping/compute';
 import { REDIS_URL } from './support/collector-process';
 import { countOf, definition, dictionaryDir, type DictionaryDir } from './support/dictionary-files';
@@ -78,7 +79,7 @@ afterAll(async () => {
 });
 
 it('halves the slow metric’s batches down to the floor, reports it as -1 with its error, and keeps every other value exact', async () => {
-  const definitions = loadDictionaryOrThrow(await readDictionaryFiles(dict.dir));
+  const definitions = loadDictionaryOrThrow(await readDictionaryFiles(dict.dir), definitionKinds);
   const batches = new Map<string, Array<SqlValue | undefined>[]>();
   const results: MetricResult[] = [];
   for (const metric of definitions) {

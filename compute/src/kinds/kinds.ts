@@ -1,4 +1,4 @@
-import { ServpingError, type MetricKind } from '@servping/shared';
+import { ServpingError, type DefinitionKind, type MetricKind } from '@servping/shared';
 import type { Counter, SpecOf } from '../compute-context';
 import { aggregatedKind } from './aggregated';
 import { databaseKind } from './database';
@@ -28,6 +28,11 @@ export const KINDS: KindTable = {
   prometheus: prometheusKind,
   unsupported: unsupportedKind,
 };
+
+/** The definition side of every kind, for `loadDictionary(files, definitionKinds)`. */
+export const definitionKinds: readonly DefinitionKind[] = Object.values(KINDS).flatMap((k) =>
+  k.definition ? [k.definition] : [],
+);
 
 /**
  * The counter registered for `kind`. The table is keyed by kind, so the counter found under a

@@ -5,6 +5,7 @@
  * past 2⁶³ and numeric sums with cents. Every definition here must come out exactly as plain SQL
  * (estimates within HLL error), with no GitLab refusal.
  */
+import { definitionKinds } from '../../src/kinds/kinds';
 import type { Client } from 'pg';
 import {
   loadDictionaryOrThrow,
@@ -182,7 +183,10 @@ export const ADVERSARIAL_FILES: Readonly<Record<string, string>> = Object.fromEn
 
 /** The definitions, loaded as the collector loads them. */
 export function adversarialDefinitions(): MetricDefinition[] {
-  return loadDictionaryOrThrow(Object.entries(ADVERSARIAL_FILES).map(([path, text]) => ({ path, text })));
+  return loadDictionaryOrThrow(
+    Object.entries(ADVERSARIAL_FILES).map(([path, text]) => ({ path, text })),
+    definitionKinds,
+  );
 }
 
 /** The database query of a database definition (every one here is). */

@@ -26,6 +26,7 @@ import {
   createRedisUsageReader,
   InstanceDbRepository,
   type ComputeContext,
+  definitionKinds,
 } from '@servping/compute';
 import { definitionsValidateCommand } from '../../src/commands/definitions-validate';
 import { demoSeedCommand } from '../../src/commands/demo-seed';
@@ -70,7 +71,7 @@ describe('metric catalog on the demo instance', () => {
     );
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
-    definitions = loadDictionaryOrThrow(await readDictionaryFiles(CATALOG));
+    definitions = loadDictionaryOrThrow(await readDictionaryFiles(CATALOG), definitionKinds);
     redis = new Redis(redisUrl(), { keyPrefix: REDIS_PREFIX });
     raw = new Redis(redisUrl());
     const db = InstanceDbRepository.connect({

@@ -1,9 +1,14 @@
 import { parse, stringify } from 'yaml';
-import { DefinitionError } from '../errors';
-import { definitionsToYaml } from './definitions-yaml';
-import { loadDictionary, loadDictionaryOrThrow } from './load-dictionary';
-import { payloadDefinitions } from './payload-definitions';
-import type { DatabaseQuery, MetricDefinition } from './types';
+import {
+  DefinitionError,
+  definitionsToYaml,
+  loadDictionary,
+  loadDictionaryOrThrow,
+  payloadDefinitions,
+  type DatabaseQuery,
+  type MetricDefinition,
+} from '@servping/shared';
+import { definitionKinds } from '../../src/kinds/kinds';
 
 /** A valid newest-format database definition; each case overrides what it needs. */
 const BASE = {
@@ -35,7 +40,10 @@ function dbOptions(options: Doc): Doc {
 }
 
 function loadOne(overrides: Doc, without: string[] = []): MetricDefinition {
-  const { definitions, problems } = loadDictionary([file('counts_all/x.yml', overrides, without)]);
+  const { definitions, problems } = loadDictionary(
+    [file('counts_all/x.yml', overrides, without)],
+    definitionKinds,
+  );
   expect(problems).toEqual([]);
   expect(definitions).toHaveLength(1);
   return definitions[0] as MetricDefinition;
@@ -416,17 +424,20 @@ describe('bad definitions name file, key_path and field', () => {
   ];
 
   it.each(cases)('%s', (_name, files, expectedFile, keyPath, field, message) => {
-    const { problems } = loadDictionary(files);
+    const { problems } = loadDictionary(files, definitionKinds);
     const match = problems.find((p) => p.file === expectedFile && p.keyPath === keyPath && p.field === field);
     expect({ problems, found: match !== undefined }).toEqual(expect.objectContaining({ found: true }));
     expect(match?.message).toMatch(message);
   });
 
   it('drops the bad definitions and keeps the good ones', () => {
-    const { definitions, problems } = loadDictionary([
-      file('counts_all/good.yml', { key_path: 'counts.good' }),
-      file('counts_all/bad.yml', { key_path: 'counts.bad', status: 'enabled' }),
-    ]);
+    const { definitions, problems } = loadDictionary(
+      [
+        file('counts_all/good.yml', { key_path: 'counts.good' }),
+        file('counts_all/bad.yml', { key_path: 'counts.bad', status: 'enabled' }),
+      ],
+      definitionKinds,
+    );
     expect(definitions.map((d) => d.keyPath)).toEqual(['counts.good']);
     expect(problems).toHaveLength(1);
   });
@@ -436,9 +447,9 @@ describe('bad definitions name file, key_path and field', () => {
       file('a.yml', { key_path: 'counts.a', status: 'enabled' }),
       file('b.yml', { key_path: 'counts.b', ...dbOptions({ table: 'Issues' }) }),
     ];
-    expect(() => loadDictionaryOrThrow(files)).toThrow(DefinitionError);
+    expect(() => loadDictionaryOrThrow(files, definitionKinds)).toThrow(DefinitionError);
     try {
-      loadDictionaryOrThrow(files);
+      loadDictionaryOrThrow(files, definitionKinds);
     } catch (err) {
       const problems = (err as DefinitionError).problems;
       expect(problems.map((p) => [p.file, p.keyPath, p.field])).toEqual([
@@ -669,15 +680,18 @@ describe('other instrumentation classes', () => {
   });
 
   it('NumbersMetric adds metrics of the dictionary', () => {
-    const { definitions, problems } = loadDictionary([
-      file('a.yml', { key_path: 'counts.issues' }),
-      file('b.yml', { key_path: 'counts.notes', ...dbOptions({ table: 'notes' }) }),
-      file('c.yml', {
-        key_path: 'counts.total',
-        instrumentation_class: 'NumbersMetric',
-        options: { operation: 'add', metrics: ['counts.issues', 'counts.notes'] },
-      }),
-    ]);
+    const { definitions, problems } = loadDictionary(
+      [
+        file('a.yml', { key_path: 'counts.issues' }),
+        file('b.yml', { key_path: 'counts.notes', ...dbOptions({ table: 'notes' }) }),
+        file('c.yml', {
+          key_path: 'counts.total',
+          instrumentation_class: 'NumbersMetric',
+          options: { operation: 'add', metrics: ['counts.issues', 'counts.notes'] },
+        }),
+      ],
+      definitionKinds,
+    );
     expect(problems).toEqual([]);
     expect(definitions[2]?.spec).toEqual({ kind: 'add', keyPaths: ['counts.issues', 'counts.notes'] });
   });
@@ -696,11 +710,10 @@ describe('other instrumentation classes', () => {
         instrumentation_class: 'AggregatedMetric',
         options: { aggregate: { operator: 'OR' }, events },
       });
-    const good = loadDictionary([
-      estimate('counts.a', '28d'),
-      estimate('counts.b', '28d'),
-      aggregate(['counts.a', 'counts.b']),
-    ]);
+    const good = loadDictionary(
+      [estimate('counts.a', '28d'), estimate('counts.b', '28d'), aggregate(['counts.a', 'counts.b'])],
+      definitionKinds,
+    );
     expect(good.problems).toEqual([]);
     expect(good.definitions[2]?.spec).toEqual({
       kind: 'aggregated',
@@ -709,11 +722,14 @@ describe('other instrumentation classes', () => {
       events: ['counts.a', 'counts.b'],
     });
 
-    const bad = loadDictionary([
-      estimate('counts.a', '28d'),
-      estimate('counts.b', '7d'),
-      aggregate(['counts.a', 'counts.b', 'counts.c']),
-    ]);
+    const bad = loadDictionary(
+      [
+        estimate('counts.a', '28d'),
+        estimate('counts.b', '7d'),
+        aggregate(['counts.a', 'counts.b', 'counts.c']),
+      ],
+      definitionKinds,
+    );
     expect(bad.problems.map((p) => [p.file, p.keyPath, p.field, p.message])).toEqual([
       [
         'agg.yml',
@@ -754,7 +770,10 @@ describe('lifecycle, categories and time frames', () => {
   });
 
   it('expands an array time frame into suffixed key_paths', () => {
-    const { definitions } = loadDictionary([file('a.yml', { time_frame: ['7d', '28d', 'all'] })]);
+    const { definitions } = loadDictionary(
+      [file('a.yml', { time_frame: ['7d', '28d', 'all'] })],
+      definitionKinds,
+    );
     expect(definitions.map((d) => [d.keyPath, d.timeFrame])).toEqual([
       ['counts.issues_weekly', '7d'],
       ['counts.issues_monthly', '28d'],
@@ -764,22 +783,25 @@ describe('lifecycle, categories and time frames', () => {
 });
 
 describe('payloadDefinitions and definitionsToYaml', () => {
-  const { definitions } = loadDictionary([
-    file('a.yml', { key_path: 'counts.a', time_frame: ['7d', '28d'] }),
-    file('b.yml', { key_path: 'counts.b', data_category: 'operational', status: 'not_used' }),
-    file('c.yml', {
-      key_path: 'counts.c',
-      status: 'removed',
-      milestone_removed: '16.0',
-      removed_by_url: null,
-    }),
-    file('d.yml', {
-      key_path: 'counts.d',
-      data_category: 'subscription',
-      status: 'broken',
-      repair_issue_url: 'https://gitlab.example/issues/2',
-    }),
-  ]);
+  const { definitions } = loadDictionary(
+    [
+      file('a.yml', { key_path: 'counts.a', time_frame: ['7d', '28d'] }),
+      file('b.yml', { key_path: 'counts.b', data_category: 'operational', status: 'not_used' }),
+      file('c.yml', {
+        key_path: 'counts.c',
+        status: 'removed',
+        milestone_removed: '16.0',
+        removed_by_url: null,
+      }),
+      file('d.yml', {
+        key_path: 'counts.d',
+        data_category: 'subscription',
+        status: 'broken',
+        repair_issue_url: 'https://gitlab.example/issues/2',
+      }),
+    ],
+    definitionKinds,
+  );
 
   it.each([
     [

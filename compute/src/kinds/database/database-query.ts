@@ -4,8 +4,6 @@
  * filled in, and the rules the schema cannot express are checked (ordered histogram bounds,
  * operator/value agreement, no comment or statement separators in `where_sql`, …).
  */
-import type { DatabaseOptionsYaml } from './definition-schema';
-import type { SchemaIssue } from './schema-validator';
 import type {
   ColumnRef,
   DatabaseOperation,
@@ -14,7 +12,9 @@ import type {
   FilterValue,
   QueryFilter,
   QueryJoin,
-} from './types';
+  SchemaIssue,
+} from '@servping/shared';
+import type { DatabaseOptionsYaml } from './options';
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 const FORBIDDEN_SQL = [';', '--', '/*'];

@@ -4,10 +4,10 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadDictionary } from './load-dictionary';
-import type { MetricSpec } from './types';
+import { loadDictionary, type MetricSpec } from '@servping/shared';
+import { definitionKinds } from '../../src/kinds/kinds';
 
-const ROOT = join(__dirname, '../../test/fixtures/gitlab-definitions');
+const ROOT = join(__dirname, '../../../shared/test/fixtures/gitlab-definitions');
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -142,7 +142,7 @@ const expected: [
 ];
 
 describe('GitLab §13 fixtures', () => {
-  const { definitions, problems } = loadDictionary(files);
+  const { definitions, problems } = loadDictionary(files, definitionKinds);
 
   it('holds the 19 examples and loads all of them without a problem', () => {
     expect(files).toHaveLength(19);
