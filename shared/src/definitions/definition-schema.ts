@@ -80,10 +80,15 @@ export const IDENTIFIER_PATTERN = '^[a-z_][a-z0-9_]{0,62}$';
 /** `column` or `table.column`, each part an identifier. */
 export const COLUMN_REF_PATTERN = '^([a-z_][a-z0-9_]{0,62}\\.)?[a-z_][a-z0-9_]{0,62}$';
 
+/** A SQL identifier as definitions may name one (lower-case, ≤ 63 characters). */
 export const identifierSchema: SchemaObject = { type: 'string', pattern: IDENTIFIER_PATTERN };
+/** `column` or `table.column`. */
 export const columnRefSchema: SchemaObject = { type: 'string', pattern: COLUMN_REF_PATTERN };
+/** A string of at least one character. */
 export const nonEmptyStringSchema: SchemaObject = { type: 'string', minLength: 1 };
+/** A string, or null. */
 export const nullableStringSchema: SchemaObject = { type: ['string', 'null'] };
+/** A list of at least one non-empty string. */
 export const nonEmptyStringListSchema: SchemaObject = {
   type: 'array',
   items: nonEmptyStringSchema,

@@ -1,7 +1,7 @@
 import { specOk, specUnsupported, type DefinitionKind, type SystemFact } from '@servping/shared';
 
 /** GitLab's system instrumentation classes and the fact each reports. */
-export const SYSTEM_CLASSES: Readonly<Record<string, SystemFact>> = {
+const SYSTEM_CLASSES: Readonly<Record<string, SystemFact>> = {
   UuidMetric: 'uuid',
   HostnameMetric: 'hostname',
   VersionMetric: 'version',
