@@ -4,6 +4,7 @@
 const packages = {
   '@servping/shared': 'shared',
   '@servping/runtime': 'runtime',
+  '@servping/compute': 'compute',
   '@servping/worker': 'services/worker',
   '@servping/aggregator': 'services/aggregator',
   '@servping/collector': 'services/collector',
@@ -11,7 +12,13 @@ const packages = {
 };
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/shared', '<rootDir>/runtime', '<rootDir>/services', '<rootDir>/test'],
+  roots: [
+    '<rootDir>/shared',
+    '<rootDir>/runtime',
+    '<rootDir>/compute',
+    '<rootDir>/services',
+    '<rootDir>/test',
+  ],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] },

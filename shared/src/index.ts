@@ -43,6 +43,8 @@ export type {
   ColumnRef,
   QueryFilter,
   QueryJoin,
+  FilterOperator,
+  FilterValue,
   SystemFact,
 } from './definitions/types';
 export {
@@ -52,7 +54,26 @@ export {
   type DictionaryResult,
 } from './definitions/parse-definition-file';
 export { loadDictionary, loadDictionaryOrThrow } from './definitions/load-dictionary';
-export { toMetricSpec, SYSTEM_CLASSES, type SpecResult } from './definitions/metric-spec';
+export { toMetricSpec } from './definitions/metric-spec';
+export {
+  specOk,
+  specInvalid,
+  specUnsupported,
+  type DefinitionKind,
+  type SchemaIssue,
+  type SpecResult,
+} from './definitions/definition-kind';
+export { withOptions } from './definitions/schema-validator';
+export {
+  objectSchema,
+  classOptionsRule,
+  identifierSchema,
+  columnRefSchema,
+  nonEmptyStringSchema,
+  nullableStringSchema,
+  nonEmptyStringListSchema,
+  type OptionsSchema,
+} from './definitions/definition-schema';
 export { payloadDefinitions } from './definitions/payload-definitions';
 export { definitionsToYaml } from './definitions/definitions-yaml';
 export type { DefinitionYaml } from './definitions/definition-schema';

@@ -4,6 +4,7 @@
  * payload Versions stored compared with the payload the collector side stored and with ground
  * truth: exact metrics equal, estimates within 2 %.
  */
+import { definitionKinds } from '@servping/compute';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -105,7 +106,7 @@ describe('a service ping end to end', () => {
       const theirs = await versions.query('SELECT id, payload FROM usage_data');
       expect(theirs.rowCount).toBe(1);
       received = { id: Number(theirs.rows[0].id), payload: theirs.rows[0].payload };
-      definitions = loadDictionaryOrThrow(await readDictionaryFiles(CATALOG));
+      definitions = loadDictionaryOrThrow(await readDictionaryFiles(CATALOG), definitionKinds);
       truth = await computeGroundTruth(instance, definitions, mine.rows[0].recorded_at as Date);
     } finally {
       await Promise.all([servping.end(), versions.end(), instance.end()]);

@@ -14,7 +14,13 @@ import {
   type MetricResult,
   type SqlValue,
 } from '@servping/shared';
-import { computeMetric, InstanceDbRepository, type ComputeContext } from '@servping/worker';
+import {
+  computeMetric,
+  createRedisUsageReader,
+  InstanceDbRepository,
+  type ComputeContext,
+  definitionKinds,
+} from '@servping/compute';
 import { REDIS_URL } from './support/collector-process';
 import { countOf, definition, dictionaryDir, type DictionaryDir } from './support/dictionary-files';
 import { createTempDatabase, type TempDatabase } from './support/temp-database';
@@ -87,7 +93,7 @@ afterAll(async () => {
 });
 
 it('halves a slow metric’s batches until they fit and counts it exactly; only a metric slower than the timeout per row is -1', async () => {
-  const definitions = loadDictionaryOrThrow(await readDictionaryFiles(dict.dir));
+  const definitions = loadDictionaryOrThrow(await readDictionaryFiles(dict.dir), definitionKinds);
   const batches = new Map<string, Batch[]>();
   const results: MetricResult[] = [];
   for (const metric of definitions) {
@@ -107,7 +113,7 @@ it('halves a slow metric’s batches until they fit and counts it exactly; only 
         hasLeadingIndex: (column) => instanceDb.hasLeadingIndex(column),
         bounds: (statement, signal) => instanceDb.bounds(statement, signal),
       },
-      redis,
+      usage: createRedisUsageReader(redis),
       facts,
       settings: {},
       license: {},

@@ -1,3 +1,4 @@
+import { definitionKinds } from '@servping/compute';
 import {
   DefinitionError,
   formatDefinitionProblem,
@@ -16,7 +17,7 @@ export async function loadDefinitionsOrReport(
   stderr: NodeJS.WritableStream,
 ): Promise<MetricDefinition[] | undefined> {
   try {
-    return loadDictionaryOrThrow(await readDictionaryFiles(dir));
+    return loadDictionaryOrThrow(await readDictionaryFiles(dir), definitionKinds);
   } catch (err) {
     if (!(err instanceof DefinitionError)) throw err;
     for (const problem of err.problems) stderr.write(`${formatDefinitionProblem(problem)}\n`);

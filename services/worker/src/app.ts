@@ -1,5 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import { Counter, Histogram } from 'prom-client';
+import { createRedisUsageReader, InstanceDbRepository } from '@servping/compute';
 import { JOB_QUEUE, type JobDataByName, type MetricResult } from '@servping/shared';
 import {
   stopWorkers,
@@ -14,7 +15,6 @@ import type { WorkerConfig } from './config';
 import { computeMetricJob } from './jobs/compute-metric.job';
 import { computeShard } from './jobs/compute-shard.job';
 import { runComputeContext } from './jobs/run-compute-context';
-import { InstanceDbRepository } from './repositories/instance-db.repository';
 
 export interface MetricWorker {
   start(): Promise<void>;
@@ -36,6 +36,7 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
     max: config.databasePoolSize,
   });
   const countersRedis = createRedis(config.redisUrl, 'blocking');
+  const usage = createRedisUsageReader(countersRedis);
   const metricsRedis = createRedis(config.redisUrl, 'blocking');
   const shardsRedis = createRedis(config.redisUrl, 'blocking');
   const lightRedis = createRedis(config.redisUrl, 'blocking');
@@ -80,7 +81,7 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
       const result = await computeMetricJob(job, () =>
         runComputeContext(job.data, {
           db,
-          redis: countersRedis,
+          usage,
           deadlineMs: config.metricDeadlineMs,
           targetStatementMs: config.targetStatementMs,
           prometheusUrl: config.prometheusUrl,

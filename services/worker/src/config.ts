@@ -1,3 +1,4 @@
+import { computeEnv } from '@servping/compute';
 import { commonEnv, parse, readEnv, type EnvField, type EnvValues } from '@servping/shared';
 
 export const workerEnv = {
@@ -36,13 +37,7 @@ export const workerEnv = {
     default: 15_000,
     description: 'statement_timeout of every counting session on the instance database.',
   },
-  targetStatementMs: {
-    variable: 'WORKER_TARGET_STATEMENT_MS',
-    parse: parse.int(10, 60_000),
-    default: 250,
-    description:
-      'Statement time batch sizes adapt to: a batch grows while it takes under half of this and shrinks when it takes longer.',
-  },
+  targetStatementMs: computeEnv.targetStatementMs,
   databasePoolSize: {
     variable: 'WORKER_DATABASE_POOL_SIZE',
     parse: parse.int(1, 200),
@@ -74,12 +69,7 @@ export const workerEnv = {
     default: 9101,
     description: 'Port of /healthz, /readyz and /metrics.',
   },
-  prometheusUrl: {
-    variable: 'PROMETHEUS_URL',
-    parse: parse.url(['http', 'https']),
-    default: undefined,
-    description: 'Prometheus server of prometheus metrics; unset means they report -1.',
-  } as EnvField<string | undefined>,
+  prometheusUrl: computeEnv.prometheusUrl,
 } satisfies Record<string, EnvField<unknown>>;
 
 export type WorkerConfig = EnvValues<typeof workerEnv>;

@@ -55,66 +55,24 @@ export interface DefinitionYaml {
   name?: string;
 }
 
-export interface DatabaseOptionsYaml {
-  operation: string;
-  table: string;
-  primary_key?: string;
-  column?: string;
-  joins?: { table: string; on: [string, string] }[];
-  filters?: { column: string; op: string; value?: unknown }[];
-  where_sql?: string;
-  group_by?: string;
-  timestamp_column?: string;
-  batch_size?: number;
-  start?: number;
-  finish?: number;
-  histogram?: { buckets: [number, number]; bucket_size: number };
-}
-
-export interface RedisOptionsYaml {
-  event: string;
-  prefix?: string | null;
-  include_usage_prefix?: boolean;
-  /** GitLab's older option shape: the Ruby counter class that owned the key prefix. */
-  counter_class?: string;
-}
-
-export interface RedisHllOptionsYaml {
-  events: string[];
-}
-
-export interface AggregatedOptionsYaml {
-  aggregate: { operator: 'OR' | 'AND'; attribute?: string };
-  events: string[];
-}
-
-export interface NumbersOptionsYaml {
-  operation: 'add';
-  metrics: string[];
-}
-
-export interface SettingOptionsYaml {
-  setting: string;
-}
-
-export interface LicenseOptionsYaml {
-  field: string;
-}
-
-export interface PrometheusOptionsYaml {
-  query: string;
-}
-
 // ---------------------------------------------------------------- schema building blocks
 
 /** Every key of T gets a schema, and no other key can: the schema cannot drift from the type. */
 type PropertySchemas<T> = { [K in keyof T]-?: SchemaObject };
 
-function objectSchema<T>(
+/**
+ * The schema of an object of type T (the type rides along, unused at run time, so that a
+ * validator compiled from it narrows to T). ajv's `JSONSchemaType<T>` cannot describe our
+ * `errorHint` annotations or `unknown` filter values, hence this smaller typed form.
+ */
+export type OptionsSchema<T> = SchemaObject & { readonly __type?: T };
+
+/** A closed object schema whose properties are exactly the keys of T. */
+export function objectSchema<T>(
   properties: PropertySchemas<T>,
   required: readonly (keyof T & string)[],
   extra: SchemaObject = {},
-): SchemaObject {
+): OptionsSchema<T> {
   return { type: 'object', properties, required, additionalProperties: false, ...extra };
 }
 
@@ -122,106 +80,24 @@ export const IDENTIFIER_PATTERN = '^[a-z_][a-z0-9_]{0,62}$';
 /** `column` or `table.column`, each part an identifier. */
 export const COLUMN_REF_PATTERN = '^([a-z_][a-z0-9_]{0,62}\\.)?[a-z_][a-z0-9_]{0,62}$';
 
-const identifier: SchemaObject = { type: 'string', pattern: IDENTIFIER_PATTERN };
-const columnRef: SchemaObject = { type: 'string', pattern: COLUMN_REF_PATTERN };
-const nonEmptyString: SchemaObject = { type: 'string', minLength: 1 };
-const nullableString: SchemaObject = { type: ['string', 'null'] };
+/** A SQL identifier as definitions may name one (lower-case, ≤ 63 characters). */
+export const identifierSchema: SchemaObject = { type: 'string', pattern: IDENTIFIER_PATTERN };
+/** `column` or `table.column`. */
+export const columnRefSchema: SchemaObject = { type: 'string', pattern: COLUMN_REF_PATTERN };
+/** A string of at least one character. */
+export const nonEmptyStringSchema: SchemaObject = { type: 'string', minLength: 1 };
+/** A string, or null. */
+export const nullableStringSchema: SchemaObject = { type: ['string', 'null'] };
+/** A list of at least one non-empty string. */
+export const nonEmptyStringListSchema: SchemaObject = {
+  type: 'array',
+  items: nonEmptyStringSchema,
+  minItems: 1,
+};
+const nonEmptyString = nonEmptyStringSchema;
+const nullableString = nullableStringSchema;
 const stringList: SchemaObject = { type: 'array', items: nonEmptyString };
-const nonEmptyStringList: SchemaObject = { type: 'array', items: nonEmptyString, minItems: 1 };
 const milestone: SchemaObject = { type: 'string', pattern: '^<?[0-9]+\\.[0-9]+$' };
-const filterScalar: SchemaObject = { type: ['string', 'number', 'boolean'] };
-
-export const DATABASE_CLASS = 'DatabaseMetric';
-export const REDIS_CLASS = 'RedisMetric';
-export const REDIS_HLL_CLASS = 'RedisHLLMetric';
-export const AGGREGATED_CLASS = 'AggregatedMetric';
-export const NUMBERS_CLASS = 'NumbersMetric';
-export const SETTING_CLASS = 'SettingMetric';
-export const LICENSE_CLASS = 'LicenseMetric';
-export const PROMETHEUS_CLASS = 'PrometheusMetric';
-
-export const databaseOptionsSchema = objectSchema<DatabaseOptionsYaml>(
-  {
-    operation: {
-      enum: ['count', 'distinct_count', 'sum', 'average', 'histogram', 'estimate_distinct_count'],
-    },
-    table: identifier,
-    primary_key: identifier,
-    column: columnRef,
-    joins: {
-      type: 'array',
-      items: objectSchema<{ table: string; on: [string, string] }>(
-        {
-          table: identifier,
-          on: { type: 'array', items: columnRef, minItems: 2, maxItems: 2 },
-        },
-        ['table', 'on'],
-      ),
-    },
-    filters: {
-      type: 'array',
-      items: objectSchema<{ column: string; op: string; value?: unknown }>(
-        {
-          column: columnRef,
-          op: { enum: ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'not_in', 'is_null', 'is_not_null'] },
-          value: {
-            errorHint: 'a string, number or boolean, or a non-empty list of them for in/not_in',
-            anyOf: [filterScalar, { type: 'array', items: filterScalar, minItems: 1 }],
-          },
-        },
-        ['column', 'op'],
-      ),
-    },
-    where_sql: nonEmptyString,
-    group_by: columnRef,
-    timestamp_column: columnRef,
-    batch_size: { type: 'integer', minimum: 1 },
-    start: { type: 'integer' },
-    finish: { type: 'integer' },
-    histogram: objectSchema<{ buckets: [number, number]; bucket_size: number }>(
-      {
-        buckets: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 },
-        bucket_size: { type: 'integer', minimum: 1, maximum: 100 },
-      },
-      ['buckets', 'bucket_size'],
-    ),
-  },
-  ['operation', 'table'],
-);
-
-export const redisOptionsSchema = objectSchema<RedisOptionsYaml>(
-  {
-    event: nonEmptyString,
-    prefix: nullableString,
-    include_usage_prefix: { type: 'boolean' },
-    counter_class: nonEmptyString,
-  },
-  ['event'],
-);
-
-export const redisHllOptionsSchema = objectSchema<RedisHllOptionsYaml>({ events: nonEmptyStringList }, [
-  'events',
-]);
-
-export const aggregatedOptionsSchema = objectSchema<AggregatedOptionsYaml>(
-  {
-    aggregate: objectSchema<AggregatedOptionsYaml['aggregate']>(
-      { operator: { enum: ['OR', 'AND'] }, attribute: nonEmptyString },
-      ['operator'],
-    ),
-    events: nonEmptyStringList,
-  },
-  ['aggregate', 'events'],
-);
-
-export const numbersOptionsSchema = objectSchema<NumbersOptionsYaml>(
-  { operation: { const: 'add' }, metrics: nonEmptyStringList },
-  ['operation', 'metrics'],
-);
-
-const settingOptionsSchema = objectSchema<SettingOptionsYaml>({ setting: nonEmptyString }, ['setting']);
-const licenseOptionsSchema = objectSchema<LicenseOptionsYaml>({ field: nonEmptyString }, ['field']);
-const prometheusOptionsSchema = objectSchema<PrometheusOptionsYaml>({ query: nonEmptyString }, ['query']);
 
 const eventSchema = objectSchema<DefinitionEventYaml>(
   {
@@ -244,16 +120,32 @@ function forClass(name: string, then: SchemaObject): SchemaObject {
   };
 }
 
-function classOptions(name: string, options: SchemaObject, dataSource?: SchemaObject): SchemaObject {
+/**
+ * The rule a kind adds to the definition schema for its instrumentation class: the shape of
+ * `options` (required unless `optional`) and, when given, the `data_source` it must declare.
+ */
+export function classOptionsRule(
+  name: string,
+  options: SchemaObject,
+  { dataSource, optional = false }: { dataSource?: SchemaObject; optional?: boolean } = {},
+): SchemaObject {
   const hint = `instrumentation_class ${name}, see docs/metric-definitions.md`;
   return forClass(name, {
     errorHint: hint,
-    required: ['options'],
+    ...(optional ? {} : { required: ['options'] }),
     properties: { options, ...(dataSource ? { data_source: dataSource } : {}) },
   });
 }
 
-export const definitionSchema = objectSchema<DefinitionYaml>(
+/**
+ * The schema of one definition file: the fields every definition has, plus `kindRules`, the
+ * rules each metric kind adds for its own class (`DefinitionKind.schemaRules`).
+ */
+export function buildDefinitionSchema(kindRules: readonly SchemaObject[]): SchemaObject {
+  return { ...BASE_SCHEMA, allOf: [...BASE_RULES, ...kindRules] };
+}
+
+const BASE_SCHEMA = objectSchema<DefinitionYaml>(
   {
     key_path: { type: 'string', pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$' },
     description: nullableString,
@@ -311,91 +203,65 @@ export const definitionSchema = objectSchema<DefinitionYaml>(
     name: nonEmptyString,
   },
   ['key_path', 'description', 'product_group', 'value_type', 'status', 'time_frame', 'data_source'],
-  {
-    allOf: [
-      // Newest files carry `tiers` + milestone + MR link; older ones `distribution` + `tier`.
-      {
-        if: { required: ['tiers'] },
-        then: {
-          errorHint: 'a file with tiers uses the newest format, which needs milestone and introduced_by_url',
-          required: ['milestone', 'introduced_by_url'],
-        },
-        else: {
-          errorHint: 'without tiers, the older format needs distribution and tier',
-          required: ['distribution', 'tier'],
-        },
-      },
-      {
-        if: { not: { properties: { skip_validation: { const: true } }, required: ['skip_validation'] } },
-        then: {
-          properties: {
-            description: {
-              errorHint: 'only legacy files with skip_validation: true may omit it',
-              type: 'string',
-              minLength: 1,
-            },
-          },
-        },
-      },
-      {
-        if: { properties: { status: { const: 'broken' } }, required: ['status'] },
-        then: { errorHint: 'a broken metric links its repair issue', required: ['repair_issue_url'] },
-      },
-      {
-        if: { properties: { status: { const: 'removed' } }, required: ['status'] },
-        then: {
-          errorHint: 'a removed metric records when and by which change',
-          required: ['milestone_removed', 'removed_by_url'],
-        },
-      },
-      {
-        if: { properties: { data_source: { const: 'internal_events' } }, required: ['data_source'] },
-        then: {
-          errorHint: 'internal_events metrics are defined by their events, not by a class',
-          required: ['events'],
-          properties: { instrumentation_class: false },
-        },
-      },
-      {
-        if: {
-          required: ['events'],
-          properties: { events: { type: 'array', contains: { type: 'object', required: ['unique'] } } },
-        },
-        then: {
-          errorHint: 'a unique count needs a 7d or 28d window',
-          properties: {
-            time_frame: {
-              anyOf: [{ enum: ['7d', '28d'] }, { type: 'array', items: { enum: ['7d', '28d'] } }],
-            },
-          },
-        },
-      },
-      // A database metric may omit the class when its options say what to compute.
-      {
-        if: {
-          not: { required: ['instrumentation_class'] },
-          required: ['options', 'data_source'],
-          properties: {
-            data_source: { const: 'database' },
-            options: { type: 'object', required: ['operation'] },
-          },
-        },
-        then: {
-          errorHint: 'database options, see docs/metric-definitions.md',
-          properties: { options: databaseOptionsSchema },
-        },
-      },
-      classOptions(DATABASE_CLASS, databaseOptionsSchema, { const: 'database' }),
-      classOptions(REDIS_CLASS, redisOptionsSchema, { const: 'redis' }),
-      forClass(REDIS_HLL_CLASS, {
-        errorHint: `instrumentation_class ${REDIS_HLL_CLASS}, see docs/metric-definitions.md`,
-        properties: { options: redisHllOptionsSchema, data_source: { const: 'redis_hll' } },
-      }),
-      classOptions(AGGREGATED_CLASS, aggregatedOptionsSchema, { enum: ['redis_hll', 'database'] }),
-      classOptions(NUMBERS_CLASS, numbersOptionsSchema),
-      classOptions(SETTING_CLASS, settingOptionsSchema),
-      classOptions(LICENSE_CLASS, licenseOptionsSchema, { const: 'license' }),
-      classOptions(PROMETHEUS_CLASS, prometheusOptionsSchema, { const: 'prometheus' }),
-    ],
-  },
 );
+
+/** Rules that relate the fields of every definition, whatever its kind. */
+const BASE_RULES: readonly SchemaObject[] = [
+  // Newest files carry `tiers` + milestone + MR link; older ones `distribution` + `tier`.
+  {
+    if: { required: ['tiers'] },
+    then: {
+      errorHint: 'a file with tiers uses the newest format, which needs milestone and introduced_by_url',
+      required: ['milestone', 'introduced_by_url'],
+    },
+    else: {
+      errorHint: 'without tiers, the older format needs distribution and tier',
+      required: ['distribution', 'tier'],
+    },
+  },
+  {
+    if: { not: { properties: { skip_validation: { const: true } }, required: ['skip_validation'] } },
+    then: {
+      properties: {
+        description: {
+          errorHint: 'only legacy files with skip_validation: true may omit it',
+          type: 'string',
+          minLength: 1,
+        },
+      },
+    },
+  },
+  {
+    if: { properties: { status: { const: 'broken' } }, required: ['status'] },
+    then: { errorHint: 'a broken metric links its repair issue', required: ['repair_issue_url'] },
+  },
+  {
+    if: { properties: { status: { const: 'removed' } }, required: ['status'] },
+    then: {
+      errorHint: 'a removed metric records when and by which change',
+      required: ['milestone_removed', 'removed_by_url'],
+    },
+  },
+  {
+    if: { properties: { data_source: { const: 'internal_events' } }, required: ['data_source'] },
+    then: {
+      errorHint: 'internal_events metrics are defined by their events, not by a class',
+      required: ['events'],
+      properties: { instrumentation_class: false },
+    },
+  },
+  {
+    if: {
+      required: ['events'],
+      properties: { events: { type: 'array', contains: { type: 'object', required: ['unique'] } } },
+    },
+    then: {
+      errorHint: 'a unique count needs a 7d or 28d window',
+      properties: {
+        time_frame: {
+          anyOf: [{ enum: ['7d', '28d'] }, { type: 'array', items: { enum: ['7d', '28d'] } }],
+        },
+      },
+    },
+  },
+];

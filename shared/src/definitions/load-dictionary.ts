@@ -4,18 +4,24 @@
  * AggregatedMetric to the metrics they combine.
  */
 import { DefinitionError, type DefinitionProblem } from '../errors';
+import type { DefinitionKind } from './definition-kind';
 import { parseDefinitionFile, type DefinitionFile, type DictionaryResult } from './parse-definition-file';
 import type { MetricDefinition } from './types';
 
 /**
- * Parses every file and applies the rules that span files. Never throws: problems are returned
- * with the definitions that passed (see `loadDictionaryOrThrow` for the all-or-nothing form).
+ * Parses every file and applies the rules that span files; `kinds` (@servping/compute's
+ * `definitionKinds`) say which classes exist and how each resolves. Never throws: problems are
+ * returned with the definitions that passed (see `loadDictionaryOrThrow` for the all-or-nothing
+ * form).
  */
-export function loadDictionary(files: readonly DefinitionFile[]): DictionaryResult {
+export function loadDictionary(
+  files: readonly DefinitionFile[],
+  kinds: readonly DefinitionKind[],
+): DictionaryResult {
   const problems: DefinitionProblem[] = [];
   const parsed: MetricDefinition[] = [];
   for (const file of files) {
-    const result = parseDefinitionFile(file);
+    const result = parseDefinitionFile(file, kinds);
     parsed.push(...result.definitions);
     problems.push(...result.problems);
   }
@@ -51,8 +57,11 @@ export function loadDictionary(files: readonly DefinitionFile[]): DictionaryResu
 }
 
 /** `loadDictionary`, throwing one `DefinitionError` listing every problem. */
-export function loadDictionaryOrThrow(files: readonly DefinitionFile[]): MetricDefinition[] {
-  const { definitions, problems } = loadDictionary(files);
+export function loadDictionaryOrThrow(
+  files: readonly DefinitionFile[],
+  kinds: readonly DefinitionKind[],
+): MetricDefinition[] {
+  const { definitions, problems } = loadDictionary(files, kinds);
   if (problems.length > 0) throw new DefinitionError(problems);
   return definitions;
 }

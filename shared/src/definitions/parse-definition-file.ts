@@ -4,6 +4,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { DefinitionProblem } from '../errors';
+import type { DefinitionKind } from './definition-kind';
 import type { DefinitionYaml, YamlStatus, YamlTimeFrame } from './definition-schema';
 import { toMetricSpec } from './metric-spec';
 import { validateDefinitionShape } from './schema-validator';
@@ -42,10 +43,13 @@ const TIME_FRAME_SUFFIX: Readonly<Record<Exclude<YamlTimeFrame, 'none'>, string>
 
 /**
  * Parses and validates one YAML file into its definitions (several when `time_frame` is an
- * array). Never throws: a bad file yields no definitions and problems naming file, key_path and
- * field.
+ * array), each resolved by the kind of `kinds` that claims its class. Never throws: a bad file
+ * yields no definitions and problems naming file, key_path and field.
  */
-export function parseDefinitionFile(file: DefinitionFile): DictionaryResult {
+export function parseDefinitionFile(
+  file: DefinitionFile,
+  kinds: readonly DefinitionKind[],
+): DictionaryResult {
   const fail = (message: string, keyPath?: string, field?: string): DictionaryResult => ({
     definitions: [],
     problems: [
@@ -91,7 +95,7 @@ export function parseDefinitionFile(file: DefinitionFile): DictionaryResult {
   const keyPath = typeof rawDoc.key_path === 'string' ? rawDoc.key_path : undefined;
   const normalized = normalize(rawDoc);
 
-  const issues = validateDefinitionShape(normalized);
+  const issues = validateDefinitionShape(normalized, kinds);
   if (issues.length > 0) {
     return {
       definitions: [],
@@ -108,7 +112,7 @@ export function parseDefinitionFile(file: DefinitionFile): DictionaryResult {
   const definitions: MetricDefinition[] = [];
   const problems: DefinitionProblem[] = [];
   for (const { keyPath: expandedKeyPath, timeFrame } of expandTimeFrames(doc)) {
-    const { spec, issues: specIssues } = toMetricSpec(doc, timeFrame);
+    const { spec, issues: specIssues } = toMetricSpec(doc, timeFrame, kinds);
     if (specIssues.length > 0) {
       problems.push(
         ...specIssues.map((issue) => ({

@@ -1,39 +1,53 @@
 /**
- * Runs `definitionSchema` with ajv and turns its errors into `field: message` pairs a person can
- * act on: the JSON pointer of the offending field, what is wrong, what was expected, and why
- * (the `errorHint` of every sub-schema on the way to the failing keyword).
+ * Runs the definition schema (`buildDefinitionSchema` with the kinds' rules) with ajv and turns
+ * its errors into `field: message` pairs a person can act on: the JSON pointer of the offending
+ * field, what is wrong, what was expected, and why (the `errorHint` of every sub-schema on the way
+ * to the failing keyword).
  */
 import Ajv, { type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { definitionSchema } from './definition-schema';
+import { specInvalid, type DefinitionKind, type SchemaIssue, type SpecResult } from './definition-kind';
+import { buildDefinitionSchema, type DefinitionYaml, type OptionsSchema } from './definition-schema';
 
-export interface SchemaIssue {
-  /** JSON pointer into the document, e.g. `/options/table`; `` for the document itself. */
-  field: string;
-  message: string;
+let sharedAjv: Ajv | undefined;
+
+/** Created on first use, not at import: importing the dictionary module stays cheap. */
+function ajv(): Ajv {
+  if (!sharedAjv) {
+    sharedAjv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    addFormats(sharedAjv, ['uri']);
+    sharedAjv.addKeyword({ keyword: 'errorHint', schemaType: 'string' });
+  }
+  return sharedAjv;
 }
 
-let compiled: ValidateFunction | undefined;
+interface CompiledSchema {
+  schema: SchemaObject;
+  validate: ValidateFunction;
+}
 
-/** Compiled on first use, not at import: importing the dictionary module stays cheap. */
-function validator(): ValidateFunction {
+/** One compiled schema per kinds table (the table is a module constant: compiled once). */
+const compiledByKinds = new WeakMap<readonly DefinitionKind[], CompiledSchema>();
+
+function compiledFor(kinds: readonly DefinitionKind[]): CompiledSchema {
+  let compiled = compiledByKinds.get(kinds);
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    addFormats(ajv, ['uri']);
-    ajv.addKeyword({ keyword: 'errorHint', schemaType: 'string' });
-    compiled = ajv.compile(definitionSchema);
+    const schema = buildDefinitionSchema(kinds.flatMap((k) => k.schemaRules));
+    compiled = { schema, validate: ajv().compile(schema) };
+    compiledByKinds.set(kinds, compiled);
   }
   return compiled;
 }
 
-export function validateDefinitionShape(doc: unknown): SchemaIssue[] {
-  const validate = validator();
+/** The shape problems of one definition document under the schema of `kinds`; empty when valid. */
+export function validateDefinitionShape(doc: unknown, kinds: readonly DefinitionKind[]): SchemaIssue[] {
+  const { schema, validate } = compiledFor(kinds);
   if (validate(doc)) return [];
   const errors = (validate.errors ?? []).filter(isReportable);
   const seen = new Set<string>();
   const issues: SchemaIssue[] = [];
   for (const error of errors) {
-    const issue = describe(error, doc);
+    const issue = describe(error, doc, schema);
     const id = `${issue.field}\u0000${issue.message}`;
     if (!seen.has(id)) {
       seen.add(id);
@@ -53,7 +67,7 @@ function isReportable(error: ErrorObject): boolean {
   return !anyOfBranch;
 }
 
-function describe(error: ErrorObject, doc: unknown): SchemaIssue {
+function describe(error: ErrorObject, doc: unknown, root: SchemaObject): SchemaIssue {
   const params = error.params as Record<string, unknown>;
   let field = error.instancePath;
   let message: string;
@@ -66,7 +80,7 @@ function describe(error: ErrorObject, doc: unknown): SchemaIssue {
     case 'additionalProperties': {
       field = `${field}/${String(params.additionalProperty)}`;
       const allowed = Object.keys(
-        (schemaAt(error.schemaPath.replace(/\/additionalProperties$/, '')) ?? {}).properties ?? {},
+        (schemaAt(root, error.schemaPath.replace(/\/additionalProperties$/, '')) ?? {}).properties ?? {},
       );
       message = `is not a known field (expected one of: ${allowed.join(', ')})`;
       break;
@@ -98,14 +112,14 @@ function describe(error: ErrorObject, doc: unknown): SchemaIssue {
     default:
       message = `${error.message ?? 'is invalid'}; got ${show(actual)}`;
   }
-  const hints = hintsAlong(error.schemaPath);
+  const hints = hintsAlong(root, error.schemaPath);
   if (hints.length > 0) message = `${message} (${hints.join('; ')})`;
   return { field, message };
 }
 
 /** Follows a `#/a/b/c` schema path from the root schema; undefined when it leaves the tree. */
-function schemaAt(schemaPath: string): SchemaObject | undefined {
-  let node: unknown = definitionSchema;
+function schemaAt(root: SchemaObject, schemaPath: string): SchemaObject | undefined {
+  let node: unknown = root;
   for (const segment of pointerSegments(schemaPath.replace(/^#/, ''))) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[segment];
@@ -113,9 +127,9 @@ function schemaAt(schemaPath: string): SchemaObject | undefined {
   return node !== null && typeof node === 'object' ? (node as SchemaObject) : undefined;
 }
 
-function hintsAlong(schemaPath: string): string[] {
+function hintsAlong(root: SchemaObject, schemaPath: string): string[] {
   const hints: string[] = [];
-  let node: unknown = definitionSchema;
+  let node: unknown = root;
   for (const segment of pointerSegments(schemaPath.replace(/^#/, ''))) {
     if (node === null || typeof node !== 'object') break;
     const hint = (node as Record<string, unknown>).errorHint;
@@ -145,4 +159,22 @@ function pointerSegments(pointer: string): string[] {
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
   return JSON.stringify(value);
+}
+
+/**
+ * `resolve(options)` with the definition's options narrowed to T by their own schema. The
+ * definition schema has already checked them, so the issue below only reports options that are
+ * missing or a kind whose rule and options schema disagree.
+ */
+export function withOptions<T>(
+  schema: OptionsSchema<T>,
+  doc: Pick<DefinitionYaml, 'options'>,
+  resolve: (options: T) => SpecResult,
+): SpecResult {
+  // ajv caches the compiled validator per schema object.
+  const check = ajv().compile<T>(schema);
+  if (check(doc.options)) return resolve(doc.options);
+  return specInvalid([
+    { field: '/options', message: 'is missing or does not match the options of its class' },
+  ]);
 }

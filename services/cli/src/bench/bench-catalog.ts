@@ -1,3 +1,4 @@
+import { definitionKinds } from '@servping/compute';
 /**
  * The metric catalog as the bench splits it: database metrics (where the modes differ), metrics
  * a worker computes without SQL (Redis, system facts, settings…), and metrics only the
@@ -47,5 +48,5 @@ export function splitCatalog(dir: string, definitions: readonly MetricDefinition
 
 /** Reads and validates the dictionary under `dir` exactly as the collector does. */
 export async function loadBenchCatalog(dir: string): Promise<BenchCatalog> {
-  return splitCatalog(dir, loadDictionaryOrThrow(await readDictionaryFiles(dir)));
+  return splitCatalog(dir, loadDictionaryOrThrow(await readDictionaryFiles(dir), definitionKinds));
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { createPgPool, createRedis, readDatabaseFacts } from '@servping/runtime';
 import { errorText, type InstanceFacts, type MetricValue } from '@servping/shared';
-import { InstanceDbRepository } from '@servping/worker';
+import { InstanceDbRepository } from '@servping/compute';
 import type { CommandIo } from '../command';
 import { databaseNameOf } from '../demo/instance-schema.repository';
 import { loadBenchCatalog, type BenchCatalog } from './bench-catalog';

@@ -16,7 +16,12 @@ import {
   type InstanceFacts,
   type MetricValue,
 } from '@servping/shared';
-import { computeDatabaseMetric, computeMetric, type InstanceDb } from '@servping/worker';
+import {
+  computeDatabaseMetric,
+  computeMetric,
+  createRedisUsageReader,
+  type InstanceDbPort,
+} from '@servping/compute';
 import type { Redis } from 'ioredis';
 import type { BenchCatalog, DatabaseMetric } from './bench-catalog';
 import { readProcessMemory, resetPeakMemory, type ProcessMemory } from './process-memory';
@@ -30,7 +35,7 @@ export const GITLAB_SLEEP_MS = 10;
 
 export interface SingleProcessDeps {
   /** A one-connection instance database (the mode is serial by definition). */
-  db: InstanceDb;
+  db: InstanceDbPort;
   redis: Redis;
   facts: InstanceFacts;
   recordedAt: Date;
@@ -84,7 +89,7 @@ export async function runSingleProcessMode(
   const ctx = {
     recordedAt: deps.recordedAt,
     db,
-    redis: deps.redis,
+    usage: createRedisUsageReader(deps.redis),
     facts: deps.facts,
     settings: {},
     license: {},
@@ -111,12 +116,12 @@ export async function runSingleProcessMode(
   };
 }
 
-async function naiveValue({ query, metric }: DatabaseMetric, db: InstanceDb, recordedAt: Date) {
+async function naiveValue({ query, metric }: DatabaseMetric, db: InstanceDbPort, recordedAt: Date) {
   const statement = renderUnbatchedQuery(query, databaseWindow(recordedAt, metric.timeFrame));
   return readUnbatchedValue(query, await db.runBatch(statement.text, statement.params));
 }
 
-async function gitlabValue({ query, metric }: DatabaseMetric, db: InstanceDb, recordedAt: Date) {
+async function gitlabValue({ query, metric }: DatabaseMetric, db: InstanceDbPort, recordedAt: Date) {
   const partial = await computeDatabaseMetric({
     query,
     timeFrame: metric.timeFrame,

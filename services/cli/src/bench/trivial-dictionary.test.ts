@@ -1,9 +1,10 @@
+import { definitionKinds } from '@servping/compute';
 import { loadDictionary } from '@servping/shared';
 import { trivialDefinitionFiles } from './trivial-dictionary';
 
 describe('trivialDefinitionFiles', () => {
   it('loads as that many valid system-fact metrics with unique key paths', () => {
-    const { definitions, problems } = loadDictionary(trivialDefinitionFiles(1000));
+    const { definitions, problems } = loadDictionary(trivialDefinitionFiles(1000), definitionKinds);
     expect(problems).toEqual([]);
     expect(definitions).toHaveLength(1000);
     expect(new Set(definitions.map((d) => d.spec.kind))).toEqual(new Set(['system']));

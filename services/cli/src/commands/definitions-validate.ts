@@ -1,3 +1,4 @@
+import { definitionKinds } from '@servping/compute';
 /**
  * `servping definitions validate <dir>`: loads a metric dictionary the way the collector does and
  * reports every problem, then what servping would compute — so a broken or unsupported
@@ -45,7 +46,7 @@ export const definitionsValidateCommand: Command = {
       return 1;
     }
 
-    const { definitions, problems } = loadDictionary(files);
+    const { definitions, problems } = loadDictionary(files, definitionKinds);
     for (const problem of problems) io.stderr.write(`${formatDefinitionProblem(problem)}\n`);
     io.stdout.write(summarize(files.length, definitions, problems.length));
     return problems.length > 0 ? 1 : 0;

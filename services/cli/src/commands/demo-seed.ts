@@ -1,3 +1,4 @@
+import { definitionKinds } from '@servping/compute';
 /**
  * `servping demo seed`: creates, migrates and fills the demo instance database (a GitLab-shaped
  * product database) deterministically from a seed, then writes the Redis events the catalog's
@@ -92,7 +93,10 @@ export const demoSeedCommand: Command = {
     // Load the dictionary first: a broken one must not leave a half-seeded instance behind.
     const definitions = flags['skip-redis']
       ? []
-      : loadDictionaryOrThrow(await readDictionaryFiles(flags.definitions ?? DEFAULT_DEFINITIONS_DIR));
+      : loadDictionaryOrThrow(
+          await readDictionaryFiles(flags.definitions ?? DEFAULT_DEFINITIONS_DIR),
+          definitionKinds,
+        );
 
     if (await ensureDatabase(url)) io.stdout.write('created the instance database\n');
     const applied = await migrateInstanceDatabase(url);

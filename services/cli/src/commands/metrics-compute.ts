@@ -16,7 +16,13 @@ import {
   type MetricValue,
 } from '@servping/shared';
 import { createPgPool, createRedis, readDatabaseFacts } from '@servping/runtime';
-import { computeMetric, InstanceDbRepository, workerEnv, type ComputeContext } from '@servping/worker';
+import {
+  computeEnv,
+  computeMetric,
+  createRedisUsageReader,
+  InstanceDbRepository,
+  type ComputeContext,
+} from '@servping/compute';
 import { parseFlags, UsageError, type Command } from '../command';
 import { loadDefinitionsOrReport } from '../load-definitions';
 
@@ -33,12 +39,7 @@ const FLAGS = {
 const ENV = {
   instanceDatabaseUrl: commonEnv.instanceDatabaseUrl,
   redisUrl: commonEnv.redisUrl,
-  prometheusUrl: {
-    variable: 'PROMETHEUS_URL',
-    parse: parse.url(['http', 'https']),
-    default: undefined as string | undefined,
-    description: 'Prometheus server for prometheus metrics; unset means they report -1.',
-  },
+  prometheusUrl: computeEnv.prometheusUrl,
   uuid: {
     variable: 'SERVPING_INSTANCE_UUID',
     parse: parse.string,
@@ -104,14 +105,14 @@ export const metricsComputeCommand: Command = {
       const ctx: ComputeContext = {
         recordedAt,
         db,
-        redis,
+        usage: createRedisUsageReader(redis),
         facts: await standaloneFacts(env),
         settings: {},
         license: {},
         prometheusUrl: env.prometheusUrl,
         deadlineMs: deadlineS * 1000,
         // Batches adapt to statement time as in a worker, so sparse keys need few statements.
-        targetStatementMs: workerEnv.targetStatementMs.default,
+        targetStatementMs: computeEnv.targetStatementMs.default,
       };
       const direct = selected.filter((d) => !isDeferredToAggregator(d.spec) || d.status === 'deprecated');
       const computed = await mapWithConcurrency(direct, concurrency, (d) => computeMetric(d, ctx));

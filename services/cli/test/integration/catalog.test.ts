@@ -21,7 +21,13 @@ import {
   type MetricResult,
 } from '@servping/shared';
 import { createPgPool, readDatabaseFacts, readDictionaryFiles } from '@servping/runtime';
-import { computeMetric, InstanceDbRepository, type ComputeContext } from '@servping/worker';
+import {
+  computeMetric,
+  createRedisUsageReader,
+  InstanceDbRepository,
+  type ComputeContext,
+  definitionKinds,
+} from '@servping/compute';
 import { definitionsValidateCommand } from '../../src/commands/definitions-validate';
 import { demoSeedCommand } from '../../src/commands/demo-seed';
 import { computeGroundTruth, databaseMetrics } from '../../src/demo/ground-truth.repository';
@@ -65,7 +71,7 @@ describe('metric catalog on the demo instance', () => {
     );
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
-    definitions = loadDictionaryOrThrow(await readDictionaryFiles(CATALOG));
+    definitions = loadDictionaryOrThrow(await readDictionaryFiles(CATALOG), definitionKinds);
     redis = new Redis(redisUrl(), { keyPrefix: REDIS_PREFIX });
     raw = new Redis(redisUrl());
     const db = InstanceDbRepository.connect({
@@ -78,7 +84,7 @@ describe('metric catalog on the demo instance', () => {
       const ctx: ComputeContext = {
         recordedAt: RECORDED_AT,
         db,
-        redis,
+        usage: createRedisUsageReader(redis),
         facts: {
           uuid: '11111111-2222-3333-4444-555555555555',
           hostname: hostname(),

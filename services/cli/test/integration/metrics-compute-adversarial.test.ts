@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetricValue } from '@servping/shared';
 import { runCaptured } from '../support/captured-io';
-import { createTestDatabase } from '../../../worker/test/integration/database-fixture';
+import { createTestDatabase } from '../../../../compute/test/support/database-fixture';
 import {
   ADVERSARIAL_FILES,
   RECORDED_AT,
@@ -16,7 +16,7 @@ import {
   plainSqlValue,
   expectPlainSqlAnswer,
   seedAdversarialInstance,
-} from '../../../worker/test/support/adversarial-instance';
+} from '../../../../compute/test/support/adversarial-instance';
 
 let root: string;
 let fixture: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -1,13 +1,6 @@
 import path from 'node:path';
 import express, { type Router } from 'express';
-import type { Queue } from 'bullmq';
-import type { Logger } from 'pino';
-import type { TokenTable } from '../http/auth';
-import type { RunsRepository } from '../repositories/runs.repository';
-import type { SettingsRepository } from '../repositories/settings.repository';
-import type { RunTrigger } from '../runs/run-trigger';
-import type { RunViews } from '../runs/run-view';
-import type { ConsoleRepository } from './console.repository';
+import type { ConsoleDeps } from './console-deps';
 import { requireCsrf, requireSession, sameOrigin, securityHeaders, SESSION_COOKIE } from './console-security';
 import { issueSession } from './console-session';
 import { sendPage } from './routes/page-response';
@@ -22,21 +15,6 @@ export const CONSOLE_PATH = '/console';
 const STATIC_DIR = path.resolve(__dirname, '../../src/console/static');
 /** Form bodies are a few checkboxes; the token form is the largest. */
 const FORM_LIMIT = '8kb';
-
-export interface ConsoleDeps {
-  tokens: TokenTable;
-  settings: SettingsRepository;
-  runs: RunsRepository;
-  views: RunViews;
-  trigger: RunTrigger;
-  repository: ConsoleRepository;
-  metricsQueue: Queue;
-  /** SERVPING_SCHEDULE_ENABLED and SERVPING_SCHEDULE_SPLAY_SECONDS, to say when the next run is. */
-  schedule: { enabled: boolean; splayS: number };
-  session: { secret: string; ttlS: number };
-  clock: () => Date;
-  logger: Logger;
-}
 
 /**
  * The operator's console: GitLab's Admin → Metrics and profiling → Usage statistics page, plus the

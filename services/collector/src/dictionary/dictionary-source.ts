@@ -1,3 +1,4 @@
+import { definitionKinds } from '@servping/compute';
 import { createHash } from 'node:crypto';
 import { readDictionaryFiles, type DictionaryFile } from '@servping/runtime';
 import { loadDictionaryOrThrow, type MetricDefinition } from '@servping/shared';
@@ -19,7 +20,7 @@ export function directoryDictionary(root: string): DictionarySource {
     const digest = contentDigest(files);
     if (last?.digest === digest) return last.definitions;
     // Frozen: every caller shares the cached objects, so a mutation must fail loudly, not leak.
-    const definitions = deepFreeze(loadDictionaryOrThrow(files));
+    const definitions = deepFreeze(loadDictionaryOrThrow(files, definitionKinds));
     last = { digest, definitions };
     return definitions;
   };

@@ -12,9 +12,12 @@ import {
   type PartialResult,
   type PlannedMetric,
 } from '@servping/shared';
-import { computeMetric, databaseMetricInput } from '../compute/compute-metric';
-import { withHistogramNullGroup } from '../compute/database-metric';
-import type { ComputeContext } from '../compute/compute-context';
+import {
+  computeMetric,
+  databaseMetricInput,
+  withHistogramNullGroup,
+  type ComputeContext,
+} from '@servping/compute';
 import { missingFactsReason } from './run-compute-context';
 import type { ShardOutcome } from './compute-shard.job';
 

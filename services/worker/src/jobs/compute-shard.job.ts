@@ -1,8 +1,6 @@
 import type { Job } from 'bullmq';
+import { computeDatabaseMetric, withDeadline, type InstanceDbPort } from '@servping/compute';
 import { partialToWire, ServpingError, type JobDataByName, type PartialWire } from '@servping/shared';
-import { withDeadline } from '../compute/deadline';
-import { computeDatabaseMetric } from '../compute/database-metric';
-import type { InstanceDbPort } from '../compute/compute-context';
 
 /** A shard job's return value: small (a number, an object or a ~12 KB sketch) and JSON-safe. */
 export interface ShardOutcome {

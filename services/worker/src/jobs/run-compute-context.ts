@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { ComputeContext, InstanceDbPort, RedisUsagePort } from '@servping/compute';
 import type { InstanceFacts, MetricSpec, RunContext } from '@servping/shared';
-import type { ComputeContext, InstanceDbPort } from '../compute/compute-context';
 
 /** The kinds that read the run's facts, settings or license. */
 const FACT_KINDS: ReadonlySet<MetricSpec['kind']> = new Set(['system', 'setting', 'license']);
@@ -20,7 +19,7 @@ export function runComputeContext(
   run: RunContext,
   deps: {
     db: InstanceDbPort;
-    redis: Redis;
+    usage: RedisUsagePort;
     deadlineMs: number;
     targetStatementMs?: number;
     prometheusUrl: string | undefined;
@@ -30,7 +29,7 @@ export function runComputeContext(
   return {
     recordedAt: new Date(run.recordedAt),
     db: deps.db,
-    redis: deps.redis,
+    usage: deps.usage,
     facts: run.facts?.instance ?? ({} as InstanceFacts),
     settings: run.facts?.settings ?? {},
     license: run.facts?.license ?? {},

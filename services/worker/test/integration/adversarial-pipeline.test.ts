@@ -29,7 +29,7 @@ import {
   queryOf,
   seedAdversarialInstance,
   expectPlainSqlAnswer,
-} from '../support/adversarial-instance';
+} from '../../../../compute/test/support/adversarial-instance';
 import { startWorkerAndAggregator, type RunningPipeline } from '../support/worker-and-aggregator';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { ConsoleDeps } from '../console.routes';
+import type { ConsoleDeps } from '../console-deps';
 import { diffPayloads } from '../payload-diff';
 import { previewPage } from '../views/preview.view';
 import { pageContext, sendPage, startRun } from './page-response';

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { ConsoleDeps } from '../console.routes';
+import type { ConsoleDeps } from '../console-deps';
 import { parseSort, sortMetrics } from '../metric-order';
 import { MetricShardsRepository } from '../metric-shards.repository';
 import { metricsTable, runDetails, runPage, runsPage } from '../views/runs.view';

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { DATA_CATEGORIES, type DataCategory } from '@servping/shared';
 import { SEND_MODES, type SendMode } from '@servping/runtime';
-import type { ConsoleDeps } from '../console.routes';
+import type { ConsoleDeps } from '../console-deps';
 import { nextScheduledRun } from '../next-run';
 import { usageStatisticsPage } from '../views/usage-statistics.view';
 import { pageContext, sendPage } from './page-response';

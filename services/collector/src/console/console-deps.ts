@@ -1,0 +1,24 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { TokenTable } from '../http/auth';
+import type { RunsRepository } from '../repositories/runs.repository';
+import type { SettingsRepository } from '../repositories/settings.repository';
+import type { RunTrigger } from '../runs/run-trigger';
+import type { RunViews } from '../runs/run-view';
+import type { ConsoleRepository } from './console.repository';
+
+/** What the console's routes use, handed in by the collector's wiring. */
+export interface ConsoleDeps {
+  tokens: TokenTable;
+  settings: SettingsRepository;
+  runs: RunsRepository;
+  views: RunViews;
+  trigger: RunTrigger;
+  repository: ConsoleRepository;
+  metricsQueue: Queue;
+  /** SERVPING_SCHEDULE_ENABLED and SERVPING_SCHEDULE_SPLAY_SECONDS, to say when the next run is. */
+  schedule: { enabled: boolean; splayS: number };
+  session: { secret: string; ttlS: number };
+  clock: () => Date;
+  logger: Logger;
+}
