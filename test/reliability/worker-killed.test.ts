@@ -68,14 +68,7 @@ it('re-runs the killed worker’s shards elsewhere and reports the exact count o
   );
   expect(stored.rows).toEqual([{ counts: { issues: ROWS, notes: 500 } }]);
 
-  const delivered = await waitFor(
-    'the payload to reach Versions',
-    async () => {
-      const { rows } = await full.versionsDb.client.query('SELECT stats, duplicate_count FROM usage_data');
-      return rows.length > 0 ? rows : undefined;
-    },
-    { timeoutMs: 15_000 },
-  );
+  const delivered = await full.delivered();
   expect(delivered).toEqual([{ stats: { issues: ROWS, notes: 500 }, duplicate_count: 0 }]);
   const runs = await env.servpingDb.client.query('SELECT count(*)::int AS n FROM runs');
   expect(runs.rows[0].n).toBe(1);

@@ -1,4 +1,11 @@
-import { commonEnv, parse, readEnv, type EnvField, type EnvValues } from '@servping/shared';
+import {
+  commonEnv,
+  parse,
+  readEnv,
+  type EnvField,
+  type EnvValues,
+  checkQueuePrefixForRedis,
+} from '@servping/shared';
 
 export const workerEnv = {
   instanceDatabaseUrl: commonEnv.instanceDatabaseUrl,
@@ -86,5 +93,7 @@ export type WorkerConfig = EnvValues<typeof workerEnv>;
 
 /** The worker's configuration from `env`; throws `ConfigError` listing every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): WorkerConfig {
-  return readEnv(env, workerEnv);
+  const config = readEnv(env, workerEnv);
+  checkQueuePrefixForRedis(config);
+  return config;
 }

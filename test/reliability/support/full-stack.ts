@@ -18,6 +18,8 @@ export interface FullStack {
   readonly stack: RunningStack;
   /** POST /api/v1/runs as admin; returns the run id. */
   trigger(submit?: boolean): Promise<string>;
+  /** Versions' `usage_data` rows (stats, duplicate_count) once there is one (bounded, 15 s). */
+  delivered(): Promise<Array<{ stats: unknown; duplicate_count: number }>>;
   /** The run view once the run left planned/running (bounded by `timeoutMs`). */
   waitFinished(runId: string, timeoutMs: number): Promise<RunViewBody>;
   /**
@@ -109,6 +111,16 @@ export async function startFullStack(options: {
       });
       if (answer.status !== 202) throw new Error(`trigger answered ${answer.status}: ${answer.text}`);
       return answer.json.runId as string;
+    },
+    delivered() {
+      return waitFor(
+        'the payload to reach Versions',
+        async () => {
+          const { rows } = await versionsDb.client.query('SELECT stats, duplicate_count FROM usage_data');
+          return rows.length > 0 ? rows : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
     },
     waitFinished(runId, timeoutMs) {
       return waitFor(

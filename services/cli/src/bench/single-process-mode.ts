@@ -17,7 +17,7 @@ import {
   type MetricValue,
 } from '@servping/shared';
 import { computeDatabaseMetric, computeMetric, type InstanceDb } from '@servping/worker';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@servping/runtime';
 import type { BenchCatalog, DatabaseMetric } from './bench-catalog';
 import { readProcessMemory, resetPeakMemory, type ProcessMemory } from './process-memory';
 import { StatementTimer, type StatementStats } from './statement-timer';
@@ -31,7 +31,7 @@ export const GITLAB_SLEEP_MS = 10;
 export interface SingleProcessDeps {
   /** A one-connection instance database (the mode is serial by definition). */
   db: InstanceDb;
-  redis: Redis;
+  redis: RedisClient;
   facts: InstanceFacts;
   recordedAt: Date;
   /** Called after each metric, for progress output. */

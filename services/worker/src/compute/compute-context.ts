@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@servping/runtime';
 import type {
   InstanceFacts,
   MetricSpec,
@@ -18,7 +18,7 @@ export type InstanceDbPort = Parameters<typeof computeDatabaseValue>[0]['db'];
 export interface ComputeContext {
   recordedAt: Date;
   db: InstanceDbPort;
-  redis: Redis;
+  redis: RedisClient;
   facts: InstanceFacts;
   settings: Readonly<Record<string, unknown>>;
   license: Readonly<Record<string, unknown>>;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@servping/runtime';
 import type { InstanceFacts, MetricSpec, RunContext } from '@servping/shared';
 import type { ComputeContext, InstanceDbPort } from '../compute/compute-context';
 
@@ -20,7 +20,7 @@ export function runComputeContext(
   run: RunContext,
   deps: {
     db: InstanceDbPort;
-    redis: Redis;
+    redis: RedisClient;
     deadlineMs: number;
     targetStatementMs?: number;
     prometheusUrl: string | undefined;

@@ -1,4 +1,9 @@
-import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { RedisClient } from '@servping/runtime';
+import { pfcountSlotPlan, ServpingError } from '@servping/shared';
+
+/** Lifetime of a PFCOUNT's temporary copies, should the reader die before it deletes them. */
+const COPY_TTL_MS = 60_000;
 
 /**
  * Reads the usage data the collector's tracking API writes: plain counters and unique-user
@@ -7,11 +12,16 @@ import type { Redis } from 'ioredis';
 export interface RedisUsageReader {
   /** GET → integer; a missing key counts 0 (nothing was ever tracked). */
   counterValue(key: string): Promise<number>;
-  /** One PFCOUNT over all `keys`: Redis returns the cardinality of their union. */
+  /**
+   * The cardinality of the union of `keys`' HyperLogLogs: one PFCOUNT, as on one server. On a
+   * Redis Cluster, keys outside the largest group sharing a slot are first copied (DUMP/RESTORE,
+   * registers unchanged) under a hash tag of that slot, so the count stays the exact union rather
+   * than a sum of per-slot counts.
+   */
   uniqueCount(keys: readonly string[]): Promise<number>;
 }
 
-export function createRedisUsageReader(redis: Redis): RedisUsageReader {
+export function createRedisUsageReader(redis: RedisClient): RedisUsageReader {
   return {
     async counterValue(key) {
       const text = await redis.get(key);
@@ -22,7 +32,37 @@ export function createRedisUsageReader(redis: Redis): RedisUsageReader {
     },
     async uniqueCount(keys) {
       if (keys.length === 0) throw new Error('PFCOUNT needs at least one key');
-      return redis.pfcount(...keys);
+      if (!redis.isCluster) return redis.pfcount(...keys);
+      const plan = pfcountSlotPlan(keys);
+      if (!plan) {
+        throw new ServpingError(
+          'SERVPING_REDIS_SLOTS',
+          `no slot to count the union of ${keys.join(', ')} in`,
+        );
+      }
+      if (plan.others.length === 0) return redis.pfcount(...keys);
+      return countWithCopies(redis, plan);
     },
   };
+}
+
+async function countWithCopies(
+  redis: RedisClient,
+  plan: { anchor: string[]; others: string[]; tag: string },
+): Promise<number> {
+  const copies: string[] = [];
+  const run = randomUUID();
+  try {
+    for (const [i, key] of plan.others.entries()) {
+      const dumped = await redis.dumpBuffer(key);
+      // A missing key is an empty HyperLogLog: nothing to add to the union.
+      if (dumped === null) continue;
+      const copy = `${plan.tag}:servping-pfcount:${run}:${i}`;
+      copies.push(copy);
+      await redis.restore(copy, COPY_TTL_MS, dumped);
+    }
+    return await redis.pfcount(...plan.anchor, ...copies);
+  } finally {
+    if (copies.length > 0) await redis.del(...copies);
+  }
 }
