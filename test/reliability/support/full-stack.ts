@@ -49,6 +49,11 @@ export async function startFullStack(options: {
   env?: Record<string, string>;
   /** Where the servping and instance databases live (default: the shared server). */
   servers?: DatabaseServers;
+  /**
+   * The server the processes read the instance database from, when not where it was created
+   * (a hot standby of `servers.instance`: `postgres://user@host:port`, no database).
+   */
+  readInstanceFrom?: string;
   prepare: (env: CollectorEnvironment) => Promise<void>;
 }): Promise<FullStack> {
   const logs = logDirectory(options.label);
@@ -87,6 +92,9 @@ export async function startFullStack(options: {
           VERSIONS_RATE_LIMIT_PER_MINUTE: '0',
           SUBMIT_RETRY_DELAYS_MS: '500,500,500',
           SUBMIT_TIMEOUT_MS: '5000',
+          ...(options.readInstanceFrom
+            ? { INSTANCE_DATABASE_URL: `${options.readInstanceFrom}/${env.instanceDb.name}` }
+            : {}),
           ...options.env,
         },
       });

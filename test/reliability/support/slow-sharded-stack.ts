@@ -18,6 +18,7 @@ export function startSlowShardedStack(options: {
   sleepS: number;
   env?: Record<string, string>;
   servers?: DatabaseServers;
+  readInstanceFrom?: string;
 }): Promise<FullStack> {
   const slowly = {
     batch_size: 1300,
@@ -27,6 +28,7 @@ export function startSlowShardedStack(options: {
     label: options.label,
     workers: 2,
     servers: options.servers,
+    readInstanceFrom: options.readInstanceFrom,
     env: {
       SERVPING_SHARD_ROWS: '3000',
       WORKER_CONCURRENCY: '2',
