@@ -8,6 +8,7 @@
  */
 import { testPostgres, testRedis } from '@servping/test-servers';
 import { waitFor } from './support/bounded-wait';
+import { stalledShardJobs } from './support/redis-keys';
 import { type FullStack } from './support/full-stack';
 import { createNetworkHost, forwardPorts, type NetworkHost } from './support/network-hosts';
 import { spawnService, type ServiceProcess } from './support/service-process';
@@ -129,11 +130,7 @@ it('takes over the shards of a host cut off mid-run and delivers the exact run o
   expect(view).toMatchObject({ state: 'finished', error: null, metrics: { fallbacks: 0, pending: 0 } });
   expect(view.shards).toBe(4);
   // A shard h1 was running when its link went down was taken over after stalling.
-  const stalled: string[] = [];
-  for (const jobId of active) {
-    if (Number((await env.redis.hget(`${env.prefix}:shards:${jobId}`, 'stc')) ?? 0) > 0) stalled.push(jobId);
-  }
-  expect(stalled.length).toBeGreaterThan(0);
+  expect(await stalledShardJobs(env.redis, env.prefix, active)).not.toEqual([]);
 
   const stored = await env.servpingDb.client.query(
     "SELECT payload->'counts' AS counts FROM raw_usage_data WHERE run_id = $1",

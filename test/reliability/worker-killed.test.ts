@@ -4,6 +4,7 @@
  * the run finishes with the exact count, every shard merged once, and one row everywhere.
  */
 import { waitFor } from './support/bounded-wait';
+import { stalledShardJobs } from './support/redis-keys';
 import { type FullStack } from './support/full-stack';
 import { startSlowShardedStack } from './support/slow-sharded-stack';
 
@@ -46,11 +47,7 @@ it('re-runs the killed worker’s shards elsewhere and reports the exact count o
   expect(view.shards).toBeGreaterThanOrEqual(6);
 
   // Some shard that was running at the kill was taken over after stalling.
-  const stalled: string[] = [];
-  for (const jobId of orphaned) {
-    if (Number((await env.redis.hget(`${env.prefix}:shards:${jobId}`, 'stc')) ?? 0) > 0) stalled.push(jobId);
-  }
-  expect(stalled.length).toBeGreaterThan(0);
+  expect(await stalledShardJobs(env.redis, env.prefix, orphaned)).not.toEqual([]);
 
   // Every shard finished and its result was merged once into the metric job.
   const shardJobs = (await env.bullKeys()).filter((k) =>
