@@ -1,6 +1,6 @@
 export { createLogger, type Logger } from './logger';
 export { createPgPool, type PgPoolOptions } from './pg-pool';
-export { createRedis, type RedisRole } from './redis-connection';
+export { createRedis, type RedisClient, type RedisRole } from './redis-connection';
 export {
   createMetricsRegistry,
   createOpsRouter,

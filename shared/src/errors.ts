@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'SERVPING_SUBMISSION'
   | 'SERVPING_SKETCH_FORMAT'
   | 'SERVPING_UNKNOWN_EVENT'
-  | 'SERVPING_AGGREGATION';
+  | 'SERVPING_AGGREGATION'
+  | 'SERVPING_REDIS_SLOTS';
 
 /** Base class: a stable machine-readable `code` and a message naming what is wrong and where. */
 export class ServpingError extends Error {

@@ -20,7 +20,8 @@ export {
   type EnvSpec,
   type EnvValues,
 } from './config/env-reader';
-export { commonEnv } from './config/common-env';
+export { commonEnv, checkQueuePrefixForRedis } from './config/common-env';
+export { redisConnectionPlan, hasHashTag, type RedisConnectionPlan } from './config/redis-connection-plan';
 export {
   STATUSES,
   DATA_SOURCES,
@@ -95,6 +96,7 @@ export { isoWeek, isoWeekStart, formatIsoWeek, type IsoWeek } from './redis-metr
 export { hllKey, hllWeekKey, HLL_KEY_EXPIRY_S, HLL_REDIS_SLOT } from './redis-metrics/hll-key';
 export { windowWeeks, windowKeys, toRedisWindow, type RedisWindow } from './redis-metrics/window-weeks';
 export { knownEvents, knownCounterKeys } from './redis-metrics/known-events';
+export { hashText, pfcountSlotPlan } from './redis-metrics/slot-groups';
 export {
   fallbackFor,
   errorText,

@@ -55,14 +55,7 @@ it('finishes the run with exact values after the workers’ Redis connections ar
     [runId],
   );
   expect(stored.rows).toEqual([{ counts: { issues: ROWS, notes: 700 } }]);
-  const delivered = await waitFor(
-    'the payload to reach Versions',
-    async () => {
-      const { rows } = await full.versionsDb.client.query('SELECT stats, duplicate_count FROM usage_data');
-      return rows.length > 0 ? rows : undefined;
-    },
-    { timeoutMs: 15_000 },
-  );
+  const delivered = await full.delivered();
   expect(delivered).toEqual([{ stats: { issues: ROWS, notes: 700 }, duplicate_count: 0 }]);
   for (const name of ['worker-1', 'worker-2', 'aggregator']) {
     const health = await fetch(`${stack.opsUrls[name]}/readyz`);

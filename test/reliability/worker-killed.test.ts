@@ -4,6 +4,7 @@
  * the run finishes with the exact count, every shard merged once, and one row everywhere.
  */
 import { waitFor } from './support/bounded-wait';
+import { stalledShardJobs } from './support/redis-keys';
 import { type FullStack } from './support/full-stack';
 import { startSlowShardedStack } from './support/slow-sharded-stack';
 
@@ -46,11 +47,7 @@ it('re-runs the killed worker’s shards elsewhere and reports the exact count o
   expect(view.shards).toBeGreaterThanOrEqual(6);
 
   // Some shard that was running at the kill was taken over after stalling.
-  const stalled: string[] = [];
-  for (const jobId of orphaned) {
-    if (Number((await env.redis.hget(`${env.prefix}:shards:${jobId}`, 'stc')) ?? 0) > 0) stalled.push(jobId);
-  }
-  expect(stalled.length).toBeGreaterThan(0);
+  expect(await stalledShardJobs(env.redis, env.prefix, orphaned)).not.toEqual([]);
 
   // Every shard finished and its result was merged once into the metric job.
   const shardJobs = (await env.bullKeys()).filter((k) =>
@@ -68,14 +65,7 @@ it('re-runs the killed worker’s shards elsewhere and reports the exact count o
   );
   expect(stored.rows).toEqual([{ counts: { issues: ROWS, notes: 500 } }]);
 
-  const delivered = await waitFor(
-    'the payload to reach Versions',
-    async () => {
-      const { rows } = await full.versionsDb.client.query('SELECT stats, duplicate_count FROM usage_data');
-      return rows.length > 0 ? rows : undefined;
-    },
-    { timeoutMs: 15_000 },
-  );
+  const delivered = await full.delivered();
   expect(delivered).toEqual([{ stats: { issues: ROWS, notes: 500 }, duplicate_count: 0 }]);
   const runs = await env.servpingDb.client.query('SELECT count(*)::int AS n FROM runs');
   expect(runs.rows[0].n).toBe(1);

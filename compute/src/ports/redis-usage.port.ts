@@ -6,6 +6,11 @@
 export interface RedisUsagePort {
   /** GET → integer; a missing key counts 0 (nothing was ever tracked). */
   counterValue(key: string): Promise<number>;
-  /** One PFCOUNT over all `keys`: Redis returns the cardinality of their union. */
+  /**
+   * The cardinality of the union of `keys`' HyperLogLogs: one PFCOUNT, as on one server. On a
+   * Redis Cluster, keys outside the largest group sharing a slot are first copied (DUMP/RESTORE,
+   * registers unchanged) under a hash tag of that slot, so the count stays the exact union rather
+   * than a sum of per-slot counts.
+   */
   uniqueCount(keys: readonly string[]): Promise<number>;
 }

@@ -1,8 +1,13 @@
-import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { RedisClient } from '@servping/runtime';
+import { pfcountSlotPlan, ServpingError } from '@servping/shared';
 import type { RedisUsagePort } from '../ports/redis-usage.port';
 
-/** The Redis usage port over one ioredis connection (GET and PFCOUNT only). */
-export function createRedisUsageReader(redis: Redis): RedisUsagePort {
+/** Lifetime of a PFCOUNT's temporary copies, should the reader die before it deletes them. */
+const COPY_TTL_MS = 60_000;
+
+/** The Redis usage port over one ioredis connection or cluster (GET and PFCOUNT, and on a cluster the copies a union needs). */
+export function createRedisUsageReader(redis: RedisClient): RedisUsagePort {
   return {
     async counterValue(key) {
       const text = await redis.get(key);
@@ -13,7 +18,37 @@ export function createRedisUsageReader(redis: Redis): RedisUsagePort {
     },
     async uniqueCount(keys) {
       if (keys.length === 0) throw new Error('PFCOUNT needs at least one key');
-      return redis.pfcount(...keys);
+      if (!redis.isCluster) return redis.pfcount(...keys);
+      const plan = pfcountSlotPlan(keys);
+      if (!plan) {
+        throw new ServpingError(
+          'SERVPING_REDIS_SLOTS',
+          `no slot to count the union of ${keys.join(', ')} in`,
+        );
+      }
+      if (plan.others.length === 0) return redis.pfcount(...keys);
+      return countWithCopies(redis, plan);
     },
   };
+}
+
+async function countWithCopies(
+  redis: RedisClient,
+  plan: { anchor: string[]; others: string[]; tag: string },
+): Promise<number> {
+  const copies: string[] = [];
+  const run = randomUUID();
+  try {
+    for (const [i, key] of plan.others.entries()) {
+      const dumped = await redis.dumpBuffer(key);
+      // A missing key is an empty HyperLogLog: nothing to add to the union.
+      if (dumped === null) continue;
+      const copy = `${plan.tag}:servping-pfcount:${run}:${i}`;
+      copies.push(copy);
+      await redis.restore(copy, COPY_TTL_MS, dumped);
+    }
+    return await redis.pfcount(...plan.anchor, ...copies);
+  } finally {
+    if (copies.length > 0) await redis.del(...copies);
+  }
 }

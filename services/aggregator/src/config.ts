@@ -5,6 +5,7 @@ import {
   readEnv,
   type EnvField,
   type EnvValues,
+  checkQueuePrefixForRedis,
 } from '@servping/shared';
 
 function delayList(raw: string): number[] {
@@ -61,5 +62,7 @@ export type AggregatorConfig = EnvValues<typeof aggregatorEnv>;
 
 /** The aggregator's configuration from `env`; throws `ConfigError` listing every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): AggregatorConfig {
-  return readEnv(env, aggregatorEnv);
+  const config = readEnv(env, aggregatorEnv);
+  checkQueuePrefixForRedis(config);
+  return config;
 }

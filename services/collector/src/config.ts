@@ -7,6 +7,7 @@ import {
   readEnv,
   type DataCategory,
   type EnvField,
+  checkQueuePrefixForRedis,
 } from '@servping/shared';
 
 /** Scopes a token may carry, as GitLab's personal access tokens (`admin` implies every scope). */
@@ -229,5 +230,7 @@ export type CollectorConfig = ReturnType<typeof loadConfig>;
 
 /** The collector's configuration from `env`; throws `ConfigError` naming every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>) {
-  return readEnv(env, collectorEnv);
+  const config = readEnv(env, collectorEnv);
+  checkQueuePrefixForRedis(config);
+  return config;
 }

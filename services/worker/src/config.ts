@@ -1,5 +1,12 @@
 import { computeEnv } from '@servping/compute';
-import { commonEnv, parse, readEnv, type EnvField, type EnvValues } from '@servping/shared';
+import {
+  commonEnv,
+  checkQueuePrefixForRedis,
+  parse,
+  readEnv,
+  type EnvField,
+  type EnvValues,
+} from '@servping/shared';
 
 export const workerEnv = {
   instanceDatabaseUrl: commonEnv.instanceDatabaseUrl,
@@ -76,5 +83,7 @@ export type WorkerConfig = EnvValues<typeof workerEnv>;
 
 /** The worker's configuration from `env`; throws `ConfigError` listing every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): WorkerConfig {
-  return readEnv(env, workerEnv);
+  const config = readEnv(env, workerEnv);
+  checkQueuePrefixForRedis(config);
+  return config;
 }

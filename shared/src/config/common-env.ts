@@ -1,4 +1,6 @@
+import { ConfigError } from '../errors';
 import { parse, type EnvField } from './env-reader';
+import { hasHashTag, redisConnectionPlan } from './redis-connection-plan';
 
 /**
  * The variables more than one service reads, defined once. Services spread the ones they use
@@ -31,15 +33,17 @@ export const commonEnv = {
   },
   redisUrl: {
     variable: 'REDIS_URL',
-    parse: parse.url(['redis', 'rediss']),
+    parse: parse.redisUrl,
     default: 'redis://127.0.0.1:6379',
-    description: 'Redis for BullMQ queues and for event counters / unique-user HLLs.',
+    description:
+      'Redis for BullMQ queues and for event counters / unique-user HLLs: `redis://` or `rediss://` for one server, `redis+cluster://host:port[,host:port…]` (or `rediss+cluster://`) for a Redis Cluster through its seed nodes.',
   },
   queuePrefix: {
     variable: 'SERVPING_QUEUE_PREFIX',
     parse: parse.string,
     default: '{servping}',
-    description: 'BullMQ key prefix; one hash tag so a whole flow stays in one Redis Cluster slot.',
+    description:
+      'BullMQ key prefix; one hash tag so a whole flow stays in one Redis Cluster slot (required with a `redis+cluster://` REDIS_URL).',
   },
   logLevel: {
     variable: 'LOG_LEVEL',
@@ -48,3 +52,19 @@ export const commonEnv = {
     description: 'pino log level.',
   },
 } satisfies Record<string, EnvField<unknown>>;
+
+/**
+ * The check across REDIS_URL and SERVPING_QUEUE_PREFIX: on a Redis Cluster, a prefix without a
+ * hash tag would spread one flow over several slots and BullMQ's scripts would fail with
+ * CROSSSLOT at the first run. Throws `ConfigError` naming SERVPING_QUEUE_PREFIX.
+ */
+export function checkQueuePrefixForRedis(config: { redisUrl: string; queuePrefix: string }): void {
+  if (redisConnectionPlan(config.redisUrl).mode === 'cluster' && !hasHashTag(config.queuePrefix)) {
+    throw new ConfigError([
+      {
+        variable: 'SERVPING_QUEUE_PREFIX',
+        message: `must hold a hash tag such as {servping} on a Redis Cluster, got ${JSON.stringify(config.queuePrefix)}`,
+      },
+    ]);
+  }
+}

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors';
 import { describeConfig, parse, readEnv } from './env-reader';
+import { checkQueuePrefixForRedis } from './common-env';
 
 const spec = {
   port: { variable: 'PORT', parse: parse.int(1, 65535), default: 3000, description: 'port' },
@@ -33,5 +34,26 @@ describe('readEnv', () => {
     const described = describeConfig(spec, cfg);
     expect(described.TOKEN).toBe('[redacted]');
     expect(described.DB_URL).toBe('postgres://u:redacted@h/db');
+  });
+
+  it('redacts the password of a Redis Cluster URL, which is no single WHATWG URL', () => {
+    const redisSpec = { redisUrl: { variable: 'REDIS_URL', parse: parse.redisUrl, description: 'r' } };
+    const cfg = readEnv({ REDIS_URL: 'redis+cluster://svc:s3cret@a:7000,b:7001' }, redisSpec);
+    expect(describeConfig(redisSpec, cfg)).toEqual({
+      REDIS_URL: 'redis+cluster://svc:redacted@a:7000,b:7001',
+    });
+  });
+});
+
+describe('checkQueuePrefixForRedis', () => {
+  it('asks for a hash tag in the queue prefix only on a Redis Cluster', () => {
+    const cluster = 'redis+cluster://127.0.0.1:7000';
+    expect(() => checkQueuePrefixForRedis({ redisUrl: cluster, queuePrefix: 'servping' })).toThrow(
+      'SERVPING_QUEUE_PREFIX: must hold a hash tag such as {servping} on a Redis Cluster, got "servping"',
+    );
+    expect(() => checkQueuePrefixForRedis({ redisUrl: cluster, queuePrefix: '{servping}' })).not.toThrow();
+    expect(() =>
+      checkQueuePrefixForRedis({ redisUrl: 'redis://127.0.0.1:6379', queuePrefix: 'servping' }),
+    ).not.toThrow();
   });
 });

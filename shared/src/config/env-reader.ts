@@ -1,4 +1,5 @@
 import { ConfigError, type ConfigProblem } from '../errors';
+import { redisConnectionPlan } from './redis-connection-plan';
 
 /**
  * A declarative reader for environment variables. Each service lists its variables once, with
@@ -59,13 +60,14 @@ export function describeConfig<S extends EnvSpec>(spec: S, values: EnvValues<S>)
 }
 
 function redactUrl(value: unknown): unknown {
-  if (typeof value !== 'string' || !/^[a-z]+:\/\//i.test(value)) return value;
+  if (typeof value !== 'string' || !/^[a-z+]+:\/\//i.test(value)) return value;
   try {
     const url = new URL(value);
     if (url.password) url.password = 'redacted';
     return url.toString();
   } catch {
-    return value;
+    // Not one WHATWG URL (a redis+cluster:// node list): redact the user info's password by hand.
+    return value.replace(/^([a-z+]+:\/\/[^:@/]*:)[^@/]*@/i, '$1redacted@');
   }
 }
 
@@ -85,6 +87,11 @@ export const parse = {
       }
       return raw;
     };
+  },
+  /** A REDIS_URL in either form `redisConnectionPlan` reads; returned as written. */
+  redisUrl(raw: string): string {
+    redisConnectionPlan(raw);
+    return raw;
   },
   int(min: number, max: number) {
     return (raw: string): number => {

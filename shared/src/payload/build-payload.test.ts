@@ -122,4 +122,29 @@ describe('buildPayload', () => {
       }),
     ).toThrow(KeyPathConflictError);
   });
+
+  it('says when the counts came from a hot standby, with its replay lag at the start', () => {
+    const onStandby = { ...facts, database: { ...facts.database, standby: true, replayLagS: 0.25 } };
+    const built = buildPayload({
+      results: [],
+      ...run,
+      facts: onStandby,
+      definitions: [],
+      permittedCategories: [],
+    });
+    expect(built.payload.database).toEqual({
+      ...factsPayload.database,
+      standby: true,
+      replay_lag_seconds: 0.25,
+    });
+    const onPrimary = { ...facts, database: { ...facts.database, standby: false } };
+    const plain = buildPayload({
+      results: [],
+      ...run,
+      facts: onPrimary,
+      definitions: [],
+      permittedCategories: [],
+    });
+    expect(plain.payload.database).toEqual(factsPayload.database);
+  });
 });

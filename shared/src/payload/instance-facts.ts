@@ -19,6 +19,13 @@ export interface InstanceFacts {
     pgSystemId: string | null;
     /** A managed-service name, or null for a plain PostgreSQL. */
     flavor: string | null;
+    /** True when the counting database is a hot standby (`pg_is_in_recovery()`); absent or false on a primary. */
+    standby?: boolean;
+    /**
+     * On a standby, how far its replay was behind the primary when the run started, in seconds
+     * (0 when it had replayed all it received; null before it replayed anything).
+     */
+    replayLagS?: number | null;
   };
   collectedDataCategories: readonly DataCategory[];
 }
@@ -43,6 +50,14 @@ export function instanceFactEntries(
     ['database.version', facts.database.version],
     ['database.pg_system_id', facts.database.pgSystemId],
     ['database.flavor', facts.database.flavor],
+    // Not in GitLab's payload: sent only when counting ran on a standby, so that its counts can
+    // be read as "as of replay_lag_seconds ago" (issue 16).
+    ...(facts.database.standby
+      ? ([
+          ['database.standby', true],
+          ['database.replay_lag_seconds', facts.database.replayLagS ?? null],
+        ] satisfies Array<[string, MetricValue]>)
+      : []),
     // GitLab sends an array; MetricValue has no array form, so the worker's system metric and
     // this fact both send the categories as comma-separated text.
     ['settings.collected_data_categories', facts.collectedDataCategories.join(',')],

@@ -18,6 +18,8 @@ export interface FullStack {
   readonly stack: RunningStack;
   /** POST /api/v1/runs as admin; returns the run id. */
   trigger(submit?: boolean): Promise<string>;
+  /** Versions' `usage_data` rows (stats, duplicate_count) once there is one (bounded, 15 s). */
+  delivered(): Promise<Array<{ stats: unknown; duplicate_count: number }>>;
   /** The run view once the run left planned/running (bounded by `timeoutMs`). */
   waitFinished(runId: string, timeoutMs: number): Promise<RunViewBody>;
   /**
@@ -47,6 +49,11 @@ export async function startFullStack(options: {
   env?: Record<string, string>;
   /** Where the servping and instance databases live (default: the shared server). */
   servers?: DatabaseServers;
+  /**
+   * The server the processes read the instance database from, when not where it was created
+   * (a hot standby of `servers.instance`: `postgres://user@host:port`, no database).
+   */
+  readInstanceFrom?: string;
   prepare: (env: CollectorEnvironment) => Promise<void>;
 }): Promise<FullStack> {
   const logs = logDirectory(options.label);
@@ -85,6 +92,9 @@ export async function startFullStack(options: {
           VERSIONS_RATE_LIMIT_PER_MINUTE: '0',
           SUBMIT_RETRY_DELAYS_MS: '500,500,500',
           SUBMIT_TIMEOUT_MS: '5000',
+          ...(options.readInstanceFrom
+            ? { INSTANCE_DATABASE_URL: `${options.readInstanceFrom}/${env.instanceDb.name}` }
+            : {}),
           ...options.env,
         },
       });
@@ -109,6 +119,16 @@ export async function startFullStack(options: {
       });
       if (answer.status !== 202) throw new Error(`trigger answered ${answer.status}: ${answer.text}`);
       return answer.json.runId as string;
+    },
+    delivered() {
+      return waitFor(
+        'the payload to reach Versions',
+        async () => {
+          const { rows } = await versionsDb.client.query('SELECT stats, duplicate_count FROM usage_data');
+          return rows.length > 0 ? rows : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
     },
     waitFinished(runId, timeoutMs) {
       return waitFor(

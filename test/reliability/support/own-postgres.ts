@@ -15,6 +15,7 @@ const run = promisify(execFile);
 export interface OwnPostgres {
   /** `postgres://root@127.0.0.1:<port>`, without a database. */
   serverUrl: string;
+  port: number;
   /** Fast shutdown (`pg_ctl stop -m fast`): every backend is terminated with 57P01. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -51,12 +52,16 @@ async function ownerIds(): Promise<{ uid: number; gid: number } | undefined> {
   return { uid, gid };
 }
 
-export async function startOwnPostgres(label: string): Promise<OwnPostgres> {
-  const folder = mkdtempSync(path.join(tmpdir(), `servping-pg-${label}-`));
-  const owner = await ownerIds();
-  if (owner) chownSync(folder, owner.uid, owner.gid);
-  const dataDir = path.join(folder, 'data');
-  const port = await freePort();
+/**
+ * `settings`: extra `-c` settings (e.g. a standby's `max_standby_streaming_delay`). initdb's
+ * defaults already allow streaming replication: wal_level replica, wal senders, and trust for
+ * `replication` from 127.0.0.1.
+ */
+export async function startOwnPostgres(
+  label: string,
+  settings: Record<string, string> = {},
+): Promise<OwnPostgres & { folder: string }> {
+  const { folder, dataDir } = await ownFolder(label);
   // No fsync: the folder is thrown away, and the shared machine's disk is not this test's to load.
   await asServerOwner('initdb', [
     '-D',
@@ -69,6 +74,50 @@ export async function startOwnPostgres(label: string): Promise<OwnPostgres> {
     '--locale=C',
     '-N',
   ]);
+  return runServer(folder, dataDir, settings);
+}
+
+/**
+ * A hot standby of `primary`: `pg_basebackup -R` (streaming, with standby.signal and
+ * primary_conninfo written) into a folder of its own, started on another port.
+ */
+export async function startStandby(
+  label: string,
+  primary: OwnPostgres,
+  settings: Record<string, string> = {},
+): Promise<OwnPostgres & { folder: string }> {
+  const { folder, dataDir } = await ownFolder(label);
+  await asServerOwner('pg_basebackup', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(primary.port),
+    '-U',
+    'root',
+    '-D',
+    dataDir,
+    '-R',
+    '-X',
+    'stream',
+    '-c',
+    'fast',
+  ]);
+  return runServer(folder, dataDir, { hot_standby: 'on', ...settings });
+}
+
+async function ownFolder(label: string): Promise<{ folder: string; dataDir: string }> {
+  const folder = mkdtempSync(path.join(tmpdir(), `servping-pg-${label}-`));
+  const owner = await ownerIds();
+  if (owner) chownSync(folder, owner.uid, owner.gid);
+  return { folder, dataDir: path.join(folder, 'data') };
+}
+
+async function runServer(
+  folder: string,
+  dataDir: string,
+  settings: Record<string, string>,
+): Promise<OwnPostgres & { folder: string }> {
+  const port = await freePort();
   const serverOptions = [
     `-p ${port}`,
     `-k ${folder}`,
@@ -76,6 +125,7 @@ export async function startOwnPostgres(label: string): Promise<OwnPostgres> {
     '-c fsync=off',
     '-c shared_buffers=16MB',
     '-c max_connections=60',
+    ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`),
   ].join(' ');
   const pgCtl = (...args: string[]) =>
     asServerOwner('pg_ctl', [
@@ -93,6 +143,8 @@ export async function startOwnPostgres(label: string): Promise<OwnPostgres> {
   await start();
   return {
     serverUrl: `postgres://root@127.0.0.1:${port}`,
+    port,
+    folder,
     start,
     stop,
     async destroy() {

@@ -43,3 +43,16 @@ export async function killRedisConnectionsOf(
   }
   return killed;
 }
+
+/** The shard jobs among `jobIds` that BullMQ's stalled-job check moved back to wait (stalled counter > 0). */
+export async function stalledShardJobs(
+  redis: Redis,
+  prefix: string,
+  jobIds: readonly string[],
+): Promise<string[]> {
+  const stalled: string[] = [];
+  for (const jobId of jobIds) {
+    if (Number((await redis.hget(`${prefix}:shards:${jobId}`, 'stc')) ?? 0) > 0) stalled.push(jobId);
+  }
+  return stalled;
+}

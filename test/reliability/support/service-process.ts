@@ -44,19 +44,28 @@ export function logDirectory(label: string): { dir: string; remove: () => void }
  */
 export function spawnService(
   service: ServiceName,
-  options: { name?: string; env: Record<string, string>; logDir: string; args?: string[] },
+  options: {
+    name?: string;
+    env: Record<string, string>;
+    logDir: string;
+    args?: string[];
+    /** A command the process runs under (e.g. `ip netns exec <namespace>`). */
+    wrapper?: readonly string[];
+  },
 ): ServiceProcess {
   const name = options.name ?? service;
   const logFile = path.join(options.logDir, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(
+  const command = [
+    ...(options.wrapper ?? []),
     process.execPath,
-    [path.join(REPO_ROOT, 'services', service, 'dist', 'main.js'), ...(options.args ?? [])],
-    {
-      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+    path.join(REPO_ROOT, 'services', service, 'dist', 'main.js'),
+    ...(options.args ?? []),
+  ];
+  const child = spawn(command[0] as string, command.slice(1), {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<number | NodeJS.Signals>((resolve) => {

@@ -2,8 +2,11 @@ import type { DatabaseServers } from './collector-process';
 import { countOf } from './dictionary-files';
 import { startFullStack, type FullStack } from './full-stack';
 
+/** Worker settings of the slow stack: two shards at a time, a dead worker's lock gone after 5 s. */
+export const SLOW_STACK_WORKER_ENV = { WORKER_CONCURRENCY: '2', WORKER_LOCK_DURATION_MS: '5000' } as const;
+
 /**
- * A full stack with two workers whose `counts.issues` is sharded (3000 rows per shard, batches of
+ * A full stack with two workers (by default) whose `counts.issues` is sharded (3000 rows per shard, batches of
  * 1300) and slow: one row in `sleepEvery` sleeps `sleepS` seconds, so shards are still running
  * when a test injects its fault. `counts.notes` is a quick unsharded control metric; with
  * `pipelines` (fewer than 3000 rows) `counts.pipelines` is a slow one, unsharded, sleeping as
@@ -18,6 +21,9 @@ export function startSlowShardedStack(options: {
   sleepS: number;
   env?: Record<string, string>;
   servers?: DatabaseServers;
+  readInstanceFrom?: string;
+  /** Worker processes the stack starts (default 2; a test may start its own elsewhere). */
+  workers?: number;
 }): Promise<FullStack> {
   const slowly = {
     batch_size: 1300,
@@ -25,12 +31,12 @@ export function startSlowShardedStack(options: {
   };
   return startFullStack({
     label: options.label,
-    workers: 2,
+    workers: options.workers ?? 2,
     servers: options.servers,
+    readInstanceFrom: options.readInstanceFrom,
     env: {
       SERVPING_SHARD_ROWS: '3000',
-      WORKER_CONCURRENCY: '2',
-      WORKER_LOCK_DURATION_MS: '5000',
+      ...SLOW_STACK_WORKER_ENV,
       ...options.env,
     },
     prepare: async (env) => {

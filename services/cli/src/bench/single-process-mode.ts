@@ -22,7 +22,7 @@ import {
   createRedisUsageReader,
   type InstanceDbPort,
 } from '@servping/compute';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@servping/runtime';
 import type { BenchCatalog, DatabaseMetric } from './bench-catalog';
 import { readProcessMemory, resetPeakMemory, type ProcessMemory } from './process-memory';
 import { StatementTimer, type StatementStats } from './statement-timer';
@@ -36,7 +36,7 @@ export const GITLAB_SLEEP_MS = 10;
 export interface SingleProcessDeps {
   /** A one-connection instance database (the mode is serial by definition). */
   db: InstanceDbPort;
-  redis: Redis;
+  redis: RedisClient;
   facts: InstanceFacts;
   recordedAt: Date;
   /** Called after each metric, for progress output. */

@@ -3,13 +3,13 @@
  * exactly the keys, TTLs and encodings real tracking produces. Keys the plan touches are deleted
  * first: reseeding replaces the demo's Redis data instead of adding to it.
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@servping/runtime';
 import { hllKey } from '@servping/shared';
 import type { EventTracker } from '@servping/collector';
 import type { CounterIncrement, UniqueEventBatch } from './redis-event-plan';
 
 export async function writeRedisEvents(
-  redis: Redis,
+  redis: RedisClient,
   tracker: EventTracker,
   plan: { uniques: readonly UniqueEventBatch[]; counters: readonly CounterIncrement[] },
 ): Promise<{ keys: number; values: number }> {

@@ -1,5 +1,5 @@
 import { FlowProducer, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@servping/runtime';
 import { QUEUE_NAMES, type QueueName } from '@servping/shared';
 
 /** The four queues of the pipeline and the producer of run flows, on one producer connection. */
@@ -13,7 +13,11 @@ export interface RunQueues {
  * One Queue per pipeline queue, created once per process (never per request), sharing the
  * caller's connection, which the caller quits after `close()`.
  */
-export function createRunQueues(connection: Redis, prefix: string, onError: (err: Error) => void): RunQueues {
+export function createRunQueues(
+  connection: RedisClient,
+  prefix: string,
+  onError: (err: Error) => void,
+): RunQueues {
   const queues = Object.fromEntries(
     QUEUE_NAMES.map((name) => {
       const queue = new Queue(name, { connection, prefix });

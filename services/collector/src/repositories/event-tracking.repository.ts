@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@servping/runtime';
 import { HLL_KEY_EXPIRY_S, hllKey, ServpingError } from '@servping/shared';
 
 /** GitLab's `Redis::HLL::BATCH_SIZE`: values per PFADD, so one huge request is not one huge command. */
 export const PFADD_BATCH_SIZE = 300;
 
 export interface EventTrackerOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Events some available redis_hll or aggregated metric counts (`knownEvents(definitions)`). */
   knownEvents: ReadonlySet<string>;
   /** Full keys of available plain counters (`knownCounterKeys(definitions)`). */
@@ -59,7 +59,7 @@ export function createEventTracker({ redis, knownEvents, knownCounters }: EventT
   };
 }
 
-async function execOrThrow(multi: ReturnType<Redis['multi']>, what: string): Promise<void> {
+async function execOrThrow(multi: ReturnType<RedisClient['multi']>, what: string): Promise<void> {
   const replies = await multi.exec();
   if (replies === null) throw new Error(`${what}: Redis discarded the transaction`);
   const failed = replies.find(([err]) => err !== null);

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { JSONSchemaType } from 'ajv';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@servping/runtime';
 import {
   ServpingError,
   counterKey,
@@ -67,7 +67,7 @@ export interface UsageDataRoutesDeps {
   /** Cached load for the tracking hot path. */
   settings: SettingsRepository;
   payloads: RawUsageDataRepository;
-  redis: Redis;
+  redis: RedisClient;
   clock: () => Date;
 }
 
