@@ -86,7 +86,15 @@ export const usageDataSchema = {
 export interface MetadataEnvelope {
   metadata: {
     uuid: string;
-    metrics: Array<{ name: string; time_elapsed: number; error?: string; batch_size_kept?: number }>;
+    metrics: Array<{
+      name: string;
+      time_elapsed: number;
+      error?: string;
+      batch_size_kept?: number;
+      pass?: string;
+      pass_statements?: number;
+      pass_rows?: number;
+    }>;
   };
 }
 
@@ -112,6 +120,10 @@ export const metadataSchema = {
               error: { type: 'string', maxLength: 10_000 },
               // servping's: the batch size adaptive sizing kept (issue #13).
               batch_size_kept: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+              // servping's: the shared table pass that computed the metric and its cost (issue #13).
+              pass: { type: 'string', minLength: 1, maxLength: 500 },
+              pass_statements: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+              pass_rows: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
             },
           },
         },
