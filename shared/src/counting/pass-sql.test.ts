@@ -30,7 +30,11 @@ describe('buildPassStatement', () => {
         'WHERE "issues"."created_at" BETWEEN $4 AND $5 )',
     );
     expect(sql).toContain('SELECT COUNT(*) AS rows_read,');
-    expect(sql).toContain(`SELECT COUNT("pass_rows"."v1") AS value FROM pass_rows WHERE pass_rows.f1`);
+    // Plain members: FILTER aggregates of the one scan; a grouped one: its own SELECT over the rows.
+    expect(sql).toContain(
+      `json_build_array(json_build_object('value', (COUNT(pass_rows.v1) FILTER (WHERE pass_rows.f1))::text)) AS m1`,
+    );
+    expect(sql).toContain('FROM pass_rows WHERE pass_rows.f2 GROUP BY 1 ORDER BY 1');
     expect(sql).toContain(
       `json_build_object('group_key', member_rows.group_key::text, 'value', member_rows.value::text)`,
     );

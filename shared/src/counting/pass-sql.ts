@@ -5,6 +5,7 @@ import type { PartialResult } from './partial-result';
 import { partialFromRows } from './batch-rows';
 import { filterConditions, fromWhereSql, tablesInScope } from './from-where-sql';
 import {
+  batchAggregates,
   batchesOverPrimaryKey,
   selectOver,
   usesDistinctBits,
@@ -83,8 +84,21 @@ export function passPartials(
   return { partials, rowsRead: Number(row?.rows_read ?? 0) };
 }
 
-/** Member `i`'s own batch SELECT over its flagged rows, as a JSON array of text-valued rows. */
+/**
+ * Member `i`'s result over its flagged rows, as a JSON array of text-valued rows. A plain count,
+ * sum or average is one `FILTER` aggregate of the outer scan of the rows; a member that returns
+ * rows of its own (groups, distinct bit words, HLL registers) is its own batch SELECT over them.
+ * With plain members only, the CTE is read once, so PostgreSQL inlines it: one scan of the batch.
+ */
 function memberJson({ query, hashing }: PassMember, i: number, params: SqlParams): string {
+  const plain =
+    !query.groupBy && ['count', 'sum', 'average'].includes(query.operation) && !usesDistinctBits(query);
+  if (plain) {
+    const fields = batchAggregates(query.operation, `${ROWS}.v${i}`, `${ROWS}.f${i}`)
+      .map(([name, sql]) => `'${name}', (${sql})::text`)
+      .join(', ');
+    return `json_build_array(json_build_object(${fields}))`;
+  }
   const own: DatabaseQuery = {
     ...query,
     column: { table: ROWS, column: `v${i}` },

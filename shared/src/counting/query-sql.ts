@@ -247,17 +247,36 @@ function unbatchedSql(query: DatabaseQuery, window: DatabaseWindow | null, param
 }
 
 function batchSelect(operation: DatabaseOperation, column: string): string {
+  return `SELECT ${batchAggregates(operation, column)
+    .map(([name, sql]) => `${sql} AS ${name}`)
+    .join(', ')}`;
+}
+
+/**
+ * The result columns of a plain batch aggregate, `[name, expression]`: `value`, or `sum` and
+ * `count` for an average. With `filter`, each aggregate counts only the rows it holds for
+ * (`FILTER (WHERE …)`), as a shared table pass computes its plain members in one scan.
+ */
+export function batchAggregates(
+  operation: DatabaseOperation,
+  column: string,
+  filter?: string,
+): Array<[string, string]> {
+  const only = filter === undefined ? '' : ` FILTER (WHERE ${filter})`;
   switch (operation) {
     case 'count':
-      return `SELECT COUNT(${column}) AS value`;
+      return [['value', `COUNT(${column})${only}`]];
     case 'distinct_count':
-      return `SELECT COUNT(DISTINCT ${column}) AS value`;
+      return [['value', `COUNT(DISTINCT ${column})${only}`]];
     case 'sum':
-      return `SELECT COALESCE(SUM(${column}), 0) AS value`;
+      return [['value', `COALESCE(SUM(${column})${only}, 0)`]];
     case 'average':
       // GitLab's BatchAverageCounter: sum and count per batch, divided once at the end, so the
       // result is not an average of averages.
-      return `SELECT COALESCE(SUM(${column}), 0) AS sum, COUNT(${column}) AS count`;
+      return [
+        ['sum', `COALESCE(SUM(${column})${only}, 0)`],
+        ['count', `COUNT(${column})${only}`],
+      ];
     default:
       throw new CounterConfigError(`operation ${operation} has no plain aggregate`);
   }
