@@ -1,16 +1,10 @@
-import {
-  databaseWindow,
-  finalValue,
-  readUnbatchedValue,
-  renderUnbatchedQuery,
-  type DatabaseQuery,
-  type TimeFrame,
-} from '@servping/shared';
+import { finalValue, type DatabaseQuery, type TimeFrame } from '@servping/shared';
 import type { InstanceDbPort } from '../../src/ports/instance-db.port';
 import { InstanceDbRepository } from '../../src/repositories/instance-db.repository';
 import { computeDatabaseValue } from '../../src/kinds/database/database-metric';
 import { computeTablePass, type TablePassOutcome } from '../../src/kinds/database/table-pass';
 import { createTestDatabase } from '../support/database-fixture';
+import { groundTruthOn } from '../support/ground-truth';
 import { countQuery } from '../../../shared/test/support/definitions';
 
 const recordedAt = new Date('2024-03-15T00:00:00Z');
@@ -57,14 +51,7 @@ afterAll(async () => {
   await fixture?.drop();
 });
 
-async function groundTruth(q: DatabaseQuery, timeFrame: TimeFrame) {
-  const statement = renderUnbatchedQuery(q, databaseWindow(recordedAt, timeFrame));
-  const { rows } = await fixture.client.query({
-    text: statement.text,
-    values: statement.params as unknown[],
-  });
-  return readUnbatchedValue(q, rows);
-}
+const groundTruth = groundTruthOn(() => fixture.client, recordedAt);
 
 const valueOf = (outcome: TablePassOutcome, i: number) => {
   const member = outcome.members[i]!;

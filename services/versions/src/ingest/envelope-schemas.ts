@@ -3,6 +3,7 @@
  * constrained: every metric key an instance sends is kept (additionalProperties stays open), but
  * the facts we copy into typed columns must have the right shape.
  */
+import type { WireMetricTiming } from '@servping/shared';
 
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
 const metricInteger = { type: 'integer', minimum: -1000, maximum: Number.MAX_SAFE_INTEGER };
@@ -86,15 +87,7 @@ export const usageDataSchema = {
 export interface MetadataEnvelope {
   metadata: {
     uuid: string;
-    metrics: Array<{
-      name: string;
-      time_elapsed: number;
-      error?: string;
-      batch_size_kept?: number;
-      pass?: string;
-      pass_statements?: number;
-      pass_rows?: number;
-    }>;
+    metrics: WireMetricTiming[];
   };
 }
 
