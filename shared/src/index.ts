@@ -57,6 +57,12 @@ export {
 export { loadDictionary, loadDictionaryOrThrow } from './definitions/load-dictionary';
 export { toMetricSpec } from './definitions/metric-spec';
 export {
+  schemaGeneration,
+  SCHEMA_GENERATIONS,
+  SCHEMA_GENERATION_LABELS,
+  type SchemaGeneration,
+} from './definitions/schema-generation';
+export {
   specOk,
   specInvalid,
   specUnsupported,

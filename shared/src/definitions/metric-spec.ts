@@ -54,6 +54,8 @@ function withoutClassReason(doc: DefinitionYaml): string {
       return 'legacy Redis counter without instrumentation_class RedisMetric: its key is only known to GitLab Ruby code';
     case 'redis_hll':
       return 'legacy Redis HLL metric without instrumentation_class RedisHLLMetric: its events are only known to GitLab Ruby code';
+    case 'ruby':
+      return 'data_source ruby without instrumentation_class: GitLab computes it in Ruby (usage_data.rb)';
     default:
       return `no instrumentation_class for data_source ${doc.data_source}: nothing declares how to compute it`;
   }

@@ -142,11 +142,26 @@ export function parseDefinitionFile(
   return { definitions, problems };
 }
 
-/** `data_category` is case-insensitive in GitLab's files (`Operational` = `operational`). */
+/**
+ * GitLab's instrumentation classes live in this module; its docs (metrics_instrumentation.md) and
+ * some files name them in full, which means the same class as the short name.
+ */
+const INSTRUMENTATIONS_MODULE = 'Gitlab::Usage::Metrics::Instrumentations::';
+
+/**
+ * `data_category` is case-insensitive in GitLab's files (`Operational` = `operational`), and an
+ * instrumentation class may be written with its module.
+ */
 function normalize(doc: Record<string, unknown>): Record<string, unknown> {
-  return typeof doc.data_category === 'string'
-    ? { ...doc, data_category: doc.data_category.toLowerCase() }
-    : doc;
+  const out = { ...doc };
+  if (typeof doc.data_category === 'string') out.data_category = doc.data_category.toLowerCase();
+  if (
+    typeof doc.instrumentation_class === 'string' &&
+    doc.instrumentation_class.startsWith(INSTRUMENTATIONS_MODULE)
+  ) {
+    out.instrumentation_class = doc.instrumentation_class.slice(INSTRUMENTATIONS_MODULE.length);
+  }
+  return out;
 }
 
 /**

@@ -8,7 +8,11 @@ export const STATUSES = ['active', 'broken', 'deprecated', 'removed'] as const;
 /** A definition's lifecycle `status`: `removed` ones are never sent, `deprecated` ones as -1000. */
 export type MetricStatus = (typeof STATUSES)[number];
 
-/** Every `data_source` a definition may declare, as GitLab spells them. */
+/**
+ * Every `data_source` a definition may declare, as GitLab spells them. `ruby` is the first
+ * generation's (2020–2021) source of facts computed in Ruby, later split into `system` and
+ * `license`; old license files still carry it.
+ */
 export const DATA_SOURCES = [
   'database',
   'redis',
@@ -17,6 +21,7 @@ export const DATA_SOURCES = [
   'system',
   'license',
   'internal_events',
+  'ruby',
 ] as const;
 /** One of {@link DATA_SOURCES}. */
 export type DataSource = (typeof DATA_SOURCES)[number];

@@ -25,7 +25,7 @@ export const aggregatedDefinition: DefinitionKind = {
       return specOk({
         kind: 'aggregated',
         source,
-        operator: options.aggregate.operator,
+        operator: options.aggregate.operator ?? 'OR',
         events: [...options.events],
       });
     }),

@@ -8,6 +8,8 @@ import {
   DefinitionError,
   formatDefinitionProblem,
   loadDictionary,
+  schemaGeneration,
+  SCHEMA_GENERATION_LABELS,
   type MetricDefinition,
 } from '@servping/shared';
 import { readDictionaryFiles } from '@servping/runtime';
@@ -63,6 +65,7 @@ function summarize(
     `by kind: ${tally(definitions.map((d) => d.spec.kind))}`,
     `by data source: ${tally(definitions.map((d) => d.dataSource))}`,
     `by status: ${tally(definitions.map((d) => d.status))}`,
+    `files by GitLab schema generation: ${tally(generations(definitions))}`,
   ];
   const unsupported = definitions.filter((d) => d.spec.kind === 'unsupported');
   if (unsupported.length > 0) {
@@ -72,6 +75,12 @@ function summarize(
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** One generation per loaded file (a file with an array time frame is several definitions). */
+function generations(definitions: readonly MetricDefinition[]): string[] {
+  const byFile = new Map(definitions.map((d) => [d.file, SCHEMA_GENERATION_LABELS[schemaGeneration(d.raw)]]));
+  return [...byFile.values()];
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
