@@ -717,22 +717,8 @@ describe('other instrumentation classes', () => {
         ),
       },
     ],
-    [
-      'internal events',
-      {
-        time_frame: '28d',
-        data_source: 'internal_events',
-        events: [{ name: 'create_issue', unique: 'user.id' }],
-      },
-      {
-        kind: 'unsupported',
-        reason: expect.stringMatching(/^an internal_events metric is counted by GitLab Internal Events/),
-      },
-    ],
   ])('%s', (_name, overrides, expected) => {
-    const without =
-      (overrides as Doc).data_source === 'internal_events' ? ['instrumentation_class', 'options'] : [];
-    expect(loadOne(overrides, without).spec).toEqual(expected);
+    expect(loadOne(overrides).spec).toEqual(expected);
   });
 
   it('NumbersMetric adds metrics of the dictionary', () => {

@@ -242,14 +242,6 @@ const BASE_RULES: readonly SchemaObject[] = [
     },
   },
   {
-    if: { properties: { data_source: { const: 'internal_events' } }, required: ['data_source'] },
-    then: {
-      errorHint: 'internal_events metrics are defined by their events, not by a class',
-      required: ['events'],
-      properties: { instrumentation_class: false },
-    },
-  },
-  {
     if: {
       required: ['events'],
       properties: { events: { type: 'array', contains: { type: 'object', required: ['unique'] } } },

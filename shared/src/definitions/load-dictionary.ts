@@ -5,22 +5,32 @@
  */
 import { DefinitionError, type DefinitionProblem } from '../errors';
 import type { DefinitionKind } from './definition-kind';
+import { isEventFile, type EventDefinition } from './event-definition';
+import { eventReferenceProblems } from './event-references';
 import { parseDefinitionFile, type DefinitionFile, type DictionaryResult } from './parse-definition-file';
+import { parseEventFile } from './parse-event-file';
 import type { MetricDefinition } from './types';
+
+/** The dictionary: metric definitions, the event definitions they count, and every problem. */
+export interface LoadedDictionary extends DictionaryResult {
+  events: EventDefinition[];
+}
 
 /**
  * Parses every file and applies the rules that span files; `kinds` (@servping/compute's
- * `definitionKinds`) say which classes exist and how each resolves. Never throws: problems are
- * returned with the definitions that passed (see `loadDictionaryOrThrow` for the all-or-nothing
- * form).
+ * `definitionKinds`) say which classes exist and how each resolves. Files in a folder named
+ * `events` are event definitions (`isEventFile`). Never throws: problems are returned with the
+ * definitions that passed (see `loadDictionaryOrThrow` for the all-or-nothing form).
  */
 export function loadDictionary(
   files: readonly DefinitionFile[],
   kinds: readonly DefinitionKind[],
-): DictionaryResult {
-  const problems: DefinitionProblem[] = [];
+): LoadedDictionary {
+  const { events, problems } = loadEvents(files);
+  const eventsByAction = new Map(events.map((e) => [e.action, e]));
   const parsed: MetricDefinition[] = [];
   for (const file of files) {
+    if (isEventFile(file.path)) continue;
     const result = parseDefinitionFile(file, kinds);
     parsed.push(...result.definitions);
     problems.push(...result.problems);
@@ -47,13 +57,53 @@ export function loadDictionary(
   const failedKeyPaths = new Set(problems.map((p) => p.keyPath).filter((k): k is string => k !== undefined));
   const valid = new Set<MetricDefinition>(definitions);
   for (const definition of definitions) {
-    const referenceProblems = checkReferences(definition, byKeyPath, failedKeyPaths);
+    const referenceProblems = [
+      ...checkReferences(definition, byKeyPath, failedKeyPaths),
+      ...(definition.status === 'removed' ? [] : eventReferenceProblems(definition, eventsByAction)),
+    ];
     if (referenceProblems.length > 0) {
       problems.push(...referenceProblems);
       valid.delete(definition);
     }
   }
-  return { definitions: definitions.filter((d) => valid.has(d)), problems };
+  return { definitions: definitions.filter((d) => valid.has(d)), events, problems };
+}
+
+/**
+ * The event definitions among `files`, each action defined once. Never throws; the tracking API
+ * loads these alone (`loadEventsOrThrow`).
+ */
+export function loadEvents(files: readonly DefinitionFile[]): {
+  events: EventDefinition[];
+  problems: DefinitionProblem[];
+} {
+  const problems: DefinitionProblem[] = [];
+  const byAction = new Map<string, EventDefinition>();
+  for (const file of files) {
+    if (!isEventFile(file.path)) continue;
+    const { event, problems: fileProblems } = parseEventFile(file);
+    problems.push(...fileProblems);
+    if (!event) continue;
+    const first = byAction.get(event.action);
+    if (first) {
+      problems.push({
+        file: file.path,
+        keyPath: event.action,
+        field: '/action',
+        message: `duplicate event: also defined in ${first.file}`,
+      });
+    } else {
+      byAction.set(event.action, event);
+    }
+  }
+  return { events: [...byAction.values()], problems };
+}
+
+/** `loadEvents`, throwing one `DefinitionError` listing every problem. */
+export function loadEventsOrThrow(files: readonly DefinitionFile[]): EventDefinition[] {
+  const { events, problems } = loadEvents(files);
+  if (problems.length > 0) throw new DefinitionError(problems);
+  return events;
 }
 
 /** `loadDictionary`, throwing one `DefinitionError` listing every problem. */

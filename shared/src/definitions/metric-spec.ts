@@ -19,11 +19,6 @@ export function toMetricSpec(
   kinds: readonly DefinitionKind[],
 ): SpecResult {
   const className = doc.instrumentation_class;
-  if (doc.data_source === 'internal_events') {
-    return specUnsupported(
-      'an internal_events metric is counted by GitLab Internal Events (TotalCountMetric/UniqueCountMetric keys), which servping does not implement',
-    );
-  }
   if (className === undefined) {
     const kind = kinds.find((k) => k.claimsClassless?.(doc));
     return kind ? kind.resolve({ doc, timeFrame }) : specUnsupported(withoutClassReason(doc));

@@ -146,6 +146,29 @@ export const SYSTEM_FACTS = [
 /** A fact of the instance or its database that a `system` metric reports. */
 export type SystemFact = (typeof SYSTEM_FACTS)[number];
 
+/** What an Internal Events metric's `events[].unique` counts (GitLab's internal_events.json). */
+export const UNIQUE_IDENTIFIERS = [
+  'user.id',
+  'project.id',
+  'namespace.id',
+  'label',
+  'property',
+  'value',
+] as const;
+/** One of {@link UNIQUE_IDENTIFIERS}. */
+export type UniqueIdentifier = (typeof UNIQUE_IDENTIFIERS)[number];
+
+/**
+ * One entry of an Internal Events metric's `events`: the event, the property values it must carry
+ * to count (`filter`), and what is counted uniquely (absent: every occurrence counts). GitLab's
+ * EventSelectionRule; each selection has its own Redis keys.
+ */
+export interface EventSelection {
+  event: string;
+  filter: Readonly<Record<string, string | number>>;
+  unique?: UniqueIdentifier;
+}
+
 /** What servping computes for a definition, one variant per kind of counter. */
 export type MetricSpec =
   | { kind: 'database'; query: DatabaseQuery }
@@ -159,6 +182,19 @@ export type MetricSpec =
    * the same run, whose sketches are merged.
    */
   | { kind: 'aggregated'; source: 'redis_hll' | 'database'; operator: 'OR' | 'AND'; events: string[] }
+  /** GitLab's current AggregatedMetric over Internal Events: the union of the events' unique counts. */
+  | {
+      kind: 'aggregated';
+      source: 'internal_events';
+      operator: 'OR';
+      events: string[];
+      unique: UniqueIdentifier;
+    }
+  /**
+   * GitLab's Internal Events metric: `total` sums the selections' counters (TotalCountMetric),
+   * `unique` counts the union of their weekly sketches (UniqueCountMetric).
+   */
+  | { kind: 'internal_events'; operation: 'total' | 'unique'; selections: EventSelection[] }
   /** GitLab's NumbersMetric `add`: the sum of other metrics of the run, -1 if any is negative. */
   | { kind: 'add'; keyPaths: string[] }
   | { kind: 'system'; fact: SystemFact }
