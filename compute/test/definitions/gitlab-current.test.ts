@@ -1,11 +1,12 @@
 /**
- * Definitions written the way GitLab writes them today (and a first-generation license file),
- * each covering one compatibility rule of issue #18: attribute-only aggregates, LicenseMetric's
- * `attribute`, classes named with their module, `introduced_by_url: null`, `data_source: ruby`.
+ * Definitions written the way GitLab writes them today (and one file of each older generation),
+ * covering every declarative kind and the compatibility rules of issue #18: attribute-only
+ * aggregates, LicenseMetric's `attribute`, classes named with their module,
+ * `introduced_by_url: null`, `data_source: ruby`.
  */
 import { join } from 'node:path';
 import { loadDictionary, schemaGeneration, type MetricSpec } from '@servping/shared';
-import { definitionKinds } from '../../src/kinds/kinds';
+import { definitionKinds, KINDS } from '../../src/kinds/kinds';
 import { fixtureFiles } from '../support/fixture-files';
 
 const files = fixtureFiles(join(__dirname, '../../../shared/test/fixtures/gitlab-current'));
@@ -37,9 +38,18 @@ describe('GitLab current-format fixtures', () => {
     expect(definitions.find((d) => d.keyPath === keyPath)?.spec).toEqual(spec);
   });
 
+  it('loads every declarative kind', () => {
+    const declarative = Object.keys(KINDS).filter((kind) => kind !== 'unsupported');
+    expect([...new Set(definitions.map((d) => d.spec.kind))].sort()).toEqual(declarative.sort());
+  });
+
   it('tells the schema generations apart', () => {
     const generationOf = (keyPath: string) =>
       schemaGeneration(definitions.find((d) => d.keyPath === keyPath)?.raw ?? {});
-    expect([generationOf('license_md5'), generationOf('license_plan')]).toEqual(['tiers', 'first']);
+    expect([
+      generationOf('license_md5'),
+      generationOf('redis_hll_counters.code_review.i_code_review_user_approve_weekly'),
+      generationOf('license_plan'),
+    ]).toEqual(['tiers', 'distribution_tier', 'first']);
   });
 });
