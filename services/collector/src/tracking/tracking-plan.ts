@@ -69,16 +69,17 @@ export function planTracking(
   const plan: TrackingPlan = { writes: [], legacy: [] };
   for (const body of bodies) {
     const defined = dictionary.events.get(body.event);
-    if (!defined) {
-      if (!dictionary.legacyEvents.has(body.event)) {
-        throw new ServpingError(
-          'SERVPING_UNKNOWN_EVENT',
-          `unknown event '${body.event}': not in the event dictionary, and no active or broken redis_hll metric counts it`,
-        );
-      }
-      plan.legacy.push({ event: body.event, user: String(body.user_id ?? tokenUser) });
-      continue;
+    const legacy = dictionary.legacyEvents.has(body.event);
+    if (!defined && !legacy) {
+      throw new ServpingError(
+        'SERVPING_UNKNOWN_EVENT',
+        `unknown event '${body.event}': not in the event dictionary, and no active or broken redis_hll metric counts it`,
+      );
     }
+    // A RedisHLLMetric may still count a defined event by its legacy weekly key, as GitLab's
+    // key_overrides.yml keeps such metrics counting after their events moved to Internal Events.
+    if (legacy) plan.legacy.push({ event: body.event, user: String(body.user_id ?? tokenUser) });
+    if (!defined) continue;
     const properties = body.additional_properties ?? {};
     const named: EventIdentifier[] = [
       ...(body.user_id !== undefined ? (['user'] as const) : []),
