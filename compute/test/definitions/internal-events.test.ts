@@ -138,6 +138,20 @@ describe('Internal Events metrics', () => {
     ]);
   });
 
+  it('names the aggregate attribute an event is not tracked with', () => {
+    const { problems } = load({
+      instrumentation_class: 'AggregatedMetric',
+      options: { aggregate: { attribute: 'project.id' }, events: ['create_ci_runner'] },
+      events: undefined,
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: '/options/aggregate/attribute',
+        message: expect.stringMatching(/not tracked with project.id/),
+      }),
+    ]);
+  });
+
   it('names the event file, action and field of a bad event definition', () => {
     const { problems } = load({}, { ...EVENT, identifiers: ['robot'] });
     expect(problems).toEqual(

@@ -27,12 +27,12 @@ export function eventReferenceProblems(
     event: string,
     filter: Readonly<Record<string, unknown>>,
     unique: UniqueIdentifier | undefined,
-    field: string,
+    fields: { name: string; filter: string; unique: string },
   ) => {
     const defined = events.get(event);
     if (!defined || defined.status === 'removed') {
       report(
-        field.startsWith('/options') ? field : `${field}/name`,
+        fields.name,
         `event '${event}' is ${defined ? 'removed' : 'not defined'} in the event dictionary (events/*.yml)`,
       );
       return;
@@ -40,7 +40,7 @@ export function eventReferenceProblems(
     for (const name of Object.keys(filter)) {
       if (!Object.hasOwn(defined.properties, name)) {
         report(
-          `${field}/filter/${name}`,
+          `${fields.filter}/${name}`,
           `event '${event}' has no additional property '${name}' (${defined.file})`,
         );
       }
@@ -50,13 +50,25 @@ export function eventReferenceProblems(
       ? defined.identifiers.includes(identifier)
       : !unique || Object.hasOwn(defined.properties, unique);
     if (!tracked) {
-      report(`${field}/unique`, `event '${event}' is not tracked with ${unique} (${defined.file})`);
+      report(fields.unique, `event '${event}' is not tracked with ${unique} (${defined.file})`);
     }
   };
   if (spec.kind === 'internal_events') {
-    spec.selections.forEach((s, i) => check(s.event, s.filter, s.unique, `/events/${i}`));
+    spec.selections.forEach((s, i) =>
+      check(s.event, s.filter, s.unique, {
+        name: `/events/${i}/name`,
+        filter: `/events/${i}/filter`,
+        unique: `/events/${i}/unique`,
+      }),
+    );
   } else if (spec.kind === 'aggregated' && spec.source === 'internal_events') {
-    spec.events.forEach((event, i) => check(event, {}, spec.unique, `/options/events/${i}`));
+    spec.events.forEach((event, i) =>
+      check(event, {}, spec.unique, {
+        name: `/options/events/${i}`,
+        filter: '/options/events',
+        unique: '/options/aggregate/attribute',
+      }),
+    );
   }
   return problems;
 }
