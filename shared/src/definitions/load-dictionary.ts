@@ -36,22 +36,18 @@ export function loadDictionary(
     problems.push(...result.problems);
   }
 
-  const byKeyPath = new Map<string, MetricDefinition>();
-  const definitions: MetricDefinition[] = [];
-  for (const definition of parsed) {
-    const first = byKeyPath.get(definition.keyPath);
-    if (first) {
-      problems.push({
-        file: definition.file,
-        keyPath: definition.keyPath,
-        field: '/key_path',
-        message: `duplicate key_path: also defined in ${first.file}${first.file === definition.file ? ' (time_frame expansion)' : ''}`,
-      });
-      continue;
-    }
-    byKeyPath.set(definition.keyPath, definition);
-    definitions.push(definition);
-  }
+  const byKeyPath = keepFirst(
+    parsed,
+    (d) => d.keyPath,
+    problems,
+    (definition, first) => ({
+      file: definition.file,
+      keyPath: definition.keyPath,
+      field: '/key_path',
+      message: `duplicate key_path: also defined in ${first.file}${first.file === definition.file ? ' (time_frame expansion)' : ''}`,
+    }),
+  );
+  const definitions = [...byKeyPath.values()];
 
   // A metric that failed to load is already reported; do not report its dependants as dangling.
   const failedKeyPaths = new Set(problems.map((p) => p.keyPath).filter((k): k is string => k !== undefined));
@@ -78,25 +74,44 @@ export function loadEvents(files: readonly DefinitionFile[]): {
   problems: DefinitionProblem[];
 } {
   const problems: DefinitionProblem[] = [];
-  const byAction = new Map<string, EventDefinition>();
+  const parsed: EventDefinition[] = [];
   for (const file of files) {
     if (!isEventFile(file.path)) continue;
     const { event, problems: fileProblems } = parseEventFile(file);
     problems.push(...fileProblems);
-    if (!event) continue;
-    const first = byAction.get(event.action);
-    if (first) {
-      problems.push({
-        file: file.path,
-        keyPath: event.action,
-        field: '/action',
-        message: `duplicate event: also defined in ${first.file}`,
-      });
-    } else {
-      byAction.set(event.action, event);
-    }
+    if (event) parsed.push(event);
   }
+  const byAction = keepFirst(
+    parsed,
+    (e) => e.action,
+    problems,
+    (event, first) => ({
+      file: event.file,
+      keyPath: event.action,
+      field: '/action',
+      message: `duplicate event: also defined in ${first.file}`,
+    }),
+  );
   return { events: [...byAction.values()], problems };
+}
+
+/**
+ * The first of `items` for each key, in order; every later one with the same key adds the
+ * problem `duplicate(item, first)` to `problems`.
+ */
+function keepFirst<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  problems: DefinitionProblem[],
+  duplicate: (item: T, first: T) => DefinitionProblem,
+): Map<string, T> {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const first = byKey.get(keyOf(item));
+    if (first) problems.push(duplicate(item, first));
+    else byKey.set(keyOf(item), item);
+  }
+  return byKey;
 }
 
 /** `loadEvents`, throwing one `DefinitionError` listing every problem. */
