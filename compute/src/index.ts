@@ -12,6 +12,12 @@ export {
   countDatabaseMetric,
   withHistogramNullGroup,
 } from './kinds/database/database-metric';
+export {
+  computeTablePass,
+  type PassMemberOutcome,
+  type TablePassInput,
+  type TablePassOutcome,
+} from './kinds/database/table-pass';
 export type { InstanceDbPort, ColumnBounds } from './ports/instance-db.port';
 export type { RedisUsagePort } from './ports/redis-usage.port';
 export { InstanceDbRepository, type InstanceDbOptions } from './repositories/instance-db.repository';

@@ -100,7 +100,7 @@ export {
 export { payloadDefinitions } from './definitions/payload-definitions';
 export { definitionsToYaml } from './definitions/definitions-yaml';
 export type { DefinitionYaml } from './definitions/definition-schema';
-export type { MetricResult, MetricValue, SerializedSketch } from './payload/metric-result';
+export type { MetricResult, MetricValue, PassTiming, SerializedSketch } from './payload/metric-result';
 export {
   QUEUE_NAMES,
   computeJobName,
@@ -110,6 +110,7 @@ export {
   type JobDataByName,
   type PlannedMetric,
   type ShardRange,
+  type PlannedPass,
   type RunContext,
   type RunFacts,
 } from './pipeline/jobs';
@@ -198,6 +199,8 @@ export {
 } from './hll/set-operations';
 export { databaseWindow, type DatabaseWindow } from './planning/database-window';
 export { planShards, type ShardPlanInput } from './planning/shard-plan';
+export { groupPasses, passKey, passRowsQuery, type PassCandidate } from './planning/pass-plan';
+export { buildPassStatement, passPartials, type PassMember } from './counting/pass-sql';
 export { quoteIdentifier, quoteColumn } from './counting/sql-identifiers';
 export { sqlLiteral, type SqlStatement, type SqlValue } from './counting/sql-params';
 export {
@@ -221,6 +224,7 @@ export {
 export {
   countInBatches,
   walkBatches,
+  runBatchOutcome,
   GITLAB_BATCH_LIMITS,
   DEFAULT_BATCH_SIZES,
   SERVPING_BATCH_SIZES,
@@ -233,6 +237,7 @@ export {
   type RowBudget,
   type BatchLoopOptions,
   type BatchWalk,
+  type RunBatchOf,
   type RunBatch,
 } from './counting/batch-loop';
 export { mergePartials, finalValue, type PartialResult } from './counting/partial-result';

@@ -10,7 +10,12 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { Pool } from 'pg';
-import { loadDictionaryOrThrow, payloadDefinitions, type MetricDefinition } from '@servping/shared';
+import {
+  loadDictionaryOrThrow,
+  payloadDefinitions,
+  type MetricDefinition,
+  type WireMetricTiming,
+} from '@servping/shared';
 import { readDictionaryFiles } from '@servping/runtime';
 import { demoSeedCommand } from '../../services/cli/src/commands/demo-seed';
 import { computeGroundTruth } from '../../services/cli/src/demo/ground-truth.repository';
@@ -44,7 +49,7 @@ function at(payload: unknown, keyPath: string): unknown {
 describe('a service ping end to end', () => {
   let stack: RunningStack | undefined;
   let view: RunProgress;
-  let stored: { payload: Record<string, unknown>; usageDataId: number };
+  let stored: { payload: Record<string, unknown>; usageDataId: number; timings: WireMetricTiming[] };
   let received: { id: number; payload: Record<string, unknown> };
   let definitions: MetricDefinition[];
   let truth: Record<string, unknown>;
@@ -98,11 +103,15 @@ describe('a service ping end to end', () => {
     const instance = new Pool({ connectionString: URLS.instance, max: 2 });
     try {
       const mine = await servping.query(
-        'SELECT payload, version_usage_data_id_value AS id, recorded_at FROM raw_usage_data WHERE run_id = $1',
+        'SELECT payload, metadata, version_usage_data_id_value AS id, recorded_at FROM raw_usage_data WHERE run_id = $1',
         [runId],
       );
       expect(mine.rowCount).toBe(1);
-      stored = { payload: mine.rows[0].payload, usageDataId: Number(mine.rows[0].id) };
+      stored = {
+        payload: mine.rows[0].payload,
+        usageDataId: Number(mine.rows[0].id),
+        timings: mine.rows[0].metadata.metrics,
+      };
       const theirs = await versions.query('SELECT id, payload FROM usage_data');
       expect(theirs.rowCount).toBe(1);
       received = { id: Number(theirs.rows[0].id), payload: theirs.rows[0].payload };
@@ -126,6 +135,20 @@ describe('a service ping end to end', () => {
     expect(view.submission?.usageDataId).toBeGreaterThan(0);
     expect(view.shards).toBeGreaterThan(0);
     expect(stored.usageDataId).toBe(received.id);
+  });
+
+  it('computes metrics over the same rows in shared table passes, each with its own timing', () => {
+    const byPass = new Map<string, WireMetricTiming[]>();
+    for (const timing of stored.timings.filter((t) => t.pass !== undefined)) {
+      byPass.set(timing.pass!, [...(byPass.get(timing.pass!) ?? []), timing]);
+    }
+    expect(byPass.size).toBeGreaterThan(0);
+    for (const members of byPass.values()) {
+      expect(members.length).toBeGreaterThanOrEqual(2);
+      // Every member reports the same pass: its statements and rows are the pass's, counted once.
+      expect(new Set(members.map((m) => `${m.pass_statements}/${m.pass_rows}`)).size).toBe(1);
+      expect(members[0]!.pass_statements).toBeGreaterThan(0);
+    }
   });
 
   it('stores at Versions exactly the payload the collector side stored', () => {

@@ -3,8 +3,6 @@ import {
   finalValue,
   mergePartials,
   planShards,
-  readUnbatchedValue,
-  renderUnbatchedQuery,
   type DatabaseQuery,
   type PartialResult,
   type TimeFrame,
@@ -16,6 +14,7 @@ import {
   databaseRange,
 } from '../../src/kinds/database/database-metric';
 import { createTestDatabase } from '../support/database-fixture';
+import { groundTruthOn } from '../support/ground-truth';
 import { countQuery } from '../../../shared/test/support/definitions';
 
 const recordedAt = new Date('2024-03-15T00:00:00Z');
@@ -69,14 +68,7 @@ afterAll(async () => {
   await fixture?.drop();
 });
 
-async function groundTruth(q: DatabaseQuery, timeFrame: TimeFrame) {
-  const statement = renderUnbatchedQuery(q, databaseWindow(recordedAt, timeFrame));
-  const { rows } = await fixture.client.query({
-    text: statement.text,
-    values: statement.params as unknown[],
-  });
-  return readUnbatchedValue(q, rows);
-}
+const groundTruth = groundTruthOn(() => fixture.client, recordedAt);
 
 const issues = (over: Partial<DatabaseQuery>) => countQuery('issues', over);
 const col = (column: string, table = 'issues') => ({ table, column });

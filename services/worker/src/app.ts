@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import { Counter, Histogram } from 'prom-client';
 import { createRedisUsageReader, InstanceDbRepository } from '@servping/compute';
 import { JOB_QUEUE, type JobDataByName, type MetricResult } from '@servping/shared';
@@ -14,6 +14,8 @@ import {
 import type { WorkerConfig } from './config';
 import { computeMetricJob } from './jobs/compute-metric.job';
 import { computeShard } from './jobs/compute-shard.job';
+import { computePass } from './jobs/compute-pass.job';
+import { passJobReader } from './repositories/pass-jobs.repository';
 import { runComputeContext } from './jobs/run-compute-context';
 
 export interface MetricWorker {
@@ -40,6 +42,13 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
   const metricsRedis = createRedis(config.redisUrl, 'blocking');
   const shardsRedis = createRedis(config.redisUrl, 'blocking');
   const lightRedis = createRedis(config.redisUrl, 'blocking');
+  // Metric jobs of a shared pass read their pass job's state and result here.
+  const passesRedis = createRedis(config.redisUrl, 'blocking');
+  const passQueue = new Queue(JOB_QUEUE['compute-pass'], {
+    connection: passesRedis,
+    prefix: config.queuePrefix,
+  });
+  const readPass = passJobReader(passQueue);
 
   const registry = createMetricsRegistry('worker');
   const jobSeconds = new Histogram({
@@ -75,18 +84,22 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
   const processMetric = async (
     job: Job<JobDataByName['compute-metric'] | JobDataByName['compute-light-metric']>,
     signal: AbortSignal | undefined,
+    token: string | undefined,
   ): Promise<MetricResult> => {
     const end = jobSeconds.startTimer({ name: job.name, kind: job.data.metric.spec.kind });
     try {
-      const result = await computeMetricJob(job, () =>
-        runComputeContext(job.data, {
-          db,
-          usage,
-          deadlineMs: config.metricDeadlineMs,
-          targetStatementMs: config.targetStatementMs,
-          prometheusUrl: config.prometheusUrl,
-          signal,
-        }),
+      const result = await computeMetricJob(
+        job,
+        () =>
+          runComputeContext(job.data, {
+            db,
+            usage,
+            deadlineMs: config.metricDeadlineMs,
+            targetStatementMs: config.targetStatementMs,
+            prometheusUrl: config.prometheusUrl,
+            signal,
+          }),
+        { read: readPass, token },
       );
       if (result.error !== undefined) {
         fallbacksTotal.inc({ key_path: result.keyPath });
@@ -102,25 +115,29 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
   };
   const metricsWorker = new Worker<JobDataByName['compute-metric'], MetricResult>(
     JOB_QUEUE['compute-metric'],
-    (job, _token, signal) => processMetric(job, signal),
+    (job, token, signal) => processMetric(job, signal, token),
     workerOptions(metricsRedis),
   );
   const lightWorker = new Worker<JobDataByName['compute-light-metric'], MetricResult>(
     JOB_QUEUE['compute-light-metric'],
-    (job, _token, signal) => processMetric(job, signal),
+    (job, token, signal) => processMetric(job, signal, token),
     { ...workerOptions(lightRedis), concurrency: config.lightConcurrency },
   );
-  const shardsWorker = new Worker<JobDataByName['compute-shard']>(
+  // Shards of a metric and shared table passes (and their shards) share the counting queue.
+  const shardsWorker = new Worker<JobDataByName['compute-shard'] | JobDataByName['compute-pass']>(
     JOB_QUEUE['compute-shard'],
     async (job, _token, signal) => {
-      const end = jobSeconds.startTimer({ name: job.name, kind: job.data.metric.spec.kind });
+      const deps = {
+        db,
+        deadlineMs: config.metricDeadlineMs,
+        targetStatementMs: config.targetStatementMs,
+        signal,
+      };
+      const end = jobSeconds.startTimer({ name: job.name, kind: 'database' });
       try {
-        return await computeShard(job, {
-          db,
-          deadlineMs: config.metricDeadlineMs,
-          targetStatementMs: config.targetStatementMs,
-          signal,
-        });
+        return 'pass' in job.data
+          ? await computePass(job as Job<JobDataByName['compute-pass']>, deps)
+          : await computeShard(job as Job<JobDataByName['compute-shard']>, deps);
       } finally {
         end();
       }
@@ -169,7 +186,8 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
         onOverrun: () => {
           for (const w of workers) w.cancelAllJobs('worker shutting down');
         },
-        connections: [countersRedis, metricsRedis, lightRedis, shardsRedis],
+        dependents: [passQueue],
+        connections: [countersRedis, metricsRedis, lightRedis, shardsRedis, passesRedis],
         logger,
       });
       await db.close();

@@ -6,9 +6,10 @@ import {
   type BatchLoopOptions,
   type BatchOutcome,
   type BatchPlan as BigintPlan,
+  runBatchOutcome,
   walkBatches,
 } from './batch-loop';
-import type { PartialResult } from './partial-result';
+import { mergePartials, type PartialResult } from './partial-result';
 import { CounterConfigError, QueryTimeoutError } from '../errors';
 
 // The loop's bounds are bigints; these tables read better in numbers (all far below 2⁵³).
@@ -372,10 +373,12 @@ describe('countInBatches with adaptive sizing', () => {
   ])('shrink-stop: %s', async (_name, msFor, expected, kept) => {
     const { calls, runBatch, now } = timedRun(msFor);
     const plan = { operation: 'count' as const, start: 0n, finish: 160_000n, batchSize: 40_000 };
-    const walk = await walkBatches(plan, (s, e) => runBatch(Number(s), Number(e)), {
-      guards: 'servping',
-      adaptive: { targetMs: 250, now },
-    });
+    const walk = await walkBatches(
+      plan,
+      runBatchOutcome((s, e) => runBatch(Number(s), Number(e))),
+      mergePartials,
+      { guards: 'servping', adaptive: { targetMs: 250, now } },
+    );
     expect(walk.partial).toEqual({ kind: 'number', value: 160_000 });
     expect(sizes(calls)).toEqual(expected);
     expect(walk.statements).toBe(expected.length);
@@ -397,7 +400,8 @@ describe('countInBatches with adaptive sizing', () => {
     const plan: BatchPlan = { operation: 'count', start: 0, finish: 160_000, batchSize: 40_000 };
     const walk = await walkBatches(
       { ...plan, start: 0n, finish: 160_000n },
-      (s, e) => runBatch(Number(s), Number(e)),
+      runBatchOutcome((s, e) => runBatch(Number(s), Number(e))),
+      mergePartials,
       { guards: 'servping', adaptive: { targetMs: 250, now: () => clockMs } },
     );
     expect(walk.partial).toEqual({ kind: 'number', value: 160_000 });

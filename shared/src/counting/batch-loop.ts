@@ -90,13 +90,16 @@ export interface BatchPlan {
  * the batch's end (`null` when there is none). With it the loop starts the next batch there, so
  * an empty stretch of the key costs no statement at all.
  */
-export interface BatchOutcome {
-  partial: PartialResult;
+export interface BatchOutcome<P = PartialResult> {
+  partial: P;
   nextKey?: bigint | null;
 }
 
 /** Runs one batch `[start, end)`; throws QueryTimeoutError on a statement timeout. */
 export type RunBatch = (start: bigint, end: bigint) => Promise<PartialResult | BatchOutcome>;
+
+/** `walkBatches`' batch: the outcome of `[start, end)` for any kind of partial `P`. */
+export type RunBatchOf<P> = (start: bigint, end: bigint) => Promise<BatchOutcome<P>>;
 
 /**
  * A row budget per batch for a batch column whose values are unique (a primary key): such a range
@@ -140,8 +143,8 @@ export interface BatchLoopOptions {
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** What a walk over a range produced: the merged partial and how the batches went. */
-export interface BatchWalk {
-  partial: PartialResult;
+export interface BatchWalk<P = PartialResult> {
+  partial: P;
   /** Batch statements run, timed-out ones included (row-budget probes not). */
   statements: number;
   /**
@@ -167,15 +170,27 @@ export async function countInBatches(
   runBatch: RunBatch,
   options: BatchLoopOptions = {},
 ): Promise<PartialResult> {
-  return (await walkBatches(plan, runBatch, options)).partial;
+  return (await walkBatches(plan, runBatchOutcome(runBatch), mergePartials, options)).partial;
 }
 
-/** `countInBatches`, reporting the statements it ran and any batch size it kept (`BatchWalk`). */
-export async function walkBatches(
+/** `runBatch` answering a BatchOutcome always, as `walkBatches` takes it. */
+export function runBatchOutcome(runBatch: RunBatch): RunBatchOf<PartialResult> {
+  return async (start, end) => {
+    const outcome = await runBatch(start, end);
+    return 'partial' in outcome ? outcome : { partial: outcome };
+  };
+}
+
+/**
+ * `countInBatches` for any partial `P` that `merge` combines (a shared table pass merges one
+ * partial per metric), reporting the statements it ran and any batch size it kept (`BatchWalk`).
+ */
+export async function walkBatches<P>(
   plan: BatchPlan,
-  runBatch: RunBatch,
+  runBatch: RunBatchOf<P>,
+  merge: (a: P, b: P) => P,
   options: BatchLoopOptions = {},
-): Promise<BatchWalk> {
+): Promise<BatchWalk<P>> {
   const limits = { ...GITLAB_BATCH_LIMITS, ...options.limits };
   const gitlab = (options.guards ?? 'gitlab') === 'gitlab';
   const halvingFloor = gitlab ? assertGitlabPlan(plan, limits) : (assertPlan(plan), 1);
@@ -186,7 +201,7 @@ export async function walkBatches(
   let batchStart = plan.start;
   // Batches ending at or before this value need no budget probe (a probe showed it).
   let withinBudgetUntil = plan.start;
-  let total: PartialResult | undefined;
+  let total: P | undefined;
   let statements = 0;
   while (batchStart < plan.finish) {
     let batchEnd = minBig(batchStart + BigInt(batchSize), plan.finish);
@@ -207,9 +222,8 @@ export async function walkBatches(
       }
       const startedMs = sizer?.now();
       statements += 1;
-      const outcome = await runBatch(batchStart, batchEnd);
-      const { partial, nextKey } = 'partial' in outcome ? outcome : { partial: outcome, nextKey: undefined };
-      total = total ? mergePartials(total, partial) : partial;
+      const { partial, nextKey } = await runBatch(batchStart, batchEnd);
+      total = total === undefined ? partial : merge(total, partial);
       batchStart =
         nextKey === undefined ? batchEnd : nextKey === null ? plan.finish : maxBig(batchEnd, nextKey);
       if (sizer && startedMs !== undefined) {

@@ -30,8 +30,7 @@ export function fromWhereSql(
     const right: ColumnRef = { table: join.table, column: join.rightColumn };
     lines.push(`JOIN ${source(join.table)} ON ${quoteColumn(join.left)} = ${quoteColumn(right)}`);
   }
-  const conditions = query.filters.map((filter) => filterSql(filter, scope, params));
-  if (query.whereSql !== undefined) conditions.push(`(${assertTrustedCondition(query.whereSql)})`);
+  const conditions = filterConditions(query, scope, params);
   if (window) {
     const ts = scopedColumn(query.timestampColumn, scope);
     // ISO text with Z: exact for timestamptz and read as UTC wall time for timestamp columns,
@@ -43,6 +42,20 @@ export function fromWhereSql(
   conditions.push(...extra);
   if (conditions.length > 0) lines.push(`WHERE ${conditions.join('\n  AND ')}`);
   return lines.join('\n');
+}
+
+/**
+ * The metric's own conditions: its filters (values bound through `params`) and its trusted
+ * `where_sql` in parentheses, without the window. Throws CounterConfigError as `fromWhereSql`.
+ */
+export function filterConditions(
+  query: DatabaseQuery,
+  scope: ReadonlySet<string>,
+  params: SqlParams,
+): string[] {
+  const conditions = query.filters.map((filter) => filterSql(filter, scope, params));
+  if (query.whereSql !== undefined) conditions.push(`(${assertTrustedCondition(query.whereSql)})`);
+  return conditions;
 }
 
 /**

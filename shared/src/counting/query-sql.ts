@@ -183,24 +183,33 @@ export function buildBatchStatement(
   const params = new SqlParams('bind', options.whole ? 1 : 3);
   // The batch range is fenced in the FROM (`fencedRangeSql`) so that it drives the plan.
   const range = options.whole ? undefined : batchColumn(query);
+  const fromWhere = (extra: readonly string[]) => fromWhereSql(query, window, params, extra, range);
+  return { text: selectOver(query, fromWhere, params, hashing), params: params.values };
+}
+
+/**
+ * The batch SELECT of `query` over the rows `fromWhere(extra)` gives (`extra`: conditions to add,
+ * e.g. IS NOT NULL of the counted column): the shape `buildBatchStatement` documents, whatever
+ * the rows' source, so a shared table pass (`buildPassStatement`) reuses it over its own rows.
+ */
+export function selectOver(
+  query: DatabaseQuery,
+  fromWhere: (extra: readonly string[]) => string,
+  params: SqlParams,
+  hashing?: HllHashing,
+): string {
   const column = quoteColumn(query.column);
   if (query.operation === 'estimate_distinct_count') {
     if (!hashing) throw new CounterConfigError('estimate_distinct_count needs the HLL mode and column type');
-    const fromWhere = fromWhereSql(query, window, params, [`${column} IS NOT NULL`], range);
-    const text = registerQuery({ ...hashing, valueSql: column, fromWhereSql: fromWhere });
-    return { text, params: params.values };
+    return registerQuery({
+      ...hashing,
+      valueSql: column,
+      fromWhereSql: fromWhere([`${column} IS NOT NULL`]),
+    });
   }
-  if (usesDistinctBits(query)) {
-    const fromWhere = fromWhereSql(query, window, params, [`${column} IS NOT NULL`], range);
-    return { text: distinctBitsSql(query, fromWhere), params: params.values };
-  }
-  const fromWhere = fromWhereSql(query, window, params, [], range);
-  if (query.operation === 'histogram')
-    return { text: histogramSql(query, fromWhere, params), params: params.values };
-  return {
-    text: aggregateSql(query, `${batchSelect(query.operation, column)}\n${fromWhere}`),
-    params: params.values,
-  };
+  if (usesDistinctBits(query)) return distinctBitsSql(query, fromWhere([`${column} IS NOT NULL`]));
+  if (query.operation === 'histogram') return histogramSql(query, fromWhere([]), params);
+  return aggregateSql(query, `${batchSelect(query.operation, column)}\n${fromWhere([])}`);
 }
 
 /**
@@ -238,17 +247,36 @@ function unbatchedSql(query: DatabaseQuery, window: DatabaseWindow | null, param
 }
 
 function batchSelect(operation: DatabaseOperation, column: string): string {
+  return `SELECT ${batchAggregates(operation, column)
+    .map(([name, sql]) => `${sql} AS ${name}`)
+    .join(', ')}`;
+}
+
+/**
+ * The result columns of a plain batch aggregate, `[name, expression]`: `value`, or `sum` and
+ * `count` for an average. With `filter`, each aggregate counts only the rows it holds for
+ * (`FILTER (WHERE …)`), as a shared table pass computes its plain members in one scan.
+ */
+export function batchAggregates(
+  operation: DatabaseOperation,
+  column: string,
+  filter?: string,
+): Array<[string, string]> {
+  const only = filter === undefined ? '' : ` FILTER (WHERE ${filter})`;
   switch (operation) {
     case 'count':
-      return `SELECT COUNT(${column}) AS value`;
+      return [['value', `COUNT(${column})${only}`]];
     case 'distinct_count':
-      return `SELECT COUNT(DISTINCT ${column}) AS value`;
+      return [['value', `COUNT(DISTINCT ${column})${only}`]];
     case 'sum':
-      return `SELECT COALESCE(SUM(${column}), 0) AS value`;
+      return [['value', `COALESCE(SUM(${column})${only}, 0)`]];
     case 'average':
       // GitLab's BatchAverageCounter: sum and count per batch, divided once at the end, so the
       // result is not an average of averages.
-      return `SELECT COALESCE(SUM(${column}), 0) AS sum, COUNT(${column}) AS count`;
+      return [
+        ['sum', `COALESCE(SUM(${column})${only}, 0)`],
+        ['count', `COUNT(${column})${only}`],
+      ];
     default:
       throw new CounterConfigError(`operation ${operation} has no plain aggregate`);
   }

@@ -27,4 +27,15 @@ export interface MetricResult {
    * them: the batch size kept (`BatchWalk.batchSizeKept`; the largest over a metric's shards).
    */
   batchSizeKept?: number;
+  /** The shared table pass that computed the metric (issue #13); absent for a walk of its own. */
+  pass?: PassTiming;
+}
+
+/** The pass a metric rode in: its id and what the whole pass took. */
+export interface PassTiming {
+  id: string;
+  /** Statements the pass ran (all its shards). */
+  statements: number;
+  /** Rows its batches read, after joins and window. */
+  rowsRead: number;
 }

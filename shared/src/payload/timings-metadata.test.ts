@@ -32,6 +32,7 @@ describe('toWireTimingsMetadata', () => {
         { name: 'metric_a', timeElapsedS: 123 },
         { name: 'metric_group.metric_b', timeElapsedS: 123, error: 'boom' },
         { name: 'metric_c', timeElapsedS: 2, batchSizeKept: 50_000 },
+        { name: 'metric_d', timeElapsedS: 3, pass: { id: 'issues/all/0', statements: 12, rowsRead: 400 } },
       ],
     });
     expect(wire).toStrictEqual({
@@ -40,6 +41,7 @@ describe('toWireTimingsMetadata', () => {
         { name: 'metric_a', time_elapsed: 123 },
         { name: 'metric_group.metric_b', time_elapsed: 123, error: 'boom' },
         { name: 'metric_c', time_elapsed: 2, batch_size_kept: 50_000 },
+        { name: 'metric_d', time_elapsed: 3, pass: 'issues/all/0', pass_statements: 12, pass_rows: 400 },
       ],
     });
     expect(Object.keys(wire.metrics[0]!)).toEqual(['name', 'time_elapsed']);

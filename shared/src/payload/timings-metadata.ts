@@ -1,4 +1,4 @@
-import type { MetricResult } from './metric-result';
+import type { MetricResult, PassTiming } from './metric-result';
 
 /** How long one metric took, and why it fell back if it did. */
 export interface MetricTiming {
@@ -9,6 +9,8 @@ export interface MetricTiming {
   error?: string;
   /** `MetricResult.batchSizeKept`. */
   batchSizeKept?: number;
+  /** `MetricResult.pass`. */
+  pass?: PassTiming;
 }
 
 /** The per-run timings report: GitLab's `/usage_ping_metadata` body, in TypeScript names. */
@@ -24,6 +26,10 @@ export interface WireMetricTiming {
   error?: string;
   /** servping's addition: the batch size adaptive sizing kept (issue #13); absent otherwise. */
   batch_size_kept?: number;
+  /** servping's additions for a metric computed by a shared table pass (issue #13). */
+  pass?: string;
+  pass_statements?: number;
+  pass_rows?: number;
 }
 
 /** The wire form, as `raw_usage_data.metadata` stores it and Versions receives it (inside `metadata`). */
@@ -43,6 +49,7 @@ export function timingsMetadata(uuid: string, results: readonly MetricResult[]):
       timeElapsedS: r.timeElapsedS,
       ...(r.error === undefined ? {} : { error: r.error }),
       ...(r.batchSizeKept === undefined ? {} : { batchSizeKept: r.batchSizeKept }),
+      ...(r.pass === undefined ? {} : { pass: r.pass }),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { uuid, metrics };
@@ -60,6 +67,9 @@ export function toWireTimingsMetadata(timings: TimingsMetadata): WireTimingsMeta
       time_elapsed: m.timeElapsedS,
       ...(m.error === undefined ? {} : { error: m.error }),
       ...(m.batchSizeKept === undefined ? {} : { batch_size_kept: m.batchSizeKept }),
+      ...(m.pass === undefined
+        ? {}
+        : { pass: m.pass.id, pass_statements: m.pass.statements, pass_rows: m.pass.rowsRead }),
     })),
   };
 }

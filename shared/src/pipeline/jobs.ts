@@ -23,6 +23,15 @@ export interface ShardRange {
   finish: string;
 }
 
+/**
+ * A shared table pass of a run (issue #13): database metrics over the same rows (`passKey`) that
+ * one batched walk computes together. `id` names it in job ids and in the timings metadata.
+ */
+export interface PlannedPass {
+  id: string;
+  members: PlannedMetric[];
+}
+
 /** What system, setting and license metrics read: fixed once per run by the planner. */
 export interface RunFacts {
   instance: InstanceFacts;
@@ -48,8 +57,13 @@ export interface RunContext {
 export interface JobDataByName {
   /** Starts a run: the collector's own worker on `runs` plans and enqueues the flow. */
   'trigger-run': { requestedBy: 'schedule' | 'api' | 'cli' | 'dashboard' | 'console'; submit: boolean };
-  /** Computes one database metric; with `shards`, it is the parent of `compute-shard` jobs and merges them. */
-  'compute-metric': RunContext & { metric: PlannedMetric; shards?: ShardRange[] };
+  /**
+   * Computes one database metric; with `shards`, it is the parent of `compute-shard` jobs and
+   * merges them. With `pass`, its value comes from that `compute-pass` job's result (the first
+   * member's job is the pass's parent; the others wait for it), or, when the pass left it out
+   * or failed, from a walk of its own.
+   */
+  'compute-metric': RunContext & { metric: PlannedMetric; shards?: ShardRange[]; pass?: { jobId: string } };
   /**
    * Computes one metric that does no counting on the instance database (Redis, system facts,
    * settings, license, Prometheus): on its own queue, so these milliseconds-long jobs run many at
@@ -58,6 +72,11 @@ export interface JobDataByName {
   'compute-light-metric': RunContext & { metric: PlannedMetric };
   /** Computes one shard of a sharded database metric. */
   'compute-shard': RunContext & { metric: PlannedMetric; range: ShardRange; index: number };
+  /**
+   * Computes a shared table pass: over `range` (one shard of the pass, a child of the pass job),
+   * by merging its `shards` children, or over the whole primary key. Returns a `PassOutcomeWire`.
+   */
+  'compute-pass': RunContext & { pass: PlannedPass; range?: ShardRange; shards?: ShardRange[] };
   /** Parent of all metric jobs of a run: merges, stores and submits the payload. `deferred` are
    * the metrics the planner did not enqueue: `add` and database-sourced aggregated metrics (the
    * aggregator computes them from its children's results) and deprecated ones (it emits -1000). */
@@ -75,6 +94,7 @@ export const JOB_QUEUE: Readonly<Record<JobName, QueueName>> = {
   'compute-metric': 'metrics',
   'compute-light-metric': 'light',
   'compute-shard': 'shards',
+  'compute-pass': 'shards',
   'aggregate-run': 'aggregate',
   'submit-payload': 'aggregate',
 };

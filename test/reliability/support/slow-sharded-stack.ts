@@ -10,7 +10,8 @@ export const SLOW_STACK_WORKER_ENV = { WORKER_CONCURRENCY: '2', WORKER_LOCK_DURA
  * 1300) and slow: one row in `sleepEvery` sleeps `sleepS` seconds, so shards are still running
  * when a test injects its fault. `counts.notes` is a quick unsharded control metric; with
  * `pipelines` (fewer than 3000 rows) `counts.pipelines` is a slow one, unsharded, sleeping as
- * the issues do.
+ * the issues do. With `passMate`, `counts.issues_id_sum` (the sum of the issue ids, as slow) reads
+ * the same rows as `counts.issues`: the two share one sharded table pass.
  */
 export function startSlowShardedStack(options: {
   label: string;
@@ -24,6 +25,7 @@ export function startSlowShardedStack(options: {
   readInstanceFrom?: string;
   /** Worker processes the stack starts (default 2; a test may start its own elsewhere). */
   workers?: number;
+  passMate?: boolean;
 }): Promise<FullStack> {
   const slowly = {
     batch_size: 1300,
@@ -52,6 +54,15 @@ export function startSlowShardedStack(options: {
       await env.dictionary.write({
         'counts_all/issues.yml': countOf('counts.issues', 'issues', slowly),
         'counts_all/notes.yml': countOf('counts.notes', 'notes'),
+        ...(options.passMate
+          ? {
+              'counts_all/issues_id_sum.yml': countOf('counts.issues_id_sum', 'issues', {
+                ...slowly,
+                operation: 'sum',
+                column: 'id',
+              }),
+            }
+          : {}),
         ...(options.pipelines === undefined
           ? {}
           : { 'counts_all/pipelines.yml': countOf('counts.pipelines', 'pipelines', slowly) }),

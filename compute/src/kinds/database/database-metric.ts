@@ -3,6 +3,7 @@ import {
   boundsQuery,
   buildBatchStatement,
   walkBatches,
+  mergePartials,
   databaseWindow,
   finalValue,
   nullGroupCountQuery,
@@ -128,7 +129,7 @@ async function computeBatches(input: DatabaseMetricInput): Promise<Counted> {
         await resolveDistinctStrategy(input.query, db, { windowed: window !== null, hllMode: mode }),
         mode,
       );
-  const hashing = await hllHashing(input);
+  const hashing = await hllHashing(input.query, input.db, mode);
   const unique = batchesOverPrimaryKey(query);
   // GitLab's algorithm probes nothing; servping probes the batch column's index when it has one.
   const indexed = mode === 'servping' && (unique || (await db.hasLeadingIndex(batchColumn(query))));
@@ -170,6 +171,7 @@ async function computeBatches(input: DatabaseMetricInput): Promise<Counted> {
       batchSize,
     },
     runBatch,
+    mergePartials,
     {
       signal,
       sleepMs: input.sleepMs,
@@ -188,7 +190,7 @@ async function computeBatches(input: DatabaseMetricInput): Promise<Counted> {
  * The row budget of a primary-key batch: as many rows as adaptive sizing would let a batch of a
  * dense key read (`DEFAULT_MAX_BATCH_GROWTH` × the starting size), found by an index walk.
  */
-function rowBudget(
+export function rowBudget(
   query: DatabaseQuery,
   db: InstanceDbPort,
   startingSize: number,
@@ -206,7 +208,7 @@ function rowBudget(
 }
 
 /** A batch-column value as pg returns it as a bigint; null (no such key) stays null. */
-function batchKey(raw: unknown): bigint | null {
+export function batchKey(raw: unknown): bigint | null {
   if (raw === null || raw === undefined) return null;
   const key = integerFromSql(raw);
   if (key === null) throw new CounterConfigError(`batch column value ${String(raw)} is not an integer`);
@@ -278,14 +280,14 @@ export async function databaseRange(
   };
 }
 
-async function hllHashing(input: DatabaseMetricInput): Promise<HllHashing | undefined> {
-  const { query } = input;
+/** How an estimate hashes its column (undefined for other operations). */
+export async function hllHashing(
+  query: DatabaseQuery,
+  db: InstanceDbPort,
+  mode: HllMode,
+): Promise<HllHashing | undefined> {
   if (query.operation !== 'estimate_distinct_count') return undefined;
-  const mode = input.hllMode ?? 'servping';
   // GitLab's md5 shape hashes the text form whatever the type; only servping picks by type.
   if (mode === 'gitlab') return { mode, valueType: 'other' };
-  return {
-    mode,
-    valueType: hashableType(await input.db.columnType(query.column.table, query.column.column)),
-  };
+  return { mode, valueType: hashableType(await db.columnType(query.column.table, query.column.column)) };
 }

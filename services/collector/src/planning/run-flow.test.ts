@@ -36,6 +36,7 @@ const plan: RunPlan = {
       ],
     },
   ],
+  passes: [],
   deferred: [metric('c')],
   retentionSeconds: 600,
 };
@@ -106,5 +107,54 @@ describe('buildRunFlow', () => {
 
   it('counts shard jobs', () => {
     expect(shardCount(plan)).toBe(2);
+  });
+});
+
+describe('buildRunFlow with a shared table pass', () => {
+  const members = [databaseMetric('p0'), databaseMetric('p1'), databaseMetric('p2')];
+  const passPlan: RunPlan = {
+    ...plan,
+    metrics: [{ metric: metric('a') }, ...members.map((m) => ({ metric: m, pass: 0 }))],
+    passes: [
+      {
+        pass: { id: 'issues/all/0', members },
+        shards: [
+          { start: '1', finish: '101' },
+          { start: '101', finish: '201' },
+        ],
+      },
+    ],
+  };
+  const flow = buildRunFlow(passPlan);
+
+  it('keeps one job per metric, each naming the pass; the first member is the pass job’s parent', () => {
+    expect(flow.children?.map((c) => [c.name, c.opts?.jobId, c.children?.length ?? 0])).toEqual([
+      ['compute-light-metric', 'run-1700000000000-m-0', 0],
+      ['compute-metric', 'run-1700000000000-m-1', 1],
+      ['compute-metric', 'run-1700000000000-m-2', 0],
+      ['compute-metric', 'run-1700000000000-m-3', 0],
+    ]);
+    for (const child of flow.children!.slice(1)) {
+      expect(child.data).toMatchObject({ pass: { jobId: 'run-1700000000000-p-0' } });
+      expect(child.data).not.toHaveProperty('shards');
+    }
+  });
+
+  it('splits the pass, not each metric: the pass job is the parent of its shards', () => {
+    const passJob = flow.children?.[1]?.children?.[0];
+    expect([passJob?.name, passJob?.queueName, passJob?.opts?.jobId]).toEqual([
+      'compute-pass',
+      'shards',
+      'run-1700000000000-p-0',
+    ]);
+    expect(passJob?.data).toMatchObject({
+      pass: { id: 'issues/all/0', members },
+      shards: passPlan.passes[0]?.shards,
+    });
+    expect(passJob?.children?.map((s) => [s.name, s.opts?.jobId, s.data.range])).toEqual([
+      ['compute-pass', 'run-1700000000000-p-0-s-0', { start: '1', finish: '101' }],
+      ['compute-pass', 'run-1700000000000-p-0-s-1', { start: '101', finish: '201' }],
+    ]);
+    expect(shardCount(passPlan)).toBe(2);
   });
 });

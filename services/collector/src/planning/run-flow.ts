@@ -5,6 +5,7 @@ import {
   type JobDataByName,
   type JobName,
   type PlannedMetric,
+  type PlannedPass,
   type ShardRange,
   type RunFacts,
 } from '@servping/shared';
@@ -16,7 +17,10 @@ export interface RunPlan {
   submit: boolean;
   /** System, setting and license facts every job of the run reports. */
   facts: RunFacts;
-  metrics: { metric: PlannedMetric; shards?: ShardRange[] }[];
+  /** `pass`: the index in `passes` of the shared table pass that computes the metric. */
+  metrics: { metric: PlannedMetric; shards?: ShardRange[]; pass?: number }[];
+  /** Shared table passes (issue #13), each split into `shards` when its table is large. */
+  passes: { pass: PlannedPass; shards?: ShardRange[] }[];
   deferred: PlannedMetric[];
   /** Completed and failed jobs are removed after this many seconds. */
   retentionSeconds: number;
@@ -36,6 +40,9 @@ export const aggregateJobId = (runId: string): string => `${runId}-aggregate`;
 export const metricJobId = (runId: string, index: number): string => `${runId}-m-${index}`;
 export const shardJobId = (runId: string, index: number, shard: number): string =>
   `${runId}-m-${index}-s-${shard}`;
+export const passJobId = (runId: string, pass: number): string => `${runId}-p-${pass}`;
+export const passShardJobId = (runId: string, pass: number, shard: number): string =>
+  `${runId}-p-${pass}-s-${shard}`;
 
 function job<N extends JobName>(
   name: N,
@@ -49,7 +56,9 @@ function job<N extends JobName>(
 /**
  * The whole run as one BullMQ flow: `aggregate-run` is the parent of one job per metric
  * (`compute-metric` for database metrics, `compute-light-metric` for the rest); a sharded
- * metric's job is itself the parent of its `compute-shard` jobs. A failed child
+ * metric's job is itself the parent of its `compute-shard` jobs. A shared table pass is a
+ * `compute-pass` job (the parent of its own shards when sharded) under the job of its first
+ * member; every member's job names it and takes its value from it (docs/architecture.md). A failed child
  * never blocks its parent (`ignoreDependencyOnFailure`): it becomes a fallback value, never a
  * stuck run. Job ids are deterministic, so adding the same plan twice (a retried planner) is a no-op.
  */
@@ -64,14 +73,35 @@ export function buildRunFlow(plan: RunPlan): FlowJob {
     removeOnComplete: retention,
     removeOnFail: retention,
   });
-  const children = plan.metrics.map(({ metric, shards }, index) => {
+  const passJob = (index: number): FlowJob => {
+    const { pass, shards } = plan.passes[index]!;
     const shardJobs = shards?.map((range, shard) =>
       job(
-        'compute-shard',
-        { runId, recordedAt, metric, range, index: shard },
-        childOptions(shardJobId(runId, index, shard)),
+        'compute-pass',
+        { runId, recordedAt, pass, range },
+        childOptions(passShardJobId(runId, index, shard)),
       ),
     );
+    return job(
+      'compute-pass',
+      { runId, recordedAt, pass, ...(shards ? { shards } : {}) },
+      childOptions(passJobId(runId, index)),
+      shardJobs,
+    );
+  };
+  const led = new Set<number>();
+  const children = plan.metrics.map(({ metric, shards, pass }, index) => {
+    const leads = pass !== undefined && !led.has(pass);
+    if (pass !== undefined) led.add(pass);
+    const childJobs = leads
+      ? [passJob(pass)]
+      : shards?.map((range, shard) =>
+          job(
+            'compute-shard',
+            { runId, recordedAt, metric, range, index: shard },
+            childOptions(shardJobId(runId, index, shard)),
+          ),
+        );
     if (computeJobName(metric) === 'compute-light-metric') {
       return job(
         'compute-light-metric',
@@ -81,9 +111,16 @@ export function buildRunFlow(plan: RunPlan): FlowJob {
     }
     return job(
       'compute-metric',
-      { runId, recordedAt, facts, metric, ...(shards ? { shards } : {}) },
+      {
+        runId,
+        recordedAt,
+        facts,
+        metric,
+        ...(shards ? { shards } : {}),
+        ...(pass === undefined ? {} : { pass: { jobId: passJobId(runId, pass) } }),
+      },
       childOptions(metricJobId(runId, index)),
-      shardJobs,
+      childJobs,
     );
   });
   return job(
@@ -100,7 +137,9 @@ export function buildRunFlow(plan: RunPlan): FlowJob {
   );
 }
 
-/** Number of shard jobs in a plan. */
-export function shardCount(plan: Pick<RunPlan, 'metrics'>): number {
-  return plan.metrics.reduce((sum, m) => sum + (m.shards?.length ?? 0), 0);
+/** Number of shard jobs in a plan: metrics' and passes'. */
+export function shardCount(plan: Pick<RunPlan, 'metrics' | 'passes'>): number {
+  const shards = (items: readonly { shards?: ShardRange[] }[]) =>
+    items.reduce((sum, m) => sum + (m.shards?.length ?? 0), 0);
+  return shards(plan.metrics) + shards(plan.passes);
 }

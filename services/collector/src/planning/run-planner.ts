@@ -5,8 +5,11 @@ import {
   databaseWindow,
   narrowingTimestamp,
   windowBoundsQuery,
+  groupPasses,
+  passRowsQuery,
   withAverageStrategy,
   withDistinctStrategy,
+  type DatabaseQuery,
   type JobDataByName,
   type PlannedMetric,
   type ShardRange,
@@ -101,7 +104,7 @@ export class RunPlanner {
         recordedAt: recordedAt.toISOString(),
         submit: run.submit,
         facts,
-        metrics: await this.shardMetrics(selection.compute, recordedAt, logger),
+        ...(await this.planMetrics(selection.compute, recordedAt, logger)),
         deferred: selection.deferred,
         retentionSeconds: deps.retentionS,
       };
@@ -137,65 +140,100 @@ export class RunPlanner {
   }
 
   /**
-   * Decides the shards of each database metric, reading table sizes, bounds and catalog facts once
-   * per run (`RunStatistics`), and only for tables large enough to shard. A distinct count's
-   * strategy is resolved first, since it picks the batch column the shards are ranges of; a 7d/28d
-   * metric whose window an index can find is sharded over its window's bounds only, as its worker
-   * would narrow it (`databaseRange`).
+   * Plans the metrics: resolves each database metric's distinct count and average strategies
+   * (they pick its batch column), groups the metrics that read the same rows into shared table
+   * passes (`groupPasses`, issue #13), and decides the shards of each pass and of each metric
+   * walking alone. Table sizes, bounds and catalog facts are read once per run
+   * (`RunStatistics`), bounds only for tables large enough to shard.
    */
-  private async shardMetrics(
+  private async planMetrics(
     metrics: PlannedMetric[],
     recordedAt: Date,
     logger: Logger,
-  ): Promise<{ metric: PlannedMetric; shards?: ShardRange[] }[]> {
+  ): Promise<Pick<RunPlan, 'metrics' | 'passes'>> {
     const statistics = new RunStatistics(this.deps.stats, logger);
-    const out: { metric: PlannedMetric; shards?: ShardRange[] }[] = [];
-    for (const metric of metrics) {
-      if (metric.spec.kind !== 'database') {
-        out.push({ metric });
-        continue;
-      }
-      const { query } = metric.spec;
-      const estimatedRows = await statistics.rows(query.table);
-      if (!worthSharding(estimatedRows, this.deps.shardPolicy)) {
-        out.push({ metric });
-        continue;
-      }
-      const window = databaseWindow(recordedAt, metric.timeFrame);
-      const columnType =
-        query.operation === 'distinct_count' && query.distinctBy === undefined
-          ? await statistics.columnType(query.column)
-          : null;
-      // An unreadable column type leaves the strategy, and so the batch column, to the worker.
-      if (columnType === undefined) {
-        out.push({ metric });
-        continue;
-      }
-      const resolved = withAverageStrategy(
-        withDistinctStrategy(query, {
-          columnType,
-          indexed: columnType !== null && (await statistics.indexed(query.column)),
-          windowed: window !== null,
-        }),
-      );
-      const planned: PlannedMetric =
-        resolved === query ? metric : { ...metric, spec: { ...metric.spec, query: resolved } };
-      const quantiles = await statistics.quantiles(resolved);
-      let tableStats: TableStats = {
-        estimatedRows,
-        bounds: await statistics.bounds(resolved),
-        ...(quantiles ? { quantiles } : {}),
-      };
-      const timestamp = narrowingTimestamp(resolved, window);
-      if (window && timestamp && (await statistics.indexed(timestamp))) {
-        tableStats = windowStats(
-          tableStats,
-          await statistics.bounds(resolved, windowBoundsQuery(resolved, window)),
-        );
-      }
-      const shards = decideShards(resolved, tableStats, this.deps.shardPolicy);
-      out.push(shards ? { metric: planned, shards } : { metric: planned });
+    const planned: PlannedMetric[] = [];
+    for (const metric of metrics) planned.push(await resolveStrategies(metric, recordedAt, statistics));
+    const candidates = planned.flatMap((metric) =>
+      metric.spec.kind === 'database'
+        ? [{ metric, query: metric.spec.query, timeFrame: metric.timeFrame }]
+        : [],
+    );
+    const { passes } = groupPasses(candidates, (candidate) => candidate);
+    const passOf = new Map(passes.flatMap((members, pass) => members.map((m) => [m.metric, pass] as const)));
+    const out: RunPlan['metrics'] = [];
+    for (const metric of planned) {
+      const pass = passOf.get(metric);
+      const shards =
+        pass === undefined && metric.spec.kind === 'database'
+          ? await this.shards(metric.spec.query, metric.timeFrame, recordedAt, statistics)
+          : undefined;
+      out.push({ metric, ...(shards ? { shards } : {}), ...(pass === undefined ? {} : { pass }) });
     }
-    return out;
+    const passPlans: RunPlan['passes'] = [];
+    for (const [index, members] of passes.entries()) {
+      const first = members[0]!;
+      const query = passRowsQuery(first.query);
+      const shards = await this.shards(query, first.timeFrame, recordedAt, statistics);
+      const id = `${query.table}/${first.timeFrame}/${index}`;
+      passPlans.push({ pass: { id, members: members.map((m) => m.metric) }, ...(shards ? { shards } : {}) });
+    }
+    return { metrics: out, passes: passPlans };
   }
+
+  /**
+   * The shards of a walk of `query` (strategies resolved), or undefined when it runs as one job.
+   * A 7d/28d walk whose window an index can find is sharded over its window's bounds only, as
+   * its worker would narrow it (`databaseRange`).
+   */
+  private async shards(
+    query: DatabaseQuery,
+    timeFrame: PlannedMetric['timeFrame'],
+    recordedAt: Date,
+    statistics: RunStatistics,
+  ): Promise<ShardRange[] | undefined> {
+    const estimatedRows = await statistics.rows(query.table);
+    // An unresolved distinct count (its column type unreadable) leaves its batch column to the worker.
+    const unresolved = query.operation === 'distinct_count' && query.distinctBy === undefined;
+    if (unresolved || !worthSharding(estimatedRows, this.deps.shardPolicy)) return undefined;
+    const window = databaseWindow(recordedAt, timeFrame);
+    const quantiles = await statistics.quantiles(query);
+    let tableStats: TableStats = {
+      estimatedRows,
+      bounds: await statistics.bounds(query),
+      ...(quantiles ? { quantiles } : {}),
+    };
+    const timestamp = narrowingTimestamp(query, window);
+    if (window && timestamp && (await statistics.indexed(timestamp))) {
+      tableStats = windowStats(tableStats, await statistics.bounds(query, windowBoundsQuery(query, window)));
+    }
+    return decideShards(query, tableStats, this.deps.shardPolicy);
+  }
+}
+
+/**
+ * `metric` with its distinct count and average strategies resolved (they pick the batch column
+ * its shards or pass range over), from the column's type and index. A distinct count whose column
+ * type cannot be read stays unresolved: its worker resolves it, and it neither shards nor shares.
+ */
+async function resolveStrategies(
+  metric: PlannedMetric,
+  recordedAt: Date,
+  statistics: RunStatistics,
+): Promise<PlannedMetric> {
+  if (metric.spec.kind !== 'database') return metric;
+  const { query } = metric.spec;
+  const columnType =
+    query.operation === 'distinct_count' && query.distinctBy === undefined
+      ? await statistics.columnType(query.column)
+      : null;
+  if (columnType === undefined) return metric;
+  const resolved = withAverageStrategy(
+    withDistinctStrategy(query, {
+      columnType,
+      indexed: columnType !== null && (await statistics.indexed(query.column)),
+      windowed: databaseWindow(recordedAt, metric.timeFrame) !== null,
+    }),
+  );
+  return resolved === query ? metric : { ...metric, spec: { ...metric.spec, query: resolved } };
 }

@@ -3,6 +3,7 @@
  * constrained: every metric key an instance sends is kept (additionalProperties stays open), but
  * the facts we copy into typed columns must have the right shape.
  */
+import type { WireMetricTiming } from '@servping/shared';
 
 const nullable = (schema: Record<string, unknown>) => ({ anyOf: [schema, { type: 'null' }] });
 const metricInteger = { type: 'integer', minimum: -1000, maximum: Number.MAX_SAFE_INTEGER };
@@ -86,7 +87,7 @@ export const usageDataSchema = {
 export interface MetadataEnvelope {
   metadata: {
     uuid: string;
-    metrics: Array<{ name: string; time_elapsed: number; error?: string; batch_size_kept?: number }>;
+    metrics: WireMetricTiming[];
   };
 }
 
@@ -112,6 +113,10 @@ export const metadataSchema = {
               error: { type: 'string', maxLength: 10_000 },
               // servping's: the batch size adaptive sizing kept (issue #13).
               batch_size_kept: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+              // servping's: the shared table pass that computed the metric and its cost (issue #13).
+              pass: { type: 'string', minLength: 1, maxLength: 500 },
+              pass_statements: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+              pass_rows: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
             },
           },
         },

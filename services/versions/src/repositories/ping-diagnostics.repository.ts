@@ -6,6 +6,8 @@ export interface MetricTiming {
   error: string | null;
   /** servping's `batch_size_kept`; null when absent. */
   batchSizeKept: number | null;
+  /** servping's `pass`, `pass_statements`, `pass_rows`; null when absent. */
+  pass: { id: string; statements: number | null; rows: number | null } | null;
 }
 
 /**
@@ -33,10 +35,12 @@ export async function storeMetadata(
     if (input.metrics.length > 0) {
       // One statement for thousands of rows: a JSON array in, one row per element on the server.
       await trx.raw(
-        `INSERT INTO usage_ping_metric_timings (metadata_id, name, time_elapsed_s, error, batch_size_kept)
-         SELECT ?, t.name, t.time_elapsed_s, t.error, t.batch_size_kept
+        `INSERT INTO usage_ping_metric_timings
+           (metadata_id, name, time_elapsed_s, error, batch_size_kept, pass, pass_statements, pass_rows)
+         SELECT ?, t.name, t.time_elapsed_s, t.error, t.batch_size_kept, t.pass, t.pass_statements, t.pass_rows
            FROM jsonb_to_recordset(?::jsonb)
-             AS t(name text, time_elapsed_s float8, error text, batch_size_kept bigint)`,
+             AS t(name text, time_elapsed_s float8, error text, batch_size_kept bigint,
+                  pass text, pass_statements bigint, pass_rows bigint)`,
         [
           metadataId,
           JSON.stringify(
@@ -45,6 +49,9 @@ export async function storeMetadata(
               time_elapsed_s: m.timeElapsedS,
               error: m.error,
               batch_size_kept: m.batchSizeKept,
+              pass: m.pass?.id,
+              pass_statements: m.pass?.statements,
+              pass_rows: m.pass?.rows,
             })),
           ),
         ],

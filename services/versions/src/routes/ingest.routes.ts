@@ -84,6 +84,10 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
           timeElapsedS: m.time_elapsed,
           error: m.error ?? null,
           batchSizeKept: m.batch_size_kept ?? null,
+          pass:
+            m.pass === undefined
+              ? null
+              : { id: m.pass, statements: m.pass_statements ?? null, rows: m.pass_rows ?? null },
         })),
         receivedAt: now(),
       });

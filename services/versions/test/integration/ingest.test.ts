@@ -153,6 +153,13 @@ describe('POST /usage_ping_metadata', () => {
           { name: 'counts.issues', time_elapsed: 0.25 },
           { name: 'counts.notes', time_elapsed: 1.5, error: 'PG::QueryCanceled' },
           { name: 'counts.service_desk_issues', time_elapsed: 3.5, batch_size_kept: 50_000 },
+          {
+            name: 'counts.notes_pass',
+            time_elapsed: 2,
+            pass: 'notes/all/1',
+            pass_statements: 40,
+            pass_rows: 9_000_000,
+          },
         ],
       },
     });
@@ -165,7 +172,7 @@ describe('POST /usage_ping_metadata', () => {
       .first();
     expect(header).toMatchObject({
       uuid: 'follower',
-      metric_count: 3,
+      metric_count: 4,
       version: '16.11.2',
       usage_data_id: latest.id,
     });
@@ -173,10 +180,21 @@ describe('POST /usage_ping_metadata', () => {
       .db('usage_ping_metric_timings')
       .where({ metadata_id: res.body.id })
       .orderBy('id');
-    expect(timings.map((t) => [t.name, t.time_elapsed_s, t.error, t.batch_size_kept])).toEqual([
-      ['counts.issues', 0.25, null, null],
-      ['counts.notes', 1.5, 'PG::QueryCanceled', null],
-      ['counts.service_desk_issues', 3.5, null, '50000'],
+    expect(
+      timings.map((t) => [
+        t.name,
+        t.time_elapsed_s,
+        t.error,
+        t.batch_size_kept,
+        t.pass,
+        t.pass_statements,
+        t.pass_rows,
+      ]),
+    ).toEqual([
+      ['counts.issues', 0.25, null, null, null, null, null],
+      ['counts.notes', 1.5, 'PG::QueryCanceled', null, null, null, null],
+      ['counts.service_desk_issues', 3.5, null, '50000', null, null, null],
+      ['counts.notes_pass', 2, null, null, 'notes/all/1', '40', '9000000'],
     ]);
   });
 });

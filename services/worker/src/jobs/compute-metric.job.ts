@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import {
   errorText,
   failedMetricResult,
@@ -20,9 +20,19 @@ import {
 } from '@servping/compute';
 import { missingFactsReason } from './run-compute-context';
 import type { ShardOutcome } from './compute-shard.job';
+import { PASS_POLL_MS, passMemberResult, type ReadPass } from './pass-member';
+
+/** What a metric job of a shared pass needs: the pass's state, and its own lock token to wait. */
+export interface PassAccess {
+  read: ReadPass;
+  token: string | undefined;
+}
 
 /**
- * Computes one metric. An unsharded metric runs its counter. A sharded one runs after its shard
+ * Computes one metric. A member of a shared table pass takes its value from the pass job's
+ * outcome: while the pass has not finished the job is delayed (`PASS_POLL_MS`) and looks again,
+ * freeing its worker; when the pass failed, is gone or left the metric out, the metric walks
+ * alone, so it gets its own value or its own fallback. An unsharded metric runs its counter. A sharded one runs after its shard
  * children (the planner put them in the flow) and merges their partials; if any shard failed the
  * metric reports its fallback with that shard's error, never a silently partial count. A
  * transient database fault while merging (the histogram's NULL group) fails the job for BullMQ
@@ -31,11 +41,22 @@ import type { ShardOutcome } from './compute-shard.job';
 export async function computeMetricJob(
   job: Job<JobDataByName['compute-metric'] | JobDataByName['compute-light-metric']>,
   context: () => ComputeContext,
+  passes?: PassAccess,
 ): Promise<MetricResult> {
   const { metric } = job.data;
   const shards = 'shards' in job.data ? job.data.shards : undefined;
   const missing = missingFactsReason(metric.spec, job.data);
   if (missing) return failedMetricResult(metric, missing, 0);
+  const pass = 'pass' in job.data ? job.data.pass : undefined;
+  if (pass && passes) {
+    const state = await passes.read(pass.jobId);
+    if (state.state === 'pending') {
+      await job.moveToDelayed(Date.now() + PASS_POLL_MS, passes.token);
+      throw new DelayedError();
+    }
+    const served = state.state === 'done' ? passMemberResult(metric, state.outcome) : undefined;
+    if (served) return served;
+  }
   if (!shards || shards.length === 0) return computeMetric(metric, context());
 
   const [values, failures] = await Promise.all([
