@@ -17,8 +17,11 @@ export interface StackRunOptions {
   logDir: string;
   adminToken: string;
   servpingUrl: string;
-  /** Where to sample statements: a URL of the same server and the instance database's name. */
-  instance: { url: string; name: string };
+  /**
+   * Where to sample statements: a database of the same server that is not the instance's (so the
+   * sampler's queries stay out of the instance's statistics) and the instance database's name.
+   */
+  instance: { maintenanceUrl: string; name: string };
   runTimeoutS: number;
   onProgress?: (line: string) => void;
 }
@@ -62,7 +65,7 @@ export async function runOnStack(options: StackRunOptions): Promise<StackRunResu
   });
   const startMs = performance.now() - startBegan;
   try {
-    const sampler = await startActivitySampler(options.instance.url, options.instance.name);
+    const sampler = await startActivitySampler(options.instance.maintenanceUrl, options.instance.name);
     let statements: SampledStatement;
     let view: RunState;
     let sentAt: Date;
