@@ -18,11 +18,11 @@ function loadOfRow(section: unknown): DatabaseLoad | string {
 export function renderLoadTable(result: Pick<BenchResult, 'modes'>): string[] {
   const rows = modeRows(result);
   const floor = loadOfRow(rows.find((r) => r.kind === 'floor')?.section);
-  const floorRows = typeof floor === 'string' ? undefined : floor.rowsRead;
+  const floorRows = typeof floor === 'string' ? undefined : floor.rowsVisited;
   return [
-    'Database load of each mode: deltas of `pg_stat_user_tables`, `pg_statio_user_tables` (heap, index and TOAST blocks) and `pg_stat_database` of the instance database, read after every session of the mode had closed (PostgreSQL 15 flushes a session\'s counters when it closes). Transactions are `xact_rollback + xact_commit`: the engine runs each counting statement in a read-only transaction it rolls back, so the first figure is its statement count (pg_stat_statements is not preloaded here), and every session\'s start counts one committed transaction. Index-only scans read index entries without fetching heap rows: they show in "index entries read" (`pg_stat_user_indexes.idx_tup_read`, which also counts the entries behind heap fetches), not in rows read.',
+    "Database load of each mode: deltas of `pg_stat_user_tables`, `pg_statio_user_tables` (heap, index and TOAST blocks) and `pg_stat_database` of the instance database, read after every session of the mode had closed (PostgreSQL 15 flushes a session's counters when it closes). Transactions are `xact_rollback + xact_commit`: the engine runs each counting statement in a read-only transaction it rolls back, so the first figure is its statement count (pg_stat_statements is not preloaded here), and every session start (parallel workers' included) counts one committed transaction. Index-only scans read rows from an index without fetching them from the heap, so they are missing from rows read; rows visited counts them (`pg_stat_user_indexes.idx_tup_read`), and by it the floor visits every row of the instance once, so the ratio to the floor is taken on rows visited.",
     '',
-    '| mode | wall | rows read (seq_tup_read + idx_tup_fetch) | × floor | index entries read | seq / index scans | blocks read | blocks hit | transactions (rolled back + committed) |',
+    '| mode | wall | rows read (seq_tup_read + idx_tup_fetch) | rows visited (seq_tup_read + idx_tup_read) | visited × floor | seq / index scans | blocks read | blocks hit | transactions (rolled back + committed) |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => {
       const wall = row.section && typeof row.section === 'object' && 'wallMs' in row.section;
@@ -30,8 +30,8 @@ export function renderLoadTable(result: Pick<BenchResult, 'modes'>): string[] {
       const load = loadOfRow(row.section);
       if (typeof load === 'string')
         return `| ${row.label} | ${wallText.replace(/\|/g, '/')} | ${row.note ? '' : load} | | | | | | |`;
-      const overFloor = floorRows ? fixed(load.rowsRead / floorRows) : '—';
-      return `| ${row.label} | ${wallText} | ${millions(load.rowsRead)} (${millions(load.seqTupRead)} + ${millions(load.idxTupFetch)}) | ${overFloor} | ${millions(load.indexEntriesRead)} | ${count(load.seqScans)} / ${count(load.idxScans)} | ${count(load.blocksRead)} | ${count(load.blocksHit)} | ${count(load.transactions)} (${count(load.rolledBack)} + ${count(load.committed)}) |`;
+      const overFloor = floorRows ? fixed(load.rowsVisited / floorRows) : '—';
+      return `| ${row.label} | ${wallText} | ${millions(load.rowsRead)} (${millions(load.seqTupRead)} + ${millions(load.idxTupFetch)}) | ${millions(load.rowsVisited)} | ${overFloor} | ${count(load.seqScans)} / ${count(load.idxScans)} | ${count(load.blocksRead)} | ${count(load.blocksHit)} | ${count(load.transactions)} (${count(load.rolledBack)} + ${count(load.committed)}) |`;
     }),
     '',
   ];
@@ -40,6 +40,7 @@ export function renderLoadTable(result: Pick<BenchResult, 'modes'>): string[] {
 const SPREAD_FIGURES: Array<[keyof RunsSpread, string, (n: number) => string]> = [
   ['wallMs', 'wall', seconds],
   ['rowsRead', 'rows read', millions],
+  ['rowsVisited', 'rows visited', millions],
   ['blocksRead', 'blocks read', count],
   ['blocksHit', 'blocks hit', count],
   ['transactions', 'transactions', count],

@@ -5,6 +5,7 @@ describe('checkTargets', () => {
   const servping = {
     wallMs: spreadOf([9_200, 21_700, 32_100]),
     rowsRead: spreadOf([12_900_000]),
+    rowsVisited: spreadOf([15_000_000]),
     longestStatementMs: spreadOf([400, 1_200]),
     agreement: [
       { compared: 109, mismatched: 0 },
@@ -16,7 +17,7 @@ describe('checkTargets', () => {
     const checks = checkTargets({
       naive: { wallMs: 11_600 },
       gitlab: { wallMs: 47_800 },
-      floor: { rowsRead: 2_000_000 },
+      floor: { rowsRead: 260_000, rowsVisited: 2_000_000 },
       servping,
     });
     expect(checks).toEqual([
@@ -33,7 +34,8 @@ describe('checkTargets', () => {
       {
         target: "rows read by servping ≤ 2× the floor's",
         status: 'missed',
-        figures: '12.90 M (median) / 2.00 M = 6.45×',
+        figures:
+          'rows visited 15.00 M (median) / 2.00 M = 7.50×; seq_tup_read + idx_tup_fetch 12.90 M (median) / 0.26 M = 49.62×',
       },
       {
         target: 'no statement over 1.0 s',

@@ -12,7 +12,12 @@ export const TARGETS = {
   overNaive: 0.5,
   /** servping wall time at most this fraction of GitLab's algorithm's. */
   overGitlab: 0.1,
-  /** Rows servping reads at most this multiple of the floor's (one plain count per table). */
+  /**
+   * Rows servping reads at most this multiple of the floor's (one plain count per table), both
+   * measured as rows visited: the floor counts some tables by index-only scans, which
+   * `seq_tup_read + idx_tup_fetch` does not see, so by that measure the floor would read a
+   * fraction of the instance and the ratio would say nothing.
+   */
   rowsOverFloor: 2,
   /** No counting statement longer than this (sampled, hence a lower bound). */
   longestStatementMs: 1000,
@@ -26,10 +31,11 @@ export interface AgreementCount {
 export interface TargetInput {
   naive?: { wallMs: number };
   gitlab?: { wallMs: number };
-  floor?: { rowsRead: number };
+  floor?: { rowsRead: number; rowsVisited: number };
   servping?: {
     wallMs: Spread | null;
     rowsRead: Spread | null;
+    rowsVisited: Spread | null;
     longestStatementMs: Spread | null;
     /** Per run: exact metrics compared with naive and how many differed (absent: not checked). */
     agreement: Array<AgreementCount | undefined>;
@@ -52,13 +58,7 @@ export function checkTargets(input: TargetInput): TargetCheck[] {
   return [
     wallTarget('naive', input.naive?.wallMs, TARGETS.overNaive),
     wallTarget('GitLab', input.gitlab?.wallMs, TARGETS.overGitlab),
-    ratioTarget(
-      `rows read by servping ≤ ${TARGETS.rowsOverFloor}× the floor's`,
-      s?.rowsRead?.median,
-      input.floor?.rowsRead,
-      TARGETS.rowsOverFloor,
-      millions,
-    ),
+    rowsTarget(s, input.floor),
     longestStatementTarget(s?.longestStatementMs ?? null),
     agreementTarget(s?.agreement ?? []),
   ];
@@ -79,6 +79,30 @@ function ratioTarget(
     target,
     status: ratio <= limit ? 'met' : 'missed',
     figures: `${unit(value)} (median) / ${unit(base)} = ${ratio.toFixed(2)}×`,
+  };
+}
+
+/** Judged on rows visited (see TARGETS.rowsOverFloor); rows read is printed beside it. */
+function rowsTarget(servping: TargetInput['servping'], floor: TargetInput['floor']): TargetCheck {
+  const target = `rows read by servping ≤ ${TARGETS.rowsOverFloor}× the floor's`;
+  const visited = ratioTarget(
+    target,
+    servping?.rowsVisited?.median,
+    floor?.rowsVisited,
+    TARGETS.rowsOverFloor,
+    millions,
+  );
+  if (visited.status === 'not measured') return visited;
+  const read = ratioTarget(
+    target,
+    servping?.rowsRead?.median,
+    floor?.rowsRead,
+    TARGETS.rowsOverFloor,
+    millions,
+  );
+  return {
+    ...visited,
+    figures: `rows visited ${visited.figures}; seq_tup_read + idx_tup_fetch ${read.figures}`,
   };
 }
 

@@ -50,6 +50,7 @@ describe('loadDelta', () => {
       seqTupRead: 1_300,
       idxTupFetch: 200,
       indexEntriesRead: 1_000,
+      rowsVisited: 2_300,
       blocksRead: 5,
       blocksHit: 104,
       seqScans: 2,

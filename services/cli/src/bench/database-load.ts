@@ -34,6 +34,12 @@ export interface DatabaseLoad {
    * the heap, so they appear here and not in `rowsRead`.
    */
   indexEntriesRead: number;
+  /**
+   * `seq_tup_read + idx_tup_read`: every row a scan visited once, whether from the heap or only
+   * from an index. The floor's plain counts visit each row of the instance exactly once by this
+   * measure, which `rowsRead` misses where the planner counts a table by an index-only scan.
+   */
+  rowsVisited: number;
   /** Blocks read from outside shared buffers (the OS cache or disk) and found in them. */
   blocksRead: number;
   blocksHit: number;
@@ -98,6 +104,7 @@ export function loadDelta(before: LoadSnapshot, after: LoadSnapshot, ownTransact
     seqTupRead,
     idxTupFetch,
     indexEntriesRead: sum('idxTupRead'),
+    rowsVisited: seqTupRead + sum('idxTupRead'),
     blocksRead: sum('blksRead'),
     blocksHit: sum('blksHit'),
     seqScans: sum('seqScan'),

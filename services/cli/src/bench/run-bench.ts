@@ -416,12 +416,13 @@ export function targetsOf(result: Pick<BenchResult, 'modes'>): BenchResult['targ
     out[workers] = checkTargets({
       ...(naiveWall !== null ? { naive: { wallMs: naiveWall } } : {}),
       ...(gitlabWall !== null ? { gitlab: { wallMs: gitlabWall } } : {}),
-      ...(floorLoad ? { floor: { rowsRead: floorLoad.rowsRead } } : {}),
+      ...(floorLoad ? { floor: { rowsRead: floorLoad.rowsRead, rowsVisited: floorLoad.rowsVisited } } : {}),
       ...('spread' in section
         ? {
             servping: {
               wallMs: section.spread.wallMs,
               rowsRead: section.spread.rowsRead,
+              rowsVisited: section.spread.rowsVisited,
               longestStatementMs: section.spread.longestStatementMs,
               agreement: section.runs.map((r) => ('error' in r ? undefined : r.agreementWithNaive)),
             },

@@ -21,6 +21,7 @@ describe('spreadOfRuns', () => {
     seqTupRead: rowsRead,
     idxTupFetch: 0,
     indexEntriesRead: 0,
+    rowsVisited: rowsRead,
     blocksRead: 1,
     blocksHit: 10,
     seqScans: 1,

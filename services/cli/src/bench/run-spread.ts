@@ -40,7 +40,7 @@ export interface RunFigures {
 }
 
 export type RunsSpread = Record<
-  'wallMs' | 'rowsRead' | 'blocksRead' | 'blocksHit' | 'transactions' | 'longestStatementMs',
+  'wallMs' | 'rowsRead' | 'rowsVisited' | 'blocksRead' | 'blocksHit' | 'transactions' | 'longestStatementMs',
   Spread | null
 >;
 
@@ -50,6 +50,7 @@ export function spreadOfRuns(runs: readonly RunFigures[]): RunsSpread {
   return {
     wallMs: spreadOf(runs.map((r) => r.wallMs)),
     rowsRead: spreadOf(loads.map((l) => l.rowsRead)),
+    rowsVisited: spreadOf(loads.map((l) => l.rowsVisited)),
     blocksRead: spreadOf(loads.map((l) => l.blocksRead)),
     blocksHit: spreadOf(loads.map((l) => l.blocksHit)),
     transactions: spreadOf(loads.map((l) => l.transactions)),
