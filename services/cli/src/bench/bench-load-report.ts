@@ -75,3 +75,32 @@ export function renderTargets(result: Pick<BenchResult, 'targets'>): string[] {
     '',
   ]);
 }
+
+/**
+ * Rows visited per table and mode (millions): where each mode's reads went, so a mode that reads
+ * more than naive shows on which tables.
+ */
+export function renderTableBreakdown(result: Pick<BenchResult, 'modes'>): string[] {
+  const measured = modeRows(result).flatMap((row) => {
+    const load = loadOfRow(row.section);
+    return typeof load === 'string' ? [] : [{ label: row.label, load }];
+  });
+  if (measured.length === 0) return [];
+  const visited = measured.map(({ load }) => new Map(load.tables.map((t) => [t.table, t.rowsVisited])));
+  const most = new Map<string, number>();
+  for (const byTable of visited) {
+    for (const [table, rows] of byTable) most.set(table, Math.max(most.get(table) ?? 0, rows));
+  }
+  const tables = [...most.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
+  return [
+    'Rows visited per table (millions, `seq_tup_read + idx_tup_read`):',
+    '',
+    `| table | ${measured.map((m) => m.label).join(' | ')} |`,
+    `|---|${measured.map(() => '---|').join('')}`,
+    ...tables.map(
+      (table) =>
+        `| ${table} | ${visited.map((byTable) => fixed((byTable.get(table) ?? 0) / 1e6)).join(' | ')} |`,
+    ),
+    '',
+  ];
+}

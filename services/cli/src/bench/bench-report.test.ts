@@ -15,7 +15,7 @@ const load = (rowsRead: number) => ({
   transactions: 40,
   committed: 2,
   rolledBack: 38,
-  topTables: [],
+  tables: [{ table: 'notes', rowsRead, rowsVisited: rowsRead, blocks: 10 }],
 });
 
 const statements = { count: 164, longestMs: 400 };
@@ -146,6 +146,8 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain(
       '| servping 2w #3 | 7.0 s | ≥ 400 ms (sampled) | 12 seen | 3 | worker-1 150 | 0.700 | 0.350 |',
     );
+    expect(markdown).toContain('| table | floor | naive | servping 2w #1 | servping 2w #3 |');
+    expect(markdown).toContain('| notes | 0.00 | 0.01 | 0.00 | 0.01 |');
     expect(markdown).toContain('| wall | 6.0 s | 5.0 s | 7.0 s | 1.40 |');
     expect(markdown).toContain(
       "| rows read by servping ≤ 2× the floor's | **missed** | rows visited 0.01 M (median) / 0.00 M = 2.50×; seq_tup_read + idx_tup_fetch 0.01 M (median) / 0.00 M = 2.50× |",

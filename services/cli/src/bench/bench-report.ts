@@ -2,7 +2,7 @@
  * The human forms of a bench result (pure): a Markdown summary for docs/benchmarks.md and a
  * hand-written SVG bar chart of wall time and rows read per mode.
  */
-import { renderLoadTable, renderSpread, renderTargets } from './bench-load-report';
+import { renderLoadTable, renderSpread, renderTableBreakdown, renderTargets } from './bench-load-report';
 import { modeRows, problem } from './mode-rows';
 import { count, fixed as fmt, millions, seconds as s } from './report-format';
 import type { BenchResult } from './run-bench';
@@ -133,6 +133,7 @@ export function renderMarkdown(result: BenchResult): string {
     ...renderLoadTable(result),
     ...renderSpread(result),
     ...renderTargets(result),
+    ...renderTableBreakdown(result),
   );
   const checked = Object.entries(result.modes.servping).flatMap(([workers, series]) =>
     'runs' in series

@@ -58,9 +58,9 @@ describe('loadDelta', () => {
       transactions: 40,
       committed: 10,
       rolledBack: 30,
-      topTables: [
-        { table: 'issues', rowsRead: 1_200 },
-        { table: 'projects', rowsRead: 300 },
+      tables: [
+        { table: 'issues', rowsRead: 1_200, rowsVisited: 2_000, blocks: 105 },
+        { table: 'projects', rowsRead: 300, rowsVisited: 300, blocks: 4 },
       ],
     });
   });

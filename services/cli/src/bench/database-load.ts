@@ -55,8 +55,16 @@ export interface DatabaseLoad {
   transactions: number;
   committed: number;
   rolledBack: number;
-  /** The tables that read the most rows, most first (at most 5). */
-  topTables: Array<{ table: string; rowsRead: number }>;
+  /** Per table that was read at all, the most rows visited first: where the rows went. */
+  tables: TableLoad[];
+}
+
+export interface TableLoad {
+  table: string;
+  rowsRead: number;
+  rowsVisited: number;
+  /** Blocks read plus blocks hit. */
+  blocks: number;
 }
 
 /** A mode's load, or why it could not be measured. */
@@ -112,11 +120,15 @@ export function loadDelta(before: LoadSnapshot, after: LoadSnapshot, ownTransact
     transactions: committed + rolledBack,
     committed,
     rolledBack,
-    topTables: perTable
-      .map((t) => ({ table: t.table, rowsRead: t.seqTupRead + t.idxTupFetch }))
-      .filter((t) => t.rowsRead > 0)
-      .sort((a, b) => b.rowsRead - a.rowsRead || a.table.localeCompare(b.table))
-      .slice(0, 5),
+    tables: perTable
+      .map((t) => ({
+        table: t.table,
+        rowsRead: t.seqTupRead + t.idxTupFetch,
+        rowsVisited: t.seqTupRead + t.idxTupRead,
+        blocks: t.blksRead + t.blksHit,
+      }))
+      .filter((t) => t.rowsVisited > 0 || t.blocks > 0)
+      .sort((a, b) => b.rowsVisited - a.rowsVisited || a.table.localeCompare(b.table)),
   };
 }
 

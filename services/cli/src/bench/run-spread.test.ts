@@ -29,7 +29,7 @@ describe('spreadOfRuns', () => {
     transactions: 7,
     committed: 2,
     rolledBack: 5,
-    topTables: [],
+    tables: [],
   });
 
   it('takes load figures only from the runs that measured their load', () => {
