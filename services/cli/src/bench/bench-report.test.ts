@@ -27,6 +27,10 @@ const run = (n: number, wallMs: number, rowsRead: number) => ({
   statements: { ...statements, statementsSeen: 12 },
   memory: { 'worker-1': { peakRssMb: 150 } },
   metrics: { fallbacks: 3 },
+  startMs: 2_000,
+  computeS: (wallMs / 1000) * 3,
+  shards: 110,
+  slowestMetrics: [{ name: `counts.r${n}`, timeElapsedS: 2 }],
   agreementWithNaive: { compared: 109, mismatched: 0, examples: [] },
 });
 
@@ -148,6 +152,10 @@ describe('renderMarkdown', () => {
     );
     expect(markdown).toContain('| table | floor | naive | servping 2w #1 | servping 2w #3 |');
     expect(markdown).toContain('| notes | 0.00 | 0.01 | 0.00 | 0.01 |');
+    expect(markdown).toContain('| #3 | 7.0 s | 2.0 s | 21.0 s | 3.0 | 110 |');
+    // Median 6.0 s: run 1 (5.0 s) and run 3 (7.0 s) are as close; the first found is kept.
+    expect(markdown).toContain('Slowest metrics of run #1 (the median run;');
+    expect(markdown).toContain('counts.r1 2.0 s.');
     expect(markdown).toContain('| wall | 6.0 s | 5.0 s | 7.0 s | 1.40 |');
     expect(markdown).toContain(
       "| rows read by servping ≤ 2× the floor's | **missed** | rows visited 0.01 M (median) / 0.00 M = 2.50×; seq_tup_read + idx_tup_fetch 0.01 M (median) / 0.00 M = 2.50× |",

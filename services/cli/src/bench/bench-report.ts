@@ -4,6 +4,7 @@
  */
 import { renderLoadTable, renderSpread, renderTableBreakdown, renderTargets } from './bench-load-report';
 import { modeRows, problem } from './mode-rows';
+import { renderServpingTime } from './servping-time-report';
 import { count, fixed as fmt, millions, seconds as s } from './report-format';
 import type { BenchResult } from './run-bench';
 
@@ -134,6 +135,7 @@ export function renderMarkdown(result: BenchResult): string {
     ...renderSpread(result),
     ...renderTargets(result),
     ...renderTableBreakdown(result),
+    ...renderServpingTime(result),
   );
   const checked = Object.entries(result.modes.servping).flatMap(([workers, series]) =>
     'runs' in series
