@@ -1,29 +1,15 @@
+import { sequentialLoad } from '../../test/support/database-load-fixture';
 import { modeBars, renderMarkdown, renderModeChart } from './bench-report';
-import { ratios, targetsOf, type BenchResult } from './run-bench';
+import type { BenchResult } from './run-bench';
+import { ratios, targetsOf } from './servping-verdicts';
 import { spreadOfRuns } from './run-spread';
-
-const load = (rowsRead: number) => ({
-  rowsRead,
-  seqTupRead: rowsRead,
-  idxTupFetch: 0,
-  indexEntriesRead: 0,
-  rowsVisited: rowsRead,
-  blocksRead: 10,
-  blocksHit: 1_000,
-  seqScans: 3,
-  idxScans: 0,
-  transactions: 40,
-  committed: 2,
-  rolledBack: 38,
-  tables: [{ table: 'notes', rowsRead, rowsVisited: rowsRead, blocks: 10 }],
-});
 
 const statements = { count: 164, longestMs: 400 };
 
 const run = (n: number, wallMs: number, rowsRead: number) => ({
   run: n,
   wallMs,
-  load: load(rowsRead),
+  load: sequentialLoad(rowsRead),
   statements: { ...statements, statementsSeen: 12 },
   memory: { 'worker-1': { peakRssMb: 150 } },
   metrics: { fallbacks: 3 },
@@ -37,8 +23,8 @@ const run = (n: number, wallMs: number, rowsRead: number) => ({
 const servpingRuns = [run(1, 5_000, 4_000), { run: 2, error: 'collector exited <1>' }, run(3, 7_000, 6_000)];
 
 const modes = {
-  floor: { wallMs: 1_000, load: load(2_000), statements, tables: 21, rowsCounted: 2_500 },
-  naive: { mode: 'naive', wallMs: 10_000, load: load(10_000), statements, failed: 5, memory: null },
+  floor: { wallMs: 1_000, load: sequentialLoad(2_000), statements, tables: 21, rowsCounted: 2_500 },
+  naive: { mode: 'naive', wallMs: 10_000, load: sequentialLoad(10_000), statements, failed: 5, memory: null },
   gitlab: {
     mode: 'gitlab',
     wallMs: 20_000,
@@ -52,8 +38,8 @@ const modes = {
       workers: 2,
       runs: servpingRuns,
       spread: spreadOfRuns([
-        { wallMs: 5_000, longestStatementMs: 400, load: load(4_000) },
-        { wallMs: 7_000, longestStatementMs: 400, load: load(6_000) },
+        { wallMs: 5_000, longestStatementMs: 400, load: sequentialLoad(4_000) },
+        { wallMs: 7_000, longestStatementMs: 400, load: sequentialLoad(6_000) },
       ]),
     },
     '4': { error: 'stack did not start' },

@@ -85,21 +85,11 @@ function ratioTarget(
 /** Judged on rows visited (see TARGETS.rowsOverFloor); rows read is printed beside it. */
 function rowsTarget(servping: TargetInput['servping'], floor: TargetInput['floor']): TargetCheck {
   const target = `rows read by servping ≤ ${TARGETS.rowsOverFloor}× the floor's`;
-  const visited = ratioTarget(
-    target,
-    servping?.rowsVisited?.median,
-    floor?.rowsVisited,
-    TARGETS.rowsOverFloor,
-    millions,
-  );
+  const on = (figure: 'rowsVisited' | 'rowsRead') =>
+    ratioTarget(target, servping?.[figure]?.median, floor?.[figure], TARGETS.rowsOverFloor, millions);
+  const visited = on('rowsVisited');
   if (visited.status === 'not measured') return visited;
-  const read = ratioTarget(
-    target,
-    servping?.rowsRead?.median,
-    floor?.rowsRead,
-    TARGETS.rowsOverFloor,
-    millions,
-  );
+  const read = on('rowsRead');
   return {
     ...visited,
     figures: `rows visited ${visited.figures}; seq_tup_read + idx_tup_fetch ${read.figures}`,

@@ -9,28 +9,24 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { createPgPool, createRedis, readDatabaseFacts } from '@servping/runtime';
-import { errorText, type InstanceFacts } from '@servping/shared';
-import { InstanceDbRepository } from '@servping/compute';
+import { errorText } from '@servping/shared';
 import type { CommandIo } from '../command';
 import { databaseNameOf } from '../demo/instance-schema.repository';
 import { loadBenchCatalog, type BenchCatalog } from './bench-catalog';
 import { benchDatabases, type BenchDatabases, type BenchOptions } from './bench-options';
 import { prepareBenchState, storedPayload } from './bench-state.repository';
+import { readBenchFacts, runBaseline } from './baseline-run.repository';
 import { ensureSeeded } from './ensure-seeded';
 import { runHllBench } from './hll-bench.repository';
 import { runIngestSection } from './ingest-section';
-import { checkTargets, type TargetCheck } from './bench-targets';
-import type { DatabaseLoad, LoadOutcome } from './database-load';
+import type { TargetCheck } from './bench-targets';
+import type { LoadOutcome } from './database-load';
 import { listProductTables, measureDatabaseLoad, type LoadUrls } from './database-load.repository';
 import { runFloorMode, type FloorResult } from './floor-mode.repository';
 import { clockIndependentExactMetrics, compareValues, payloadValues } from './mode-agreement';
-import {
-  runSingleProcessMode,
-  type SingleProcessMode,
-  type SingleProcessResult,
-} from './single-process-mode';
+import type { SingleProcessResult } from './single-process-mode';
 import { describeLoad, runServpingSeries, type ServpingRuns } from './servping-runs';
+import { ratios, targetsOf } from './servping-verdicts';
 import { runOnStack, type StackRunResult } from './stack-run';
 import { trivialDefinitionFiles } from './trivial-dictionary';
 
@@ -224,7 +220,7 @@ async function baselineSections(
   // One run clock for both baselines, so their 7d/28d windows and recorded_at agree.
   const recordedAt = new Date();
   // Read before the modes, so their database load holds only their own statements.
-  const facts = await section(() => benchFacts(dbs.instance));
+  const facts = await section(() => readBenchFacts(dbs.instance));
   for (const mode of ['naive', 'gitlab'] as const) {
     if (options.skip[mode]) {
       result.modes[mode] = { skipped: `--skip-${mode}` };
@@ -240,7 +236,15 @@ async function baselineSections(
     }
     say(`${mode}: ${catalog.database.length + catalog.other.length} metrics, one process, one connection`);
     const outcome = await section(() =>
-      measureDatabaseLoad(ctx.load, () => singleProcess(mode, catalog, recordedAt, facts, ctx)),
+      measureDatabaseLoad(ctx.load, () =>
+        runBaseline(mode, catalog, {
+          instanceUrl: dbs.instance,
+          redisUrl: options.redisUrl,
+          recordedAt,
+          facts,
+          say,
+        }),
+      ),
     );
     if ('error' in outcome) {
       result.modes[mode] = outcome;
@@ -376,125 +380,11 @@ async function queueSection(ctx: BenchContext): Promise<void> {
   });
 }
 
-/** The wall time of a measured section, or null where it did not run. */
-const wallOf = (section: unknown): number | null =>
-  section && typeof section === 'object' && 'wallMs' in section
-    ? (section as { wallMs: number }).wallMs
-    : null;
-
-/** The median wall time of a servping series, or null where no run finished. */
-const medianWallOf = (section: Section<ServpingRuns>): number | null =>
-  'spread' in section ? (section.spread.wallMs?.median ?? null) : null;
-
-/** servping's median wall time over each baseline's, per worker count (null where either is missing). */
-export function ratios(result: Pick<BenchResult, 'modes'>): BenchResult['ratios'] {
-  const naive = wallOf(result.modes.naive);
-  const gitlab = wallOf(result.modes.gitlab);
-  const out: BenchResult['ratios'] = {};
-  for (const [workers, section] of Object.entries(result.modes.servping)) {
-    const servping = medianWallOf(section);
-    const over = (base: number | null) =>
-      servping !== null && base !== null && base > 0 ? Math.round((servping / base) * 1000) / 1000 : null;
-    out[workers] = { overNaive: over(naive), overGitlab: over(gitlab) };
-  }
-  return out;
-}
-
-/** The measured load of a mode section, or undefined where it did not run or was not measured. */
-const loadOf = (section: unknown): DatabaseLoad | undefined => {
-  const load = section && typeof section === 'object' && 'load' in section ? section.load : undefined;
-  return load && typeof load === 'object' && !('error' in load) ? (load as DatabaseLoad) : undefined;
-};
-
-/** Issue #13's targets for each servping worker count, from the figures in `result`. */
-export function targetsOf(result: Pick<BenchResult, 'modes'>): BenchResult['targets'] {
-  const naiveWall = wallOf(result.modes.naive);
-  const gitlabWall = wallOf(result.modes.gitlab);
-  const floorLoad = loadOf(result.modes.floor);
-  const out: BenchResult['targets'] = {};
-  for (const [workers, section] of Object.entries(result.modes.servping)) {
-    out[workers] = checkTargets({
-      ...(naiveWall !== null ? { naive: { wallMs: naiveWall } } : {}),
-      ...(gitlabWall !== null ? { gitlab: { wallMs: gitlabWall } } : {}),
-      ...(floorLoad ? { floor: { rowsRead: floorLoad.rowsRead, rowsVisited: floorLoad.rowsVisited } } : {}),
-      ...('spread' in section
-        ? {
-            servping: {
-              wallMs: section.spread.wallMs,
-              rowsRead: section.spread.rowsRead,
-              rowsVisited: section.spread.rowsVisited,
-              longestStatementMs: section.spread.longestStatementMs,
-              agreement: section.runs.map((r) => ('error' in r ? undefined : r.agreementWithNaive)),
-            },
-          }
-        : {}),
-    });
-  }
-  return out;
-}
-
 async function section<T>(run: () => Promise<T>): Promise<T | { error: string }> {
   try {
     return await run();
   } catch (error) {
     return { error: errorText(error) };
-  }
-}
-
-async function singleProcess(
-  mode: SingleProcessMode,
-  catalog: BenchCatalog,
-  recordedAt: Date,
-  facts: InstanceFacts,
-  { dbs, options, io }: BenchContext,
-): Promise<SingleProcessResult> {
-  const db = InstanceDbRepository.connect({
-    connectionString: dbs.instance,
-    applicationName: `servping-bench-${mode}`,
-    max: 1,
-    // naive measures the plain statement however long it takes; gitlab's batches keep the
-    // engine's 15 s limit (a GitLab instance's statement timeout is of that order).
-    statementTimeoutMs: mode === 'naive' ? 3_600_000 : 15_000,
-  });
-  const redis = createRedis(options.redisUrl, 'producer');
-  try {
-    let lastLine = 0;
-    return await runSingleProcessMode(mode, catalog, {
-      db,
-      redis,
-      facts,
-      recordedAt,
-      onMetric: (done, total) => {
-        if (Date.now() - lastLine < 10_000 && done !== total) return;
-        lastLine = Date.now();
-        io.stdout.write(`[bench] ${mode}: ${done}/${total} metrics\n`);
-      },
-    });
-  } finally {
-    await Promise.all([db.close(), redis.quit()]);
-  }
-}
-
-/** The identity the single-process modes report for system metrics (the collector's in servping mode). */
-async function benchFacts(instanceUrl: string): Promise<InstanceFacts> {
-  const pool = createPgPool({
-    connectionString: instanceUrl,
-    applicationName: 'servping-bench-facts',
-    readOnly: true,
-    max: 1,
-  });
-  try {
-    return {
-      uuid: '00000000-0000-0000-0000-00000000be7c',
-      hostname: 'servping-bench',
-      version: '0.1.0',
-      edition: 'CE',
-      installationType: 'bench',
-      database: await readDatabaseFacts(pool),
-      collectedDataCategories: ['standard', 'subscription', 'operational', 'optional'],
-    };
-  } finally {
-    await pool.end();
   }
 }
 
