@@ -39,6 +39,8 @@ export type CounterContext = Omit<ComputeContext, 'signal'> & { signal: AbortSig
 export interface CounterOutput {
   value: MetricValue;
   sketch?: SerializedSketch;
+  /** A database metric's `MetricResult.batchSizeKept`. */
+  batchSizeKept?: number;
 }
 
 /** The spec variant of one kind. */

@@ -43,6 +43,7 @@ export async function computeMetric(metric: PlannedMetric, ctx: ComputeContext):
       value: out.value,
       timeElapsedS: elapsedS(),
       ...(out.sketch ? { sketch: out.sketch } : {}),
+      ...(out.batchSizeKept === undefined ? {} : { batchSizeKept: out.batchSizeKept }),
     };
   } catch (error) {
     if (ctx.signal?.aborted || isTransientDatabaseError(error)) throw error;

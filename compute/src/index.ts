@@ -7,7 +7,11 @@ export { computeEnv } from './compute-env';
 export { withDeadline } from './deadline';
 export { KINDS, definitionKinds } from './kinds/kinds';
 export { databaseMetricInput } from './kinds/database/counter';
-export { computeDatabaseMetric, withHistogramNullGroup } from './kinds/database/database-metric';
+export {
+  computeDatabaseMetric,
+  countDatabaseMetric,
+  withHistogramNullGroup,
+} from './kinds/database/database-metric';
 export type { InstanceDbPort, ColumnBounds } from './ports/instance-db.port';
 export type { RedisUsagePort } from './ports/redis-usage.port';
 export { InstanceDbRepository, type InstanceDbOptions } from './repositories/instance-db.repository';

@@ -190,6 +190,7 @@ export {
 } from './counting/query-sql';
 export {
   countInBatches,
+  walkBatches,
   GITLAB_BATCH_LIMITS,
   DEFAULT_BATCH_SIZES,
   SERVPING_BATCH_SIZES,
@@ -201,6 +202,7 @@ export {
   type BatchOutcome,
   type RowBudget,
   type BatchLoopOptions,
+  type BatchWalk,
   type RunBatch,
 } from './counting/batch-loop';
 export { mergePartials, finalValue, type PartialResult } from './counting/partial-result';

@@ -369,3 +369,25 @@ describe('a 7d/28d batch range narrowed to its window', () => {
     expect(value).toBe(0);
   });
 });
+
+describe('shrink-stop', () => {
+  it('reports the batch size kept when every batch costs the same whatever its rows', async () => {
+    // A database where each batch statement takes 40 ms more than it should, as a plan that
+    // ignores the batch range does: halving cannot bring it under the 20 ms target.
+    const slow: typeof db = Object.create(db);
+    slow.runBatch = async (sql, params, signal) => {
+      const rows = await db.runBatch(sql, params, signal);
+      if (sql.includes('OFFSET 0')) await new Promise((resolve) => setTimeout(resolve, 40));
+      return rows;
+    };
+    const q = countQuery('issues', { batchSize: 2_000 });
+    const out = await computeDatabaseValue({
+      query: q,
+      timeFrame: 'all',
+      recordedAt,
+      db: slow,
+      targetStatementMs: 20,
+    });
+    expect(out).toEqual({ value: 20_000, batchSizeKept: 2_000 });
+  });
+});

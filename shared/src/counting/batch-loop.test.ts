@@ -6,6 +6,7 @@ import {
   type BatchLoopOptions,
   type BatchOutcome,
   type BatchPlan as BigintPlan,
+  walkBatches,
 } from './batch-loop';
 import type { PartialResult } from './partial-result';
 import { CounterConfigError, QueryTimeoutError } from '../errors';
@@ -306,13 +307,13 @@ describe('countInBatches with adaptive sizing', () => {
     [
       'stops shrinking at GitLab minimum + 1 (count: 1 251)',
       { operation: 'count', start: 0, finish: 10_000, batchSize: 5_000 },
-      () => 1_000,
+      (s, e) => e - s,
       [5_000, 2_500, 1_251, 1_249],
     ],
     [
       'stops shrinking at the sum minimum of 1 000',
       { operation: 'sum', start: 0, finish: 5_000, batchSize: 2_000 },
-      () => 1_000,
+      (s, e) => e - s,
       [2_000, 1_000, 1_000, 1_000],
     ],
     [
@@ -344,6 +345,66 @@ describe('countInBatches with adaptive sizing', () => {
     expect(calls[0]?.[0]).toBe(plan.start);
     expect(calls.at(-1)?.[1]).toBe(plan.finish);
     calls.slice(1).forEach(([s], i) => expect(s).toBe(calls[i]?.[1]));
+  });
+
+  it.each<[string, (s: number, e: number, call: number) => number, number[], number | undefined]>([
+    [
+      'keeps the size when halving did not shorten the statement (600 ms whatever the size)',
+      () => 600,
+      // 600 ms: halve; 600 ms again at half the rows: back to 40 000 and no lower.
+      [40_000, 20_000, 40_000, 40_000, 20_000],
+      40_000,
+    ],
+    [
+      'keeps halving while halving pays (time in proportion to the rows)',
+      (s, e) => (e - s) / 20,
+      // 2 000 ms, 1 000, 500, 250 (at the target, kept), …
+      [40_000, 20_000, 10_000, ...Array<number>(18).fill(5_000)],
+      undefined,
+    ],
+    [
+      'keeps the size but still grows once batches turn quick',
+      (_s, _e, call) => [600, 500, 10][call] ?? 10,
+      // 600 ms, then 500 ms at half: kept at 40 000; 10 ms: ×16, cut to the range.
+      [40_000, 20_000, 40_000, 60_000],
+      40_000,
+    ],
+  ])('shrink-stop: %s', async (_name, msFor, expected, kept) => {
+    const { calls, runBatch, now } = timedRun(msFor);
+    const plan = { operation: 'count' as const, start: 0n, finish: 160_000n, batchSize: 40_000 };
+    const walk = await walkBatches(plan, (s, e) => runBatch(Number(s), Number(e)), {
+      guards: 'servping',
+      adaptive: { targetMs: 250, now },
+    });
+    expect(walk.partial).toEqual({ kind: 'number', value: 160_000 });
+    expect(sizes(calls)).toEqual(expected);
+    expect(walk.statements).toBe(expected.length);
+    expect(walk.batchSizeKept).toBe(kept);
+  });
+
+  it('shrink-stop: a timeout at the kept size lowers it', async () => {
+    let clockMs = 0;
+    const calls: Array<[number, number]> = [];
+    const runBatch: RunBatch = async (s, e) => {
+      calls.push([s, e]);
+      if (calls.length === 4) {
+        clockMs += 15_000;
+        throw new QueryTimeoutError('canceling statement due to statement timeout');
+      }
+      clockMs += 600;
+      return { kind: 'number', value: e - s };
+    };
+    const plan: BatchPlan = { operation: 'count', start: 0, finish: 160_000, batchSize: 40_000 };
+    const walk = await walkBatches(
+      { ...plan, start: 0n, finish: 160_000n },
+      (s, e) => runBatch(Number(s), Number(e)),
+      { guards: 'servping', adaptive: { targetMs: 250, now: () => clockMs } },
+    );
+    expect(walk.partial).toEqual({ kind: 'number', value: 160_000 });
+    // Kept at 40 000 after the second batch; the fourth times out, halved to 20 000, kept there.
+    expect(sizes(calls)).toEqual([40_000, 20_000, 40_000, 40_000, 20_000, 20_000, 20_000]);
+    expect(walk.batchSizeKept).toBe(20_000);
+    expect(walk.statements).toBe(7);
   });
 
   it('honours a smaller maxGrowth', async () => {

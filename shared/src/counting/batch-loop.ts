@@ -139,6 +139,18 @@ export interface BatchLoopOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What a walk over a range produced: the merged partial and how the batches went. */
+export interface BatchWalk {
+  partial: PartialResult;
+  /** Batch statements run, timed-out ones included (row-budget probes not). */
+  statements: number;
+  /**
+   * Set when adaptive sizing stopped shrinking because halving a batch did not shorten its
+   * statement (`AdaptiveBatching`): the batch size the walk kept from then on.
+   */
+  batchSizeKept?: number;
+}
+
 /**
  * GitLab's batch counter loop (`BatchCounter#count`, `BatchAverageCounter`, HLL
  * `BatchDistinctCounter#execute`) over `[plan.start, plan.finish)` — a whole table or one shard.
@@ -155,6 +167,15 @@ export async function countInBatches(
   runBatch: RunBatch,
   options: BatchLoopOptions = {},
 ): Promise<PartialResult> {
+  return (await walkBatches(plan, runBatch, options)).partial;
+}
+
+/** `countInBatches`, reporting the statements it ran and any batch size it kept (`BatchWalk`). */
+export async function walkBatches(
+  plan: BatchPlan,
+  runBatch: RunBatch,
+  options: BatchLoopOptions = {},
+): Promise<BatchWalk> {
   const limits = { ...GITLAB_BATCH_LIMITS, ...options.limits };
   const gitlab = (options.guards ?? 'gitlab') === 'gitlab';
   const halvingFloor = gitlab ? assertGitlabPlan(plan, limits) : (assertPlan(plan), 1);
@@ -166,6 +187,7 @@ export async function countInBatches(
   // Batches ending at or before this value need no budget probe (a probe showed it).
   let withinBudgetUntil = plan.start;
   let total: PartialResult | undefined;
+  let statements = 0;
   while (batchStart < plan.finish) {
     let batchEnd = minBig(batchStart + BigInt(batchSize), plan.finish);
     if (signal?.aborted) {
@@ -184,6 +206,7 @@ export async function countInBatches(
         }
       }
       const startedMs = sizer?.now();
+      statements += 1;
       const outcome = await runBatch(batchStart, batchEnd);
       const { partial, nextKey } = 'partial' in outcome ? outcome : { partial: outcome, nextKey: undefined };
       total = total ? mergePartials(total, partial) : partial;
@@ -204,23 +227,52 @@ export async function countInBatches(
         );
       }
       batchSize = Math.floor(rowsAtMost / 2);
+      sizer?.timedOut(batchSize);
     }
     if (sleepMs > 0 && batchStart < plan.finish) await sleep(sleepMs);
   }
+  const kept = sizer?.kept();
   // assertPlan guarantees start < finish, so at least one batch ran.
-  return total!;
+  return { partial: total!, statements, ...(kept === undefined ? {} : { batchSizeKept: kept }) };
 }
 
 const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
 const maxBig = (a: bigint, b: bigint) => (a > b ? a : b);
 
-/** The clock and the next batch size after a batch of `size` took `tookMs`; see AdaptiveBatching. */
+/**
+ * A halved batch that still takes more than this share of the time of the batch it was halved
+ * from did not get cheaper with fewer rows: its cost is the plan's, not the batch's (issue #13).
+ */
+const FUTILE_SHRINK_RATIO = 0.75;
+
+interface AdaptiveSizer {
+  now: () => number;
+  /** The next batch size after a batch of `size` rows took `tookMs`. */
+  next: (size: number, tookMs: number) => number;
+  /**
+   * After a timeout, which halved the batch to `size` by itself: drops the memory of the last
+   * batch and lowers a kept size to `size`, since the kept size just timed out.
+   */
+  timedOut: (size: number) => void;
+  /** The size kept once shrinking stopped, if it did. */
+  kept: () => number | undefined;
+}
+
+/**
+ * The clock and the next batch size after a batch of `size` took `tookMs`; see AdaptiveBatching.
+ * Shrink-stop: when a batch halved after a slow one is still slow and took more than
+ * `FUTILE_SHRINK_RATIO` of its time, halving does not buy shorter statements, only more of them
+ * (a plan whose cost does not follow the batch's rows). The sizer then goes back to the size
+ * before that halving and never shrinks below it again; growth after quick batches goes on, and a
+ * statement timeout still halves. GitLab's fixed sizes never shrink but on a timeout, so this
+ * only changes how far servping's time-targeted sizing may fall.
+ */
 function adaptiveSizer(
   plan: BatchPlan,
   limits: BatchLimits | undefined,
   { targetMs, now, maxGrowth = DEFAULT_MAX_BATCH_GROWTH }: AdaptiveBatching,
   budget: RowBudget | undefined,
-): { now: () => number; next: (size: number, tookMs: number) => number } {
+): AdaptiveSizer {
   // Never beyond the whole range: a larger size would change nothing but the number logged. With
   // a row budget a batch may be as wide as the range (the budget bounds its rows instead); past
   // 2⁵³ a size is a float, but still an integer (a power-of-two multiple), so BigInt takes it.
@@ -228,13 +280,30 @@ function adaptiveSizer(
   const ceiling = Math.max(plan.batchSize, Math.min(grown, Number(plan.finish - plan.start)));
   // Shrinking stops at the smallest size GitLab accepts (a timeout may already have gone lower).
   const floor = limits ? smallestAccepted(plan.operation, limits) : 1;
+  let last: { size: number; tookMs: number; slow: boolean } | undefined;
+  let kept: number | undefined;
+  const nextSize = (size: number, tookMs: number): number => {
+    if (tookMs <= targetMs) {
+      return tookMs < targetMs / 2 ? Math.min(ceiling, size * growthStep(targetMs, tookMs)) : size;
+    }
+    if (kept === undefined && last?.slow && size < last.size && tookMs > FUTILE_SHRINK_RATIO * last.tookMs) {
+      kept = last.size;
+    }
+    const halved = Math.max(Math.min(floor, size), Math.floor(size / 2));
+    return kept === undefined ? halved : Math.max(kept, halved);
+  };
   return {
     now,
     next: (size, tookMs) => {
-      if (tookMs > targetMs) return Math.max(Math.min(floor, size), Math.floor(size / 2));
-      if (tookMs < targetMs / 2) return Math.min(ceiling, size * growthStep(targetMs, tookMs));
-      return size;
+      const next = nextSize(size, tookMs);
+      last = { size, tookMs, slow: tookMs > targetMs };
+      return next;
     },
+    timedOut: (size) => {
+      last = undefined;
+      if (kept !== undefined) kept = Math.min(kept, size);
+    },
+    kept: () => kept,
   };
 }
 

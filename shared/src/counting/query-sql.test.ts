@@ -21,27 +21,27 @@ describe('buildBatchStatement', () => {
     [
       'count over the primary key',
       base,
-      'SELECT COUNT("issues"."id") AS value FROM "issues" WHERE "issues"."id" >= $1 AND "issues"."id" <= $2',
+      'SELECT COUNT("issues"."id") AS value FROM (SELECT * FROM "issues" WHERE "issues"."id" >= $1 AND "issues"."id" <= $2 OFFSET 0) AS "issues"',
     ],
     [
       'distinct_count over the counted column',
       q({ operation: 'distinct_count', column: { table: 'issues', column: 'author_id' } }),
-      'SELECT COUNT(DISTINCT "issues"."author_id") AS value FROM "issues" WHERE "issues"."author_id" >= $1 AND "issues"."author_id" <= $2',
+      'SELECT COUNT(DISTINCT "issues"."author_id") AS value FROM (SELECT * FROM "issues" WHERE "issues"."author_id" >= $1 AND "issues"."author_id" <= $2 OFFSET 0) AS "issues"',
     ],
     [
       'sum over the primary key',
       q({ operation: 'sum', column: { table: 'issues', column: 'weight' } }),
-      'SELECT COALESCE(SUM("issues"."weight"), 0) AS value FROM "issues" WHERE "issues"."id" >= $1 AND "issues"."id" <= $2',
+      'SELECT COALESCE(SUM("issues"."weight"), 0) AS value FROM (SELECT * FROM "issues" WHERE "issues"."id" >= $1 AND "issues"."id" <= $2 OFFSET 0) AS "issues"',
     ],
     [
       'average over its own column',
       q({ operation: 'average', column: { table: 'issues', column: 'weight' } }),
-      'SELECT COALESCE(SUM("issues"."weight"), 0) AS sum, COUNT("issues"."weight") AS count FROM "issues" WHERE "issues"."weight" >= $1 AND "issues"."weight" <= $2',
+      'SELECT COALESCE(SUM("issues"."weight"), 0) AS sum, COUNT("issues"."weight") AS count FROM (SELECT * FROM "issues" WHERE "issues"."weight" >= $1 AND "issues"."weight" <= $2 OFFSET 0) AS "issues"',
     ],
     [
       'grouped count',
       q({ groupBy: { table: 'issues', column: 'state' } }),
-      'SELECT CAST("issues"."state" AS text) AS group_key, COUNT("issues"."id") AS value FROM "issues" WHERE "issues"."id" >= $1 AND "issues"."id" <= $2 GROUP BY 1 ORDER BY 1',
+      'SELECT CAST("issues"."state" AS text) AS group_key, COUNT("issues"."id") AS value FROM (SELECT * FROM "issues" WHERE "issues"."id" >= $1 AND "issues"."id" <= $2 OFFSET 0) AS "issues" GROUP BY 1 ORDER BY 1',
     ],
   ])('%s', (_name, query, sql) => {
     const statement = buildBatchStatement(query, null);
@@ -49,7 +49,7 @@ describe('buildBatchStatement', () => {
     expect(statement.params).toEqual([]);
   });
 
-  it('binds joins, every filter operator, where_sql and the window after $1/$2', () => {
+  it('fences the batch range and binds joins, every filter operator, where_sql and the window after $1/$2', () => {
     const query = q({
       operation: 'distinct_count',
       column: { table: 'issues', column: 'author_id' },
@@ -70,15 +70,15 @@ describe('buildBatchStatement', () => {
     });
     const statement = buildBatchStatement(query, window);
     expect(oneLine(statement.text)).toBe(
-      'SELECT COUNT(DISTINCT "issues"."author_id") AS value FROM "issues" ' +
+      'SELECT COUNT(DISTINCT "issues"."author_id") AS value ' +
+        'FROM (SELECT * FROM "issues" WHERE "issues"."author_id" >= $1 AND "issues"."author_id" <= $2 OFFSET 0) AS "issues" ' +
         'JOIN "projects" ON "issues"."project_id" = "projects"."id" ' +
         'WHERE "issues"."state" = $3 AND "issues"."weight" <> $4 AND "issues"."weight" < $5 ' +
         'AND "issues"."weight" <= $6 AND "issues"."weight" > $7 AND "issues"."weight" >= $8 ' +
         'AND "projects"."visibility_level" = ANY($9) AND "projects"."name" <> ALL($10) ' +
         'AND "issues"."closed_at" IS NULL AND "projects"."archived" IS NOT NULL ' +
         'AND (issues.confidential IS FALSE OR issues.weight > 5) ' +
-        'AND "issues"."created_at" BETWEEN $11 AND $12 ' +
-        'AND "issues"."author_id" >= $1 AND "issues"."author_id" <= $2',
+        'AND "issues"."created_at" BETWEEN $11 AND $12',
     );
     expect(bindBatch(statement, 100n, 2n ** 63n)).toEqual([
       '100',
@@ -106,8 +106,8 @@ describe('buildBatchStatement', () => {
     });
     const statement = buildBatchStatement(query, null);
     expect(oneLine(statement.text)).toBe(
-      'WITH count_cte AS MATERIALIZED ( SELECT COUNT(*) AS count_grouped FROM "integrations" ' +
-        'WHERE "integrations"."project_id" >= $1 AND "integrations"."project_id" <= $2 GROUP BY "integrations"."project_id" ) ' +
+      'WITH count_cte AS MATERIALIZED ( SELECT COUNT(*) AS count_grouped FROM ' +
+        '(SELECT * FROM "integrations" WHERE "integrations"."project_id" >= $1 AND "integrations"."project_id" <= $2 OFFSET 0) AS "integrations" GROUP BY "integrations"."project_id" ) ' +
         'SELECT WIDTH_BUCKET(count_grouped, CAST($3 AS numeric), CAST($4 AS numeric), CAST($5 AS integer)) AS bucket, ' +
         'COUNT(*) AS value FROM count_cte GROUP BY 1 ORDER BY 1',
     );
@@ -123,7 +123,7 @@ describe('buildBatchStatement', () => {
     const sql = oneLine(statement.text);
     expect(sql).toContain('hashtextextended(("issues"."author_id")::text, 0)');
     expect(sql).toContain(
-      'FROM "issues" WHERE "issues"."created_at" BETWEEN $3 AND $4 AND "issues"."id" >= $1 AND "issues"."id" <= $2 AND "issues"."author_id" IS NOT NULL',
+      'FROM (SELECT * FROM "issues" WHERE "issues"."id" >= $1 AND "issues"."id" <= $2 OFFSET 0) AS "issues" WHERE "issues"."created_at" BETWEEN $3 AND $4 AND "issues"."author_id" IS NOT NULL',
     );
     expect(statement.params).toEqual(['2024-02-14T00:00:00.000Z', '2024-03-13T00:00:00.000Z']);
     const gitlab = oneLine(buildBatchStatement(query, null, { mode: 'gitlab', valueType: 'integer' }).text);
@@ -323,7 +323,7 @@ describe('bitmap distinct counts', () => {
     expect(batchColumn(bitmap)).toEqual({ table: 'issues', column: 'id' });
     expect(batchColumn(distinct)).toEqual({ table: 'issues', column: 'author_id' });
     expect(oneLine(buildBatchStatement(bitmap, null).text)).toBe(
-      'SELECT (CAST("issues"."author_id" AS bigint) >> 5) AS word, BIT_OR(1 << CAST(CAST("issues"."author_id" AS bigint) & 31 AS integer)) AS bits FROM "issues" WHERE "issues"."id" >= $1 AND "issues"."id" <= $2 AND "issues"."author_id" IS NOT NULL GROUP BY 1',
+      'SELECT (CAST("issues"."author_id" AS bigint) >> 5) AS word, BIT_OR(1 << CAST(CAST("issues"."author_id" AS bigint) & 31 AS integer)) AS bits FROM (SELECT * FROM "issues" WHERE "issues"."id" >= $1 AND "issues"."id" <= $2 OFFSET 0) AS "issues" WHERE "issues"."author_id" IS NOT NULL GROUP BY 1',
     );
     const grouped = { ...bitmap, groupBy: { table: 'issues', column: 'state' } };
     expect(oneLine(buildBatchStatement(grouped, null).text)).toMatch(

@@ -181,20 +181,20 @@ export function buildBatchStatement(
   assertCountable(query);
   // `whole`: one statement over every row, the same shape without the range (so no $1/$2).
   const params = new SqlParams('bind', options.whole ? 1 : 3);
-  const rangeColumn = quoteColumn(batchColumn(query));
-  const inRange = options.whole ? [] : [`${rangeColumn} >= $1 AND ${rangeColumn} <= $2`];
+  // The batch range is fenced in the FROM (`fencedRangeSql`) so that it drives the plan.
+  const range = options.whole ? undefined : batchColumn(query);
   const column = quoteColumn(query.column);
   if (query.operation === 'estimate_distinct_count') {
     if (!hashing) throw new CounterConfigError('estimate_distinct_count needs the HLL mode and column type');
-    const fromWhere = fromWhereSql(query, window, params, [...inRange, `${column} IS NOT NULL`]);
+    const fromWhere = fromWhereSql(query, window, params, [`${column} IS NOT NULL`], range);
     const text = registerQuery({ ...hashing, valueSql: column, fromWhereSql: fromWhere });
     return { text, params: params.values };
   }
   if (usesDistinctBits(query)) {
-    const fromWhere = fromWhereSql(query, window, params, [...inRange, `${column} IS NOT NULL`]);
+    const fromWhere = fromWhereSql(query, window, params, [`${column} IS NOT NULL`], range);
     return { text: distinctBitsSql(query, fromWhere), params: params.values };
   }
-  const fromWhere = fromWhereSql(query, window, params, inRange);
+  const fromWhere = fromWhereSql(query, window, params, [], range);
   if (query.operation === 'histogram')
     return { text: histogramSql(query, fromWhere, params), params: params.values };
   return {

@@ -22,4 +22,9 @@ export interface MetricResult {
   error?: string;
   /** Present for estimate_distinct_count results, so shards and aggregated metrics can merge. */
   sketch?: SerializedSketch;
+  /**
+   * A database metric whose adaptive batches stopped shrinking because halving did not shorten
+   * them: the batch size kept (`BatchWalk.batchSizeKept`; the largest over a metric's shards).
+   */
+  batchSizeKept?: number;
 }

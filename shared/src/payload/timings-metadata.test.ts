@@ -6,11 +6,13 @@ describe('timingsMetadata', () => {
       { keyPath: 'metric_group.metric_b', value: 7, timeElapsedS: 0.25 },
       { keyPath: 'counts.failing', value: -1, timeElapsedS: 1.5, error: 'canceling statement' },
       { keyPath: 'metric_a', value: 'x', timeElapsedS: 123 },
+      { keyPath: 'counts.kept', value: 3, timeElapsedS: 2, batchSizeKept: 20_000 },
     ]);
     expect(timings).toEqual({
       uuid: 'uuid-1',
       metrics: [
         { name: 'counts.failing', timeElapsedS: 1.5, error: 'canceling statement' },
+        { name: 'counts.kept', timeElapsedS: 2, batchSizeKept: 20_000 },
         { name: 'metric_a', timeElapsedS: 123 },
         { name: 'metric_group.metric_b', timeElapsedS: 0.25 },
       ],
@@ -29,6 +31,7 @@ describe('toWireTimingsMetadata', () => {
       metrics: [
         { name: 'metric_a', timeElapsedS: 123 },
         { name: 'metric_group.metric_b', timeElapsedS: 123, error: 'boom' },
+        { name: 'metric_c', timeElapsedS: 2, batchSizeKept: 50_000 },
       ],
     });
     expect(wire).toStrictEqual({
@@ -36,6 +39,7 @@ describe('toWireTimingsMetadata', () => {
       metrics: [
         { name: 'metric_a', time_elapsed: 123 },
         { name: 'metric_group.metric_b', time_elapsed: 123, error: 'boom' },
+        { name: 'metric_c', time_elapsed: 2, batch_size_kept: 50_000 },
       ],
     });
     expect(Object.keys(wire.metrics[0]!)).toEqual(['name', 'time_elapsed']);

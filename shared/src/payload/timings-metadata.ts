@@ -7,6 +7,8 @@ export interface MetricTiming {
   /** Wall time in seconds. */
   timeElapsedS: number;
   error?: string;
+  /** `MetricResult.batchSizeKept`. */
+  batchSizeKept?: number;
 }
 
 /** The per-run timings report: GitLab's `/usage_ping_metadata` body, in TypeScript names. */
@@ -20,6 +22,8 @@ export interface WireMetricTiming {
   name: string;
   time_elapsed: number;
   error?: string;
+  /** servping's addition: the batch size adaptive sizing kept (issue #13); absent otherwise. */
+  batch_size_kept?: number;
 }
 
 /** The wire form, as `raw_usage_data.metadata` stores it and Versions receives it (inside `metadata`). */
@@ -38,6 +42,7 @@ export function timingsMetadata(uuid: string, results: readonly MetricResult[]):
       name: r.keyPath,
       timeElapsedS: r.timeElapsedS,
       ...(r.error === undefined ? {} : { error: r.error }),
+      ...(r.batchSizeKept === undefined ? {} : { batchSizeKept: r.batchSizeKept }),
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { uuid, metrics };
@@ -54,6 +59,7 @@ export function toWireTimingsMetadata(timings: TimingsMetadata): WireTimingsMeta
       name: m.name,
       time_elapsed: m.timeElapsedS,
       ...(m.error === undefined ? {} : { error: m.error }),
+      ...(m.batchSizeKept === undefined ? {} : { batch_size_kept: m.batchSizeKept }),
     })),
   };
 }

@@ -2,7 +2,7 @@ import {
   bindBatch,
   boundsQuery,
   buildBatchStatement,
-  countInBatches,
+  walkBatches,
   databaseWindow,
   finalValue,
   nullGroupCountQuery,
@@ -60,6 +60,13 @@ export interface DatabaseMetricInput {
   targetStatementMs?: number;
 }
 
+/** A database metric's partial, and the batch size its walk kept if shrinking stopped. */
+export interface DatabaseCount {
+  partial: PartialResult;
+  /** `BatchWalk.batchSizeKept`: reported in the timings metadata as `batch_size_kept`. */
+  batchSizeKept?: number;
+}
+
 /**
  * The partial result of a database metric over `range` (one shard) or over the whole batch
  * column. Configuration problems throw CounterConfigError before any statement runs; a batch that
@@ -67,9 +74,15 @@ export interface DatabaseMetricInput {
  * errors into GitLab's fallbacks.
  */
 export async function computeDatabaseMetric(input: DatabaseMetricInput): Promise<PartialResult> {
-  const { partial, wholeTable } = await computeBatches(input);
+  return (await countDatabaseMetric(input)).partial;
+}
+
+/** `computeDatabaseMetric`, with what its batch walk reports (`DatabaseCount`). */
+export async function countDatabaseMetric(input: DatabaseMetricInput): Promise<DatabaseCount> {
+  const { partial, wholeTable, batchSizeKept } = await computeBatches(input);
   // A shard covers one range of values; the parent adds the NULL group once (withHistogramNullGroup).
-  return input.range || wholeTable ? partial : withHistogramNullGroup(partial, input);
+  const complete = input.range || wholeTable ? partial : await withHistogramNullGroup(partial, input);
+  return { partial: complete, ...(batchSizeKept === undefined ? {} : { batchSizeKept }) };
 }
 
 /**
@@ -93,8 +106,7 @@ export async function withHistogramNullGroup(
 }
 
 /** A partial, and whether it already holds a histogram's NULL group (a whole-table statement). */
-interface Counted {
-  partial: PartialResult;
+interface Counted extends DatabaseCount {
   wholeTable: boolean;
 }
 
@@ -149,7 +161,7 @@ async function computeBatches(input: DatabaseMetricInput): Promise<Counted> {
     };
   };
   const batchSize = query.batchSize ?? startingBatchSize(query, mode);
-  const partial = await countInBatches(
+  const walk = await walkBatches(
     {
       // A bitmap distinct count walks the primary key as a count does, with a count's limits.
       operation: usesDistinctBits(query) ? 'count' : query.operation,
@@ -168,7 +180,8 @@ async function computeBatches(input: DatabaseMetricInput): Promise<Counted> {
       ...(indexed && unique ? { rowBudget: rowBudget(query, db, batchSize, signal) } : {}),
     },
   );
-  return { partial, wholeTable: false };
+  const { partial, batchSizeKept } = walk;
+  return { partial, wholeTable: false, ...(batchSizeKept === undefined ? {} : { batchSizeKept }) };
 }
 
 /**
@@ -224,10 +237,13 @@ export async function resolveDistinctStrategy(
  */
 export async function computeDatabaseValue(
   input: Omit<DatabaseMetricInput, 'range'>,
-): Promise<{ value: MetricValue; sketch?: SerializedSketch }> {
-  const partial = await computeDatabaseMetric(input);
-  const value = finalValue(partial);
-  return partial.kind === 'sketch' ? { value, sketch: serializeSketch(partial.registers) } : { value };
+): Promise<{ value: MetricValue; sketch?: SerializedSketch; batchSizeKept?: number }> {
+  const { partial, batchSizeKept } = await countDatabaseMetric(input);
+  return {
+    value: finalValue(partial),
+    ...(partial.kind === 'sketch' ? { sketch: serializeSketch(partial.registers) } : {}),
+    ...(batchSizeKept === undefined ? {} : { batchSizeKept }),
+  };
 }
 
 /** A half-open range `[start, finish)` of the batch column. */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetricValue } from '@servping/shared';
 import { runCaptured } from '../support/captured-io';
+import { redisUrl } from '@servping/test-servers';
 import { createTestDatabase } from '../../../../compute/test/support/database-fixture';
 import {
   ADVERSARIAL_FILES,
@@ -49,7 +50,7 @@ describe('servping metrics compute on an adversarial instance', () => {
         '--recorded-at',
         RECORDED_AT.toISOString(),
       ],
-      { INSTANCE_DATABASE_URL: fixture.url, REDIS_URL: 'redis://127.0.0.1:6379' },
+      { INSTANCE_DATABASE_URL: fixture.url, REDIS_URL: redisUrl() },
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);

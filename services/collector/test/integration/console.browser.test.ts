@@ -11,6 +11,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { Client } from 'pg';
 import { createLogger } from '@servping/runtime';
+import { redisUrl } from '@servping/test-servers';
 import { buildAggregator, loadConfig as aggregatorConfig, type Aggregator } from '@servping/aggregator';
 import { buildWorker, loadConfig as workerConfig, type MetricWorker } from '@servping/worker';
 import { startVersions, type RunningVersions } from '../../../versions/test/integration/versions-harness';
@@ -85,6 +86,7 @@ beforeAll(async () => {
   const env = {
     SERVPING_DATABASE_URL: h.databaseUrl,
     INSTANCE_DATABASE_URL: h.databaseUrl,
+    REDIS_URL: redisUrl(),
     SERVPING_QUEUE_PREFIX: h.prefix,
     LOG_LEVEL: 'silent',
   };

@@ -86,7 +86,7 @@ export const usageDataSchema = {
 export interface MetadataEnvelope {
   metadata: {
     uuid: string;
-    metrics: Array<{ name: string; time_elapsed: number; error?: string }>;
+    metrics: Array<{ name: string; time_elapsed: number; error?: string; batch_size_kept?: number }>;
   };
 }
 
@@ -110,6 +110,8 @@ export const metadataSchema = {
               name: { type: 'string', minLength: 1, maxLength: 500 },
               time_elapsed: { type: 'number', minimum: 0 },
               error: { type: 'string', maxLength: 10_000 },
+              // servping's: the batch size adaptive sizing kept (issue #13).
+              batch_size_kept: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
             },
           },
         },

@@ -4,6 +4,8 @@ export interface MetricTiming {
   name: string;
   timeElapsedS: number;
   error: string | null;
+  /** servping's `batch_size_kept`; null when absent. */
+  batchSizeKept: number | null;
 }
 
 /**
@@ -31,13 +33,19 @@ export async function storeMetadata(
     if (input.metrics.length > 0) {
       // One statement for thousands of rows: a JSON array in, one row per element on the server.
       await trx.raw(
-        `INSERT INTO usage_ping_metric_timings (metadata_id, name, time_elapsed_s, error)
-         SELECT ?, t.name, t.time_elapsed_s, t.error
-           FROM jsonb_to_recordset(?::jsonb) AS t(name text, time_elapsed_s float8, error text)`,
+        `INSERT INTO usage_ping_metric_timings (metadata_id, name, time_elapsed_s, error, batch_size_kept)
+         SELECT ?, t.name, t.time_elapsed_s, t.error, t.batch_size_kept
+           FROM jsonb_to_recordset(?::jsonb)
+             AS t(name text, time_elapsed_s float8, error text, batch_size_kept bigint)`,
         [
           metadataId,
           JSON.stringify(
-            input.metrics.map((m) => ({ name: m.name, time_elapsed_s: m.timeElapsedS, error: m.error })),
+            input.metrics.map((m) => ({
+              name: m.name,
+              time_elapsed_s: m.timeElapsedS,
+              error: m.error,
+              batch_size_kept: m.batchSizeKept,
+            })),
           ),
         ],
       );

@@ -83,6 +83,7 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
           name: m.name,
           timeElapsedS: m.time_elapsed,
           error: m.error ?? null,
+          batchSizeKept: m.batch_size_kept ?? null,
         })),
         receivedAt: now(),
       });

@@ -152,6 +152,7 @@ describe('POST /usage_ping_metadata', () => {
         metrics: [
           { name: 'counts.issues', time_elapsed: 0.25 },
           { name: 'counts.notes', time_elapsed: 1.5, error: 'PG::QueryCanceled' },
+          { name: 'counts.service_desk_issues', time_elapsed: 3.5, batch_size_kept: 50_000 },
         ],
       },
     });
@@ -164,7 +165,7 @@ describe('POST /usage_ping_metadata', () => {
       .first();
     expect(header).toMatchObject({
       uuid: 'follower',
-      metric_count: 2,
+      metric_count: 3,
       version: '16.11.2',
       usage_data_id: latest.id,
     });
@@ -172,9 +173,10 @@ describe('POST /usage_ping_metadata', () => {
       .db('usage_ping_metric_timings')
       .where({ metadata_id: res.body.id })
       .orderBy('id');
-    expect(timings.map((t) => [t.name, t.time_elapsed_s, t.error])).toEqual([
-      ['counts.issues', 0.25, null],
-      ['counts.notes', 1.5, 'PG::QueryCanceled'],
+    expect(timings.map((t) => [t.name, t.time_elapsed_s, t.error, t.batch_size_kept])).toEqual([
+      ['counts.issues', 0.25, null, null],
+      ['counts.notes', 1.5, 'PG::QueryCanceled', null],
+      ['counts.service_desk_issues', 3.5, null, '50000'],
     ]);
   });
 });

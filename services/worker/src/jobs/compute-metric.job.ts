@@ -60,11 +60,13 @@ export async function computeMetricJob(
       .reduce((a: PartialResult, b) => mergePartials(a, b));
     const merged = await withNullGroupOf(shardsMerged, metric, context());
     const value = finalValue(merged);
+    const kept = outcomes.flatMap((o) => (o.batchSizeKept === undefined ? [] : [o.batchSizeKept]));
     return {
       keyPath: metric.keyPath,
       value,
       timeElapsedS: timeElapsedS + (performance.now() - started) / 1000,
       ...(merged.kind === 'sketch' ? { sketch: serializeSketch(merged.registers) } : {}),
+      ...(kept.length === 0 ? {} : { batchSizeKept: Math.max(...kept) }),
     };
   } catch (err) {
     if (isTransientDatabaseError(err)) throw err;

@@ -1,11 +1,13 @@
 import type { Job } from 'bullmq';
-import { computeDatabaseMetric, withDeadline, type InstanceDbPort } from '@servping/compute';
+import { countDatabaseMetric, withDeadline, type InstanceDbPort } from '@servping/compute';
 import { partialToWire, ServpingError, type JobDataByName, type PartialWire } from '@servping/shared';
 
 /** A shard job's return value: small (a number, an object or a ~12 KB sketch) and JSON-safe. */
 export interface ShardOutcome {
   partial: PartialWire;
   timeElapsedS: number;
+  /** `DatabaseCount.batchSizeKept` of this shard's walk. */
+  batchSizeKept?: number;
 }
 
 /**
@@ -32,9 +34,9 @@ export async function computeShard(
   }
   const { query } = metric.spec;
   const startedMs = performance.now();
-  const partial = await withDeadline(
+  const { partial, batchSizeKept } = await withDeadline(
     (signal) =>
-      computeDatabaseMetric({
+      countDatabaseMetric({
         query,
         timeFrame: metric.timeFrame,
         recordedAt: new Date(recordedAt),
@@ -46,5 +48,9 @@ export async function computeShard(
     deps.signal,
     deps.deadlineMs,
   );
-  return { partial: partialToWire(partial), timeElapsedS: (performance.now() - startedMs) / 1000 };
+  return {
+    partial: partialToWire(partial),
+    timeElapsedS: (performance.now() - startedMs) / 1000,
+    ...(batchSizeKept === undefined ? {} : { batchSizeKept }),
+  };
 }

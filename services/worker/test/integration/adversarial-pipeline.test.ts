@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { FlowProducer, QueueEvents, type FlowJob } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client, Pool } from 'pg';
+import { redisUrl } from '@servping/test-servers';
 import {
   withAverageStrategy,
   withDistinctStrategy,
@@ -32,7 +33,7 @@ import {
 } from '../../../../compute/test/support/adversarial-instance';
 import { startWorkerAndAggregator, type RunningPipeline } from '../support/worker-and-aggregator';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = redisUrl();
 const prefix = `{adversarial-${randomUUID().slice(0, 8)}}`;
 const facts: RunFacts = {
   instance: {
