@@ -76,9 +76,30 @@ export function renderTargets(result: Pick<BenchResult, 'targets'>): string[] {
   ]);
 }
 
+const TABLE_FIGURES: Array<{
+  key: 'rowsVisited' | 'blocks' | 'idxScans';
+  heading: string;
+  unit: (n: number) => string;
+}> = [
+  {
+    key: 'rowsVisited',
+    heading: 'Rows visited per table (millions, `seq_tup_read + idx_tup_read`)',
+    unit: (n) => fixed(n / 1e6),
+  },
+  { key: 'blocks', heading: 'Blocks read + hit per table (thousands)', unit: (n) => fixed(n / 1e3, 0) },
+  {
+    key: 'idxScans',
+    heading: 'Index scans per table (thousands; a nested loop probes an index once per outer row)',
+    unit: (n) => fixed(n / 1e3, 1),
+  },
+];
+
+/** Tables per breakdown: the largest by the figure; the rest are small on every measure here. */
+const BREAKDOWN_TABLES = 10;
+
 /**
- * Rows visited per table and mode (millions): where each mode's reads went, so a mode that reads
- * more than naive shows on which tables.
+ * Per table and mode, rows visited, blocks and index scans: where each mode's reads went, so a
+ * mode that reads more than naive shows on which tables and how.
  */
 export function renderTableBreakdown(result: Pick<BenchResult, 'modes'>): string[] {
   const measured = modeRows(result).flatMap((row) => {
@@ -86,21 +107,25 @@ export function renderTableBreakdown(result: Pick<BenchResult, 'modes'>): string
     return typeof load === 'string' ? [] : [{ label: row.label, load }];
   });
   if (measured.length === 0) return [];
-  const visited = measured.map(({ load }) => new Map(load.tables.map((t) => [t.table, t.rowsVisited])));
-  const most = new Map<string, number>();
-  for (const byTable of visited) {
-    for (const [table, rows] of byTable) most.set(table, Math.max(most.get(table) ?? 0, rows));
-  }
-  const tables = [...most.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
-  return [
-    'Rows visited per table (millions, `seq_tup_read + idx_tup_read`):',
-    '',
-    `| table | ${measured.map((m) => m.label).join(' | ')} |`,
-    `|---|${measured.map(() => '---|').join('')}`,
-    ...tables.map(
-      (table) =>
-        `| ${table} | ${visited.map((byTable) => fixed((byTable.get(table) ?? 0) / 1e6)).join(' | ')} |`,
-    ),
-    '',
-  ];
+  return TABLE_FIGURES.flatMap(({ key, heading, unit }) => {
+    const byMode = measured.map(({ load }) => new Map(load.tables.map((t) => [t.table, t[key]])));
+    const most = new Map<string, number>();
+    for (const byTable of byMode) {
+      for (const [table, n] of byTable) most.set(table, Math.max(most.get(table) ?? 0, n));
+    }
+    const tables = [...most.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, BREAKDOWN_TABLES)
+      .map(([t]) => t);
+    return [
+      `${heading}, the ${tables.length} largest:`,
+      '',
+      `| table | ${measured.map((m) => m.label).join(' | ')} |`,
+      `|---|${measured.map(() => '---|').join('')}`,
+      ...tables.map(
+        (table) => `| ${table} | ${byMode.map((byTable) => unit(byTable.get(table) ?? 0)).join(' | ')} |`,
+      ),
+      '',
+    ];
+  });
 }

@@ -138,6 +138,8 @@ describe('renderMarkdown', () => {
     );
     expect(markdown).toContain('| table | floor | naive | servping 2w #1 | servping 2w #3 |');
     expect(markdown).toContain('| notes | 0.00 | 0.01 | 0.00 | 0.01 |');
+    expect(markdown).toContain('Blocks read + hit per table (thousands), the 1 largest:');
+    expect(markdown).toContain('| notes | 0 | 0 | 0 | 0 |');
     expect(markdown).toContain('| #3 | 7.0 s | 2.0 s | 21.0 s | 3.0 | 110 |');
     // Median 6.0 s: run 1 (5.0 s) and run 3 (7.0 s) are as close; the first found is kept.
     expect(markdown).toContain('Slowest metrics of run #1 (the median run;');

@@ -59,8 +59,8 @@ describe('loadDelta', () => {
       committed: 10,
       rolledBack: 30,
       tables: [
-        { table: 'issues', rowsRead: 1_200, rowsVisited: 2_000, blocks: 105 },
-        { table: 'projects', rowsRead: 300, rowsVisited: 300, blocks: 4 },
+        { table: 'issues', rowsRead: 1_200, rowsVisited: 2_000, blocks: 105, idxScans: 4 },
+        { table: 'projects', rowsRead: 300, rowsVisited: 300, blocks: 4, idxScans: 0 },
       ],
     });
   });

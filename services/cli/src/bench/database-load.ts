@@ -65,6 +65,7 @@ export interface TableLoad {
   rowsVisited: number;
   /** Blocks read plus blocks hit. */
   blocks: number;
+  idxScans: number;
 }
 
 /** A mode's load, or why it could not be measured. */
@@ -126,6 +127,7 @@ export function loadDelta(before: LoadSnapshot, after: LoadSnapshot, ownTransact
         rowsRead: t.seqTupRead + t.idxTupFetch,
         rowsVisited: t.seqTupRead + t.idxTupRead,
         blocks: t.blksRead + t.blksHit,
+        idxScans: t.idxScan,
       }))
       .filter((t) => t.rowsVisited > 0 || t.blocks > 0)
       .sort((a, b) => b.rowsVisited - a.rowsVisited || a.table.localeCompare(b.table)),

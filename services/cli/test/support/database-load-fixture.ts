@@ -15,6 +15,6 @@ export function sequentialLoad(rowsRead: number): DatabaseLoad {
     transactions: 40,
     committed: 2,
     rolledBack: 38,
-    tables: [{ table: 'notes', rowsRead, rowsVisited: rowsRead, blocks: 10 }],
+    tables: [{ table: 'notes', rowsRead, rowsVisited: rowsRead, blocks: 10, idxScans: 0 }],
   };
 }
