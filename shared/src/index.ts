@@ -29,6 +29,7 @@ export {
   DATABASE_OPERATIONS,
   FILTER_OPERATORS,
   SYSTEM_FACTS,
+  UNIQUE_IDENTIFIERS,
 } from './definitions/types';
 export type {
   MetricDefinition,
@@ -47,6 +48,8 @@ export type {
   FilterOperator,
   FilterValue,
   SystemFact,
+  EventSelection,
+  UniqueIdentifier,
 } from './definitions/types';
 export {
   parseDefinitionFile,
@@ -54,8 +57,27 @@ export {
   type DefinitionFile,
   type DictionaryResult,
 } from './definitions/parse-definition-file';
-export { loadDictionary, loadDictionaryOrThrow } from './definitions/load-dictionary';
+export {
+  loadDictionary,
+  loadDictionaryOrThrow,
+  loadEvents,
+  loadEventsOrThrow,
+  type LoadedDictionary,
+} from './definitions/load-dictionary';
+export {
+  isEventFile,
+  EVENT_IDENTIFIERS,
+  type EventDefinition,
+  type EventIdentifier,
+} from './definitions/event-definition';
+export { trackedEventProblem, type TrackedInput } from './definitions/check-tracked-event';
 export { toMetricSpec } from './definitions/metric-spec';
+export {
+  schemaGeneration,
+  SCHEMA_GENERATIONS,
+  SCHEMA_GENERATION_LABELS,
+  type SchemaGeneration,
+} from './definitions/schema-generation';
 export {
   specOk,
   specInvalid,
@@ -96,7 +118,15 @@ export { isoWeek, isoWeekStart, formatIsoWeek, type IsoWeek } from './redis-metr
 export { hllKey, hllWeekKey, HLL_KEY_EXPIRY_S, HLL_REDIS_SLOT } from './redis-metrics/hll-key';
 export { windowWeeks, windowKeys, toRedisWindow, type RedisWindow } from './redis-metrics/window-weeks';
 export { knownEvents, knownCounterKeys } from './redis-metrics/known-events';
-export { hashText, pfcountSlotPlan } from './redis-metrics/slot-groups';
+export { hashText, pfcountSlotPlan, groupByHashText } from './redis-metrics/slot-groups';
+export { selectionKey, selectionWindowKeys, EVENT_COUNTERS_SLOT } from './redis-metrics/event-selection-keys';
+export { trackingRules, type TrackingRule } from './redis-metrics/tracking-rules';
+export {
+  eventWrites,
+  type TrackedEvent,
+  type RedisWrite,
+  type PropertyValue,
+} from './redis-metrics/event-writes';
 export {
   fallbackFor,
   errorText,

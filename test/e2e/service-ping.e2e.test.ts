@@ -166,6 +166,18 @@ describe('a service ping end to end', () => {
     expect(Object.keys(truth).length).toBeGreaterThan(100);
     expect(wrong).toEqual([]);
   });
+
+  it('carries the Internal Events the demo tracked, in every time frame', () => {
+    const internal = definitions.filter(
+      (d) =>
+        d.status === 'active' &&
+        (d.spec.kind === 'internal_events' ||
+          (d.spec.kind === 'aggregated' && d.spec.source === 'internal_events')),
+    );
+    expect(new Set(internal.map((d) => d.timeFrame))).toEqual(new Set(['7d', '28d', 'all']));
+    const empty = internal.filter((d) => !(Number(at(stored.payload, d.keyPath)) > 0)).map((d) => d.keyPath);
+    expect(empty).toEqual([]);
+  });
 });
 
 /** JSON with object keys sorted, so grouped results compare by content, not key order. */

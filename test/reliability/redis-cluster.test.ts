@@ -7,9 +7,10 @@
  */
 import { Redis } from 'ioredis';
 import { createRedis, type RedisClient } from '@servping/runtime';
-import { hllWeekKey, isoWeek } from '@servping/shared';
+import { hllWeekKey, isoWeek, type RedisWrite } from '@servping/shared';
 import { redisUrl } from '@servping/test-servers';
 import { createRedisUsageReader } from '@servping/compute';
+import { createEventTracker } from '@servping/collector';
 import { TRACKER_TOKEN } from './support/collector-process';
 import { countOf, definition } from './support/dictionary-files';
 import { startFullStack, type FullStack } from './support/full-stack';
@@ -149,6 +150,37 @@ it('counts the exact union of HyperLogLogs kept in different slots, as one serve
   } finally {
     await single.del(...keys);
     single.disconnect();
+    clustered.disconnect();
+  }
+});
+
+it('writes Internal Events with one MULTI per slot and sums counters kept in different slots', async () => {
+  const counters = ['{event_counters}_cl_run', '{event_counters}_cl_run-2024-22', 'cl_plain_total'];
+  const sketch = '{hll_counters}_cl_run-user-2024-22';
+  const clustered: RedisClient = createRedis(cluster.url, 'producer');
+  try {
+    const slots = await Promise.all(
+      [counters[0], counters[2], sketch].map((k) => cluster.client.cluster('KEYSLOT', k as string)),
+    );
+    expect(new Set(slots).size).toBe(3);
+    const writes: RedisWrite[] = [
+      ...counters.map((key): RedisWrite => ({ op: 'incr', key, expireS: 600 })),
+      { op: 'incr', key: counters[0] as string },
+      { op: 'pfadd', key: sketch, value: 'u1', expireS: 600 },
+      { op: 'pfadd', key: sketch, value: 'u2', expireS: 600 },
+    ];
+    const tracker = createEventTracker({
+      redis: clustered,
+      knownEvents: new Set(),
+      knownCounters: new Set(),
+    });
+    await tracker.applyWrites(writes);
+    const reader = createRedisUsageReader(clustered);
+    expect(await reader.counterSum([...counters, '{event_counters}_never_written'])).toBe(4);
+    expect(await reader.uniqueCount([sketch])).toBe(2);
+    expect(await cluster.client.ttl(sketch)).toBeGreaterThan(0);
+  } finally {
+    await Promise.all([...counters, sketch].map((key) => cluster.client.del(key)));
     clustered.disconnect();
   }
 });

@@ -2,6 +2,7 @@ import { ServpingError, type DefinitionKind, type MetricKind } from '@servping/s
 import type { Counter, SpecOf } from '../compute-context';
 import { aggregatedKind } from './aggregated';
 import { databaseKind } from './database';
+import { internalEventsKind } from './internal-events';
 import type { KindModule } from './kind-module';
 import { licenseKind } from './license';
 import { numbersKind } from './numbers';
@@ -21,6 +22,7 @@ export const KINDS: KindTable = {
   redis_counter: redisCounterKind,
   redis_hll: redisHllKind,
   aggregated: aggregatedKind,
+  internal_events: internalEventsKind,
   add: numbersKind,
   system: systemKind,
   setting: settingKind,

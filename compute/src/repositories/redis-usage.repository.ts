@@ -1,20 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '@servping/runtime';
-import { pfcountSlotPlan, ServpingError } from '@servping/shared';
+import { groupByHashText, pfcountSlotPlan, ServpingError } from '@servping/shared';
 import type { RedisUsagePort } from '../ports/redis-usage.port';
 
 /** Lifetime of a PFCOUNT's temporary copies, should the reader die before it deletes them. */
 const COPY_TTL_MS = 60_000;
 
-/** The Redis usage port over one ioredis connection or cluster (GET and PFCOUNT, and on a cluster the copies a union needs). */
+/** The Redis usage port over one ioredis connection or cluster (GET, MGET and PFCOUNT, and on a cluster the copies a union needs). */
 export function createRedisUsageReader(redis: RedisClient): RedisUsagePort {
   return {
     async counterValue(key) {
-      const text = await redis.get(key);
-      if (text === null) return 0;
-      const value = Number.parseInt(text, 10);
-      if (!Number.isSafeInteger(value)) throw new Error(`Redis key ${key} does not hold an integer counter`);
-      return value;
+      return counterOf(key, await redis.get(key));
+    },
+    async counterSum(keys) {
+      const groups = redis.isCluster ? [...groupByHashText(keys, (key) => key).values()] : [keys];
+      let sum = 0;
+      for (const group of groups) {
+        if (group.length === 0) continue;
+        const texts = await redis.mget(...group);
+        group.forEach((key, i) => (sum += counterOf(key, texts[i] ?? null)));
+      }
+      return sum;
     },
     async uniqueCount(keys) {
       if (keys.length === 0) throw new Error('PFCOUNT needs at least one key');
@@ -30,6 +36,14 @@ export function createRedisUsageReader(redis: RedisClient): RedisUsagePort {
       return countWithCopies(redis, plan);
     },
   };
+}
+
+/** A counter's text as an integer; a missing key counts 0 (nothing was ever tracked). */
+function counterOf(key: string, text: string | null): number {
+  if (text === null) return 0;
+  const value = Number.parseInt(text, 10);
+  if (!Number.isSafeInteger(value)) throw new Error(`Redis key ${key} does not hold an integer counter`);
+  return value;
 }
 
 async function countWithCopies(

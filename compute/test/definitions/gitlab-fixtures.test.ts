@@ -2,23 +2,12 @@
  * Every real GitLab definition of research §13 must load; this table pins down which of them
  * servping computes and, for the rest, why not.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { loadDictionary, type MetricSpec } from '@servping/shared';
 import { definitionKinds } from '../../src/kinds/kinds';
+import { fixtureFiles } from '../support/fixture-files';
 
-const ROOT = join(__dirname, '../../../shared/test/fixtures/gitlab-definitions');
-
-function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : [path];
-  });
-}
-
-const files = walk(ROOT)
-  .sort()
-  .map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
+const files = fixtureFiles(join(__dirname, '../../../shared/test/fixtures/gitlab-definitions'));
 
 const RUBY_ONLY = /^no instrumentation_class and no options\.operation/;
 const REMOVED = 'removed metric without instrumentation: never computed';

@@ -84,6 +84,21 @@ describe('bad definitions name file, key_path and field', () => {
       /is not a known field \(expected one of: key_path, description/,
     ],
     [
+      'LicenseMetric naming no attribute',
+      [
+        file(F, {
+          data_source: 'license',
+          instrumentation_class: 'LicenseMetric',
+          value_type: 'string',
+          options: {},
+        }),
+      ],
+      F,
+      K,
+      '/options/attribute',
+      /^is required \(the license attribute/,
+    ],
+    [
       'unknown status',
       [file(F, { status: 'enabled' })],
       F,
@@ -612,6 +627,26 @@ describe('other instrumentation classes', () => {
       { kind: 'aggregated', source: 'redis_hll', operator: 'AND', events: ['a', 'b'] },
     ],
     [
+      'AggregatedMetric as GitLab writes it today: attribute only, a union',
+      {
+        time_frame: '7d',
+        data_source: 'redis_hll',
+        instrumentation_class: 'AggregatedMetric',
+        options: { aggregate: { attribute: 'user.id' }, events: ['a', 'b'] },
+      },
+      { kind: 'aggregated', source: 'redis_hll', operator: 'OR', events: ['a', 'b'] },
+    ],
+    [
+      'a class named with its GitLab module',
+      {
+        time_frame: '28d',
+        data_source: 'redis_hll',
+        instrumentation_class: 'Gitlab::Usage::Metrics::Instrumentations::RedisHLLMetric',
+        options: { events: ['a'] },
+      },
+      { kind: 'redis_hll', events: ['a'] },
+    ],
+    [
       'SettingMetric',
       {
         data_source: 'system',
@@ -628,6 +663,27 @@ describe('other instrumentation classes', () => {
         instrumentation_class: 'LicenseMetric',
         value_type: 'string',
         options: { field: 'plan' },
+      },
+      { kind: 'license', field: 'plan' },
+    ],
+    [
+      "LicenseMetric with GitLab's attribute",
+      {
+        data_source: 'license',
+        instrumentation_class: 'LicenseMetric',
+        value_type: 'string',
+        options: { attribute: 'md5' },
+      },
+      { kind: 'license', field: 'md5' },
+    ],
+    [
+      'LicenseMetric of the first generation: data_source ruby, introduced_by_url null',
+      {
+        data_source: 'ruby',
+        instrumentation_class: 'LicenseMetric',
+        value_type: 'string',
+        introduced_by_url: null,
+        options: { attribute: 'plan' },
       },
       { kind: 'license', field: 'plan' },
     ],
@@ -661,22 +717,8 @@ describe('other instrumentation classes', () => {
         ),
       },
     ],
-    [
-      'internal events',
-      {
-        time_frame: '28d',
-        data_source: 'internal_events',
-        events: [{ name: 'create_issue', unique: 'user.id' }],
-      },
-      {
-        kind: 'unsupported',
-        reason: expect.stringMatching(/^an internal_events metric is counted by GitLab Internal Events/),
-      },
-    ],
   ])('%s', (_name, overrides, expected) => {
-    const without =
-      (overrides as Doc).data_source === 'internal_events' ? ['instrumentation_class', 'options'] : [];
-    expect(loadOne(overrides, without).spec).toEqual(expected);
+    expect(loadOne(overrides).spec).toEqual(expected);
   });
 
   it('NumbersMetric adds metrics of the dictionary', () => {

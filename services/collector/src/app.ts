@@ -26,7 +26,12 @@ import { ConsoleRepository } from './console/console.repository';
 import { BULL_BOARD_CSP, dashboardRouter, DASHBOARD_PATH } from './dashboard/bull-board';
 import { migrateServpingDatabase } from './database/servping-database';
 import { cachedDictionary } from './dictionary/cached-dictionary';
-import { directoryDictionary, type DictionarySource } from './dictionary/dictionary-source';
+import {
+  directoryDictionary,
+  directoryEvents,
+  type DictionarySource,
+  type EventDictionarySource,
+} from './dictionary/dictionary-source';
 import { requireScope, TokenTable } from './http/auth';
 import { errorHandler } from './http/error-handler';
 import { createCollectorMetrics } from './observability/collector-metrics';
@@ -57,6 +62,8 @@ export interface CollectorOptions {
   random?: () => number;
   logger?: Logger;
   dictionary?: DictionarySource;
+  /** Default: the event definitions under the definitions directory's `events/` folders. */
+  events?: EventDictionarySource;
 }
 
 export interface Collector {
@@ -105,6 +112,7 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
   const runs = new RunsRepository(servpingPool);
   const payloads = new RawUsageDataRepository(servpingPool);
   const dictionary = options.dictionary ?? directoryDictionary(config.definitionsDir);
+  const events = options.events ?? directoryEvents(config.definitionsDir);
   const tokens = new TokenTable(config.adminTokens, config.apiTokens);
 
   const trigger = new RunTrigger({
@@ -205,6 +213,7 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
       tokens,
       // Exports and tracking are public hot paths: never read and validate every YAML file per request.
       dictionary: cachedDictionary(dictionary, HOT_PATH_DICTIONARY_TTL_MS, Date.now),
+      events: cachedDictionary(events, HOT_PATH_DICTIONARY_TTL_MS, Date.now),
       settings,
       payloads,
       redis: producerRedis,

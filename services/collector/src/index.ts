@@ -10,3 +10,10 @@ export {
 export { buildRunFlow, aggregateJobId, metricJobId, shardJobId, type RunPlan } from './planning/run-flow';
 export { migrateServpingDatabase } from './database/servping-database';
 export { createEventTracker, type EventTracker } from './repositories/event-tracking.repository';
+export {
+  planTracking,
+  trackingDictionary,
+  type TrackEventBody,
+  type TrackingDictionary,
+  type TrackingPlan,
+} from './tracking/tracking-plan';

@@ -9,7 +9,7 @@
  * error raised inside that sub-schema, so conditional rules explain themselves.
  */
 import type { SchemaObject } from 'ajv';
-import type { DataCategory, DataSource } from './types';
+import { DATA_SOURCES, type DataCategory, type DataSource } from './types';
 
 // ---------------------------------------------------------------- the YAML shape
 
@@ -38,7 +38,8 @@ export interface DefinitionYaml {
   status: YamlStatus;
   milestone?: string;
   milestone_removed?: string;
-  introduced_by_url?: string;
+  /** GitLab's schema allowed null until it required the merge request link (base.json history). */
+  introduced_by_url?: string | null;
   removed_by_url?: string | null;
   repair_issue_url?: string;
   time_frame: YamlTimeFrame | Exclude<YamlTimeFrame, 'none'>[];
@@ -161,7 +162,7 @@ const BASE_SCHEMA = objectSchema<DefinitionYaml>(
     },
     milestone,
     milestone_removed: milestone,
-    introduced_by_url: { type: 'string', format: 'uri' },
+    introduced_by_url: { type: ['string', 'null'], format: 'uri' },
     removed_by_url: { type: ['string', 'null'], format: 'uri' },
     repair_issue_url: { type: 'string', format: 'uri' },
     time_frame: {
@@ -170,9 +171,7 @@ const BASE_SCHEMA = objectSchema<DefinitionYaml>(
       then: { enum: TIME_FRAMES },
       else: { items: { enum: ARRAY_TIME_FRAMES }, minItems: 1, uniqueItems: true },
     },
-    data_source: {
-      enum: ['database', 'redis', 'redis_hll', 'prometheus', 'system', 'license', 'internal_events'],
-    },
+    data_source: { enum: [...DATA_SOURCES] },
     data_category: { enum: ['operational', 'optional', 'subscription', 'standard'] },
     instrumentation_class: { type: 'string', pattern: '^(([A-Z][a-z]+)+::)*(([A-Z]+[a-z]+)+)$' },
     options: { type: ['object', 'null'] },
@@ -240,14 +239,6 @@ const BASE_RULES: readonly SchemaObject[] = [
     then: {
       errorHint: 'a removed metric records when and by which change',
       required: ['milestone_removed', 'removed_by_url'],
-    },
-  },
-  {
-    if: { properties: { data_source: { const: 'internal_events' } }, required: ['data_source'] },
-    then: {
-      errorHint: 'internal_events metrics are defined by their events, not by a class',
-      required: ['events'],
-      properties: { instrumentation_class: false },
     },
   },
   {

@@ -19,11 +19,6 @@ export function toMetricSpec(
   kinds: readonly DefinitionKind[],
 ): SpecResult {
   const className = doc.instrumentation_class;
-  if (doc.data_source === 'internal_events') {
-    return specUnsupported(
-      'an internal_events metric is counted by GitLab Internal Events (TotalCountMetric/UniqueCountMetric keys), which servping does not implement',
-    );
-  }
   if (className === undefined) {
     const kind = kinds.find((k) => k.claimsClassless?.(doc));
     return kind ? kind.resolve({ doc, timeFrame }) : specUnsupported(withoutClassReason(doc));
@@ -54,6 +49,8 @@ function withoutClassReason(doc: DefinitionYaml): string {
       return 'legacy Redis counter without instrumentation_class RedisMetric: its key is only known to GitLab Ruby code';
     case 'redis_hll':
       return 'legacy Redis HLL metric without instrumentation_class RedisHLLMetric: its events are only known to GitLab Ruby code';
+    case 'ruby':
+      return 'data_source ruby without instrumentation_class: GitLab computes it in Ruby (usage_data.rb)';
     default:
       return `no instrumentation_class for data_source ${doc.data_source}: nothing declares how to compute it`;
   }

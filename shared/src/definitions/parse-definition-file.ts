@@ -2,12 +2,12 @@
  * One YAML file → the metric definitions it declares (one per expanded time frame) or the
  * problems that stop it from loading. Pure: the caller reads the file and passes its text.
  */
-import { parseAllDocuments } from 'yaml';
 import type { DefinitionProblem } from '../errors';
 import type { DefinitionKind } from './definition-kind';
 import type { DefinitionYaml, YamlStatus, YamlTimeFrame } from './definition-schema';
 import { toMetricSpec } from './metric-spec';
 import { validateDefinitionShape } from './schema-validator';
+import { readYamlMapping } from './yaml-mapping';
 import type { MetricDefinition, MetricStatus, TimeFrame } from './types';
 
 /** One YAML file of the dictionary as read from disk: the collector reads, `shared` parses. */
@@ -50,48 +50,9 @@ export function parseDefinitionFile(
   file: DefinitionFile,
   kinds: readonly DefinitionKind[],
 ): DictionaryResult {
-  const fail = (message: string, keyPath?: string, field?: string): DictionaryResult => ({
-    definitions: [],
-    problems: [
-      {
-        file: file.path,
-        ...(keyPath ? { keyPath } : {}),
-        ...(field !== undefined ? { field } : {}),
-        message,
-      },
-    ],
-  });
-
-  const documents = parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: true });
-  if (!Array.isArray(documents) || documents.length === 0) {
-    return fail('is empty (expected one YAML mapping with key_path, description, …)');
-  }
-  if (documents.length > 1) {
-    return fail(`holds ${documents.length} YAML documents (expected exactly one definition per file)`);
-  }
-  const document = documents[0]!;
-  if (document.errors.length > 0) {
-    return {
-      definitions: [],
-      // The pretty message ends in a code frame; its first line already says where.
-      problems: document.errors.map((e) => ({
-        file: file.path,
-        message: `is not valid YAML: ${(e.message.split('\n')[0] ?? '').replace(/:$/, '')}`,
-      })),
-    };
-  }
-  let raw: unknown;
-  try {
-    raw = document.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    return fail(`is not valid YAML: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return fail(
-      `must hold a YAML mapping (key_path, description, …); got ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`,
-    );
-  }
-  const rawDoc = raw as Record<string, unknown>;
+  const read = readYamlMapping(file.path, file.text, 'key_path, description');
+  if (read.problems) return { definitions: [], problems: read.problems };
+  const rawDoc = read.mapping;
   const keyPath = typeof rawDoc.key_path === 'string' ? rawDoc.key_path : undefined;
   const normalized = normalize(rawDoc);
 
@@ -142,11 +103,26 @@ export function parseDefinitionFile(
   return { definitions, problems };
 }
 
-/** `data_category` is case-insensitive in GitLab's files (`Operational` = `operational`). */
+/**
+ * GitLab's instrumentation classes live in this module; its docs (metrics_instrumentation.md) and
+ * some files name them in full, which means the same class as the short name.
+ */
+const INSTRUMENTATIONS_MODULE = 'Gitlab::Usage::Metrics::Instrumentations::';
+
+/**
+ * `data_category` is case-insensitive in GitLab's files (`Operational` = `operational`), and an
+ * instrumentation class may be written with its module.
+ */
 function normalize(doc: Record<string, unknown>): Record<string, unknown> {
-  return typeof doc.data_category === 'string'
-    ? { ...doc, data_category: doc.data_category.toLowerCase() }
-    : doc;
+  const out = { ...doc };
+  if (typeof doc.data_category === 'string') out.data_category = doc.data_category.toLowerCase();
+  if (
+    typeof doc.instrumentation_class === 'string' &&
+    doc.instrumentation_class.startsWith(INSTRUMENTATIONS_MODULE)
+  ) {
+    out.instrumentation_class = doc.instrumentation_class.slice(INSTRUMENTATIONS_MODULE.length);
+  }
+  return out;
 }
 
 /**

@@ -4,7 +4,7 @@
  * field, what is wrong, what was expected, and why (the `errorHint` of every sub-schema on the way
  * to the failing keyword).
  */
-import Ajv, { type ErrorObject, type SchemaObject, type ValidateFunction } from 'ajv';
+import Ajv, { type ErrorObject, type SchemaObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { specInvalid, type DefinitionKind, type SchemaIssue, type SpecResult } from './definition-kind';
 import { buildDefinitionSchema, type DefinitionYaml, type OptionsSchema } from './definition-schema';
@@ -21,27 +21,25 @@ function ajv(): Ajv {
   return sharedAjv;
 }
 
-interface CompiledSchema {
-  schema: SchemaObject;
-  validate: ValidateFunction;
-}
-
-/** One compiled schema per kinds table (the table is a module constant: compiled once). */
-const compiledByKinds = new WeakMap<readonly DefinitionKind[], CompiledSchema>();
-
-function compiledFor(kinds: readonly DefinitionKind[]): CompiledSchema {
-  let compiled = compiledByKinds.get(kinds);
-  if (!compiled) {
-    const schema = buildDefinitionSchema(kinds.flatMap((k) => k.schemaRules));
-    compiled = { schema, validate: ajv().compile(schema) };
-    compiledByKinds.set(kinds, compiled);
-  }
-  return compiled;
-}
+/** One definition schema per kinds table (the table is a module constant: built once). */
+const schemaByKinds = new WeakMap<readonly DefinitionKind[], SchemaObject>();
 
 /** The shape problems of one definition document under the schema of `kinds`; empty when valid. */
 export function validateDefinitionShape(doc: unknown, kinds: readonly DefinitionKind[]): SchemaIssue[] {
-  const { schema, validate } = compiledFor(kinds);
+  let schema = schemaByKinds.get(kinds);
+  if (!schema) {
+    schema = buildDefinitionSchema(kinds.flatMap((k) => k.schemaRules));
+    schemaByKinds.set(kinds, schema);
+  }
+  return validateShape(schema, doc);
+}
+
+/**
+ * The problems of `doc` under `schema` (compiled once per schema object: ajv caches it), each a
+ * JSON pointer and a message with the `errorHint`s on the way; empty when valid.
+ */
+export function validateShape(schema: SchemaObject, doc: unknown): SchemaIssue[] {
+  const validate = ajv().compile(schema);
   if (validate(doc)) return [];
   const errors = (validate.errors ?? []).filter(isReportable);
   const seen = new Set<string>();

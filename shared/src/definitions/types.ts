@@ -8,7 +8,11 @@ export const STATUSES = ['active', 'broken', 'deprecated', 'removed'] as const;
 /** A definition's lifecycle `status`: `removed` ones are never sent, `deprecated` ones as -1000. */
 export type MetricStatus = (typeof STATUSES)[number];
 
-/** Every `data_source` a definition may declare, as GitLab spells them. */
+/**
+ * Every `data_source` a definition may declare, as GitLab spells them. `ruby` is the first
+ * generation's (2020–2021) source of facts computed in Ruby, later split into `system` and
+ * `license`; old license files still carry it.
+ */
 export const DATA_SOURCES = [
   'database',
   'redis',
@@ -17,6 +21,7 @@ export const DATA_SOURCES = [
   'system',
   'license',
   'internal_events',
+  'ruby',
 ] as const;
 /** One of {@link DATA_SOURCES}. */
 export type DataSource = (typeof DATA_SOURCES)[number];
@@ -141,6 +146,29 @@ export const SYSTEM_FACTS = [
 /** A fact of the instance or its database that a `system` metric reports. */
 export type SystemFact = (typeof SYSTEM_FACTS)[number];
 
+/** What an Internal Events metric's `events[].unique` counts (GitLab's internal_events.json). */
+export const UNIQUE_IDENTIFIERS = [
+  'user.id',
+  'project.id',
+  'namespace.id',
+  'label',
+  'property',
+  'value',
+] as const;
+/** One of {@link UNIQUE_IDENTIFIERS}. */
+export type UniqueIdentifier = (typeof UNIQUE_IDENTIFIERS)[number];
+
+/**
+ * One entry of an Internal Events metric's `events`: the event, the property values it must carry
+ * to count (`filter`), and what is counted uniquely (absent: every occurrence counts). GitLab's
+ * EventSelectionRule; each selection has its own Redis keys.
+ */
+export interface EventSelection {
+  event: string;
+  filter: Readonly<Record<string, string | number>>;
+  unique?: UniqueIdentifier;
+}
+
 /** What servping computes for a definition, one variant per kind of counter. */
 export type MetricSpec =
   | { kind: 'database'; query: DatabaseQuery }
@@ -154,6 +182,19 @@ export type MetricSpec =
    * the same run, whose sketches are merged.
    */
   | { kind: 'aggregated'; source: 'redis_hll' | 'database'; operator: 'OR' | 'AND'; events: string[] }
+  /** GitLab's current AggregatedMetric over Internal Events: the union of the events' unique counts. */
+  | {
+      kind: 'aggregated';
+      source: 'internal_events';
+      operator: 'OR';
+      events: string[];
+      unique: UniqueIdentifier;
+    }
+  /**
+   * GitLab's Internal Events metric: `total` sums the selections' counters (TotalCountMetric),
+   * `unique` counts the union of their weekly sketches (UniqueCountMetric).
+   */
+  | { kind: 'internal_events'; operation: 'total' | 'unique'; selections: EventSelection[] }
   /** GitLab's NumbersMetric `add`: the sum of other metrics of the run, -1 if any is negative. */
   | { kind: 'add'; keyPaths: string[] }
   | { kind: 'system'; fact: SystemFact }

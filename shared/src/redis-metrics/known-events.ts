@@ -3,7 +3,7 @@ import type { MetricDefinition } from '../definitions/types';
 type DefinitionLike = Pick<MetricDefinition, 'status' | 'spec'>;
 
 /** GitLab counts only definitions that are still "available": active or broken. */
-function isAvailable(definition: DefinitionLike): boolean {
+export function isAvailable(definition: DefinitionLike): boolean {
   return definition.status === 'active' || definition.status === 'broken';
 }
 

@@ -1,5 +1,5 @@
 import { hllWeekKey } from './hll-key';
-import { hashText, pfcountSlotPlan } from './slot-groups';
+import { groupByHashText, hashText, pfcountSlotPlan } from './slot-groups';
 
 describe('hashText', () => {
   it.each([
@@ -30,5 +30,16 @@ describe('pfcountSlotPlan', () => {
   it('cannot anchor on a hash text that holds a closing brace', () => {
     expect(pfcountSlotPlan(['a}b'])).toBeUndefined();
     expect(pfcountSlotPlan(['a}b', 'c'])).toEqual({ anchor: ['c'], others: ['a}b'], tag: '{c}' });
+  });
+});
+
+describe('groupByHashText', () => {
+  it('puts keys of one hash tag together, in order of first appearance', () => {
+    const keys = ['{event_counters}_a', '{hll_counters}_a-user-2026-49', 'USAGE_X', '{event_counters}_b'];
+    expect([...groupByHashText(keys, (k) => k)]).toEqual([
+      ['event_counters', ['{event_counters}_a', '{event_counters}_b']],
+      ['hll_counters', ['{hll_counters}_a-user-2026-49']],
+      ['USAGE_X', ['USAGE_X']],
+    ]);
   });
 });

@@ -10,6 +10,22 @@ export function hashText(key: string): string {
 }
 
 /**
+ * `items` grouped by the hash text of their key, groups in order of first appearance: on a Redis
+ * Cluster each group is one slot, so one multi-key command (MGET, MULTI) can serve it. Keys with
+ * different hash texts may still share a slot; grouping by text is merely finer than needed.
+ */
+export function groupByHashText<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const text = hashText(keyOf(item));
+    const group = groups.get(text);
+    if (group) group.push(item);
+    else groups.set(text, [item]);
+  }
+  return groups;
+}
+
+/**
  * Splits the keys of one PFCOUNT for a Redis Cluster: `anchor` holds the keys of the largest
  * group sharing a hash text, `others` the rest, and `tag` is a hash tag (`{…}`) in the anchor's
  * slot for temporary copies of the others, so one PFCOUNT over anchor + copies counts the exact
@@ -18,9 +34,7 @@ export function hashText(key: string): string {
 export function pfcountSlotPlan(
   keys: readonly string[],
 ): { anchor: string[]; others: string[]; tag: string } | undefined {
-  const groups = new Map<string, string[]>();
-  for (const key of keys) groups.set(hashText(key), [...(groups.get(hashText(key)) ?? []), key]);
-  const anchor = [...groups.entries()]
+  const anchor = [...groupByHashText(keys, (key) => key).entries()]
     .filter(([text]) => !text.includes('}'))
     .sort((a, b) => b[1].length - a[1].length)[0];
   if (!anchor) return undefined;

@@ -24,6 +24,7 @@ const DATA_SOURCE_OF: Record<MetricSpec['kind'], DataSource> = {
   redis_counter: 'redis',
   redis_hll: 'redis_hll',
   aggregated: 'internal_events',
+  internal_events: 'internal_events',
   add: 'database',
   system: 'system',
   setting: 'system',

@@ -1,11 +1,15 @@
 import { nonEmptyStringSchema, objectSchema, type OptionsSchema } from '@servping/shared';
 
-/** `options` of a LicenseMetric. */
+/**
+ * `options` of a LicenseMetric: GitLab names the license attribute `attribute` (`md5`, `plan`,
+ * `add_ons`, … in `license_metric.rb`); `field` is servping's earlier name, still read.
+ */
 export interface LicenseOptionsYaml {
-  field: string;
+  attribute?: string;
+  field?: string;
 }
 
 export const licenseOptionsSchema: OptionsSchema<LicenseOptionsYaml> = objectSchema<LicenseOptionsYaml>(
-  { field: nonEmptyStringSchema },
-  ['field'],
+  { attribute: nonEmptyStringSchema, field: nonEmptyStringSchema },
+  [],
 );

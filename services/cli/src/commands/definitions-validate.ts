@@ -8,6 +8,8 @@ import {
   DefinitionError,
   formatDefinitionProblem,
   loadDictionary,
+  schemaGeneration,
+  SCHEMA_GENERATION_LABELS,
   type MetricDefinition,
 } from '@servping/shared';
 import { readDictionaryFiles } from '@servping/runtime';
@@ -16,8 +18,9 @@ import { parseFlags, UsageError, type Command } from '../command';
 const USAGE = `usage: servping definitions validate <dir>
 
 Validates every .yml/.yaml metric definition under <dir> (GitLab's format, see
-docs/metric-definitions.md). Prints each problem as "file [key_path] /field: message",
-then a summary by kind and data source and the definitions servping cannot compute.
+docs/metric-definitions.md), and the event definitions in its events/ folders. Prints each
+problem as "file [key_path] /field: message", then a summary by kind, data source, status and
+GitLab schema generation, and the definitions servping cannot compute.
 Exits 1 when any problem is found.`;
 
 export const definitionsValidateCommand: Command = {
@@ -46,9 +49,9 @@ export const definitionsValidateCommand: Command = {
       return 1;
     }
 
-    const { definitions, problems } = loadDictionary(files, definitionKinds);
+    const { definitions, events, problems } = loadDictionary(files, definitionKinds);
     for (const problem of problems) io.stderr.write(`${formatDefinitionProblem(problem)}\n`);
-    io.stdout.write(summarize(files.length, definitions, problems.length));
+    io.stdout.write(summarize(files.length, definitions, events.length, problems.length));
     return problems.length > 0 ? 1 : 0;
   },
 };
@@ -56,6 +59,7 @@ export const definitionsValidateCommand: Command = {
 function summarize(
   fileCount: number,
   definitions: readonly MetricDefinition[],
+  eventCount: number,
   problemCount: number,
 ): string {
   const lines = [
@@ -63,7 +67,9 @@ function summarize(
     `by kind: ${tally(definitions.map((d) => d.spec.kind))}`,
     `by data source: ${tally(definitions.map((d) => d.dataSource))}`,
     `by status: ${tally(definitions.map((d) => d.status))}`,
+    `files by GitLab schema generation: ${tally(generations(definitions))}`,
   ];
+  if (eventCount > 0) lines.push(`events defined (events/): ${eventCount}`);
   const unsupported = definitions.filter((d) => d.spec.kind === 'unsupported');
   if (unsupported.length > 0) {
     lines.push(`unsupported (${unsupported.length}):`);
@@ -72,6 +78,12 @@ function summarize(
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** One generation per loaded file (a file with an array time frame is several definitions). */
+function generations(definitions: readonly MetricDefinition[]): string[] {
+  const byFile = new Map(definitions.map((d) => [d.file, SCHEMA_GENERATION_LABELS[schemaGeneration(d.raw)]]));
+  return [...byFile.values()];
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -5,13 +5,17 @@
  * (`DEMO_ONCE=1`: exit after the summary, 0 only if the payload reached Versions).
  */
 import path from 'node:path';
-import { commonEnv, readEnv } from '@servping/shared';
+import { definitionKinds } from '@servping/compute';
+import { commonEnv, isoWeek, loadDictionaryOrThrow, loadEventsOrThrow, readEnv } from '@servping/shared';
+import { readDictionaryFiles } from '@servping/runtime';
 import { parseFlags, UsageError, type Command, type CommandIo } from '../command';
 import { ensureDatabase } from '../demo/instance-schema.repository';
 import { ensureBackingServices, type BackingServices } from '../backing-services/backing-services';
 import { startStack, type RunningStack } from '../stack/service-stack';
 import { CollectorClient, progressLine, type RunProgress } from '../stack/run-client';
-import { demoSeedCommand } from './demo-seed';
+import { planInternalEvents } from '../demo/internal-event-plan';
+import { planRowCounts } from '../demo/row-plan';
+import { DEFAULT_DEFINITIONS_DIR, demoSeedCommand } from './demo-seed';
 
 const FLAGS = {
   rows: { type: 'number' },
@@ -105,6 +109,8 @@ export const demoRunCommand: Command = {
         ports: { ...PORTS, workerOps: Array.from({ length: workers }, (_, i) => FIRST_WORKER_OPS_PORT + i) },
         logDir: path.join(stateDir, 'logs'),
       });
+      const tracked = await trackThisWeek(collectorClient(stack, env), rows, (flags.seed ?? 1) + 1);
+      say(`tracked ${tracked} Internal Events of this week through the tracking API`);
       const view = await runOnce(stack, env, io);
       printSummary(io, stack, view, env, (Date.now() - started) / 1000);
       printWhereThingsRun(io, backing, stateDir);
@@ -134,9 +140,38 @@ export const demoRunCommand: Command = {
   },
 };
 
-async function runOnce(stack: RunningStack, env: NodeJS.ProcessEnv, io: CommandIo): Promise<RunProgress> {
+function collectorClient(stack: RunningStack, env: NodeJS.ProcessEnv): CollectorClient {
   const adminToken = (env.SERVPING_ADMIN_TOKENS ?? '').split(',')[0]?.trim() ?? '';
-  const client = new CollectorClient(stack.collectorUrl, adminToken);
+  return new CollectorClient(stack.collectorUrl, adminToken);
+}
+
+/**
+ * This week's Internal Events, sent over HTTP through the collector's tracking API as a product
+ * would send them. The seeder wrote the past weeks (HTTP cannot backdate an event): this week's
+ * count only in all-time totals until it is complete.
+ */
+async function trackThisWeek(client: CollectorClient, rows: number, seed: number): Promise<number> {
+  const files = await readDictionaryFiles(DEFAULT_DEFINITIONS_DIR);
+  const now = new Date();
+  const week = JSON.stringify(isoWeek(now));
+  const plan = planRowCounts(rows);
+  const bodies = planInternalEvents({
+    seed,
+    now,
+    users: plan.users,
+    projects: plan.projects,
+    namespaces: plan.namespaces,
+    events: loadEventsOrThrow(files),
+    definitions: loadDictionaryOrThrow(files, definitionKinds),
+  })
+    .filter((o) => JSON.stringify(isoWeek(o.at)) === week)
+    .map((o) => o.body);
+  await client.trackEvents(bodies);
+  return bodies.length;
+}
+
+async function runOnce(stack: RunningStack, env: NodeJS.ProcessEnv, io: CommandIo): Promise<RunProgress> {
+  const client = collectorClient(stack, env);
   const runId = await client.trigger({ submit: true, requestedBy: 'cli' });
   io.stdout.write(`triggered ${runId}\n`);
   const tty = (io.stdout as NodeJS.WriteStream).isTTY === true;

@@ -11,11 +11,13 @@ import {
   knownCounterKeys,
   knownEvents,
   loadDictionaryOrThrow,
+  loadEventsOrThrow,
   readEnv,
+  type EventDefinition,
   type MetricDefinition,
 } from '@servping/shared';
 import { createRedis, readDictionaryFiles } from '@servping/runtime';
-import { createEventTracker } from '@servping/collector';
+import { createEventTracker, trackingDictionary } from '@servping/collector';
 import { parseFlags, UsageError, type Command } from '../command';
 import {
   applyReaderRole,
@@ -25,12 +27,14 @@ import {
 } from '../demo/instance-schema.repository';
 import { seedInstanceDatabase, splitSqlStatements } from '../demo/instance-seed.repository';
 import { planRowCounts } from '../demo/row-plan';
+import { planInternalEvents } from '../demo/internal-event-plan';
+import { writeInternalEvents } from '../demo/internal-events.repository';
 import { planRedisEvents } from '../demo/redis-event-plan';
 import { writeRedisEvents } from '../demo/redis-events.repository';
 import { progressPrinter } from '../demo/seed-progress';
 
 /** The catalog shipped with servping: the events and counters the seeder writes. */
-const DEFAULT_DEFINITIONS_DIR = path.resolve(__dirname, '../../../../shared/metrics');
+export const DEFAULT_DEFINITIONS_DIR = path.resolve(__dirname, '../../../../shared/metrics');
 
 /** The migration holding every secondary index; the seeder rebuilds exactly these after a load. */
 const INDEX_MIGRATION = '003_indexes.sql';
@@ -53,7 +57,9 @@ it with about N rows spread over GitLab's hot tables. The same --seed and --now 
 data. Timestamps span the ~3 years before --now (default: the current time). The tables are
 UNLOGGED (fast to load; a server crash empties them: seed again, docs/demo-instance.md).
 Then writes, at REDIS_URL, unique users per ISO week (current week and the 7 before) for every
-event the dictionary's redis_hll metrics read, and a total for every plain counter it reads.
+event the dictionary's redis_hll metrics read, a total for every plain counter it reads, and
+20 to 120 occurrences per week of every event of its event dictionary (events/*.yml), tracked
+through the tracking API's code into the counters and sketches its Internal Events metrics read.
 
   --rows <N>          total rows over all tables (required)
   --seed <int>        data seed (default 1)
@@ -91,12 +97,11 @@ export const demoSeedCommand: Command = {
     });
     const url = env.instanceDatabaseUrl;
     // Load the dictionary first: a broken one must not leave a half-seeded instance behind.
-    const definitions = flags['skip-redis']
+    const files = flags['skip-redis']
       ? []
-      : loadDictionaryOrThrow(
-          await readDictionaryFiles(flags.definitions ?? DEFAULT_DEFINITIONS_DIR),
-          definitionKinds,
-        );
+      : await readDictionaryFiles(flags.definitions ?? DEFAULT_DEFINITIONS_DIR);
+    const definitions = loadDictionaryOrThrow(files, definitionKinds);
+    const events = loadEventsOrThrow(files);
 
     if (await ensureDatabase(url)) io.stdout.write('created the instance database\n');
     const applied = await migrateInstanceDatabase(url);
@@ -127,12 +132,16 @@ export const demoSeedCommand: Command = {
         `index ${s(report.busyMs.index)} s, analyze ${s(report.busyMs.analyze)} s)\n`,
     );
     if (!flags['skip-redis']) {
-      const written = await seedRedis(env.redisUrl, flags['redis-key-prefix'] ?? '', definitions, {
+      const written = await seedRedis(env.redisUrl, flags['redis-key-prefix'] ?? '', definitions, events, {
         seed,
         now,
         users: plan.users,
+        projects: plan.projects,
+        namespaces: plan.namespaces,
       });
-      io.stdout.write(`wrote ${written.keys} Redis keys (${written.values} unique-user values)\n`);
+      io.stdout.write(
+        `wrote ${written.keys} Redis keys (${written.values} unique-user values, ${written.occurrences} Internal Events)\n`,
+      );
     }
     return 0;
   },
@@ -142,17 +151,27 @@ async function seedRedis(
   redisUrl: string,
   keyPrefix: string,
   definitions: readonly MetricDefinition[],
-  instance: { seed: number; now: Date; users: number },
-): Promise<{ keys: number; values: number }> {
+  events: readonly EventDefinition[],
+  instance: { seed: number; now: Date; users: number; projects: number; namespaces: number },
+): Promise<{ keys: number; values: number; occurrences: number }> {
   const redis = createRedis(redisUrl, 'producer', { keyPrefix });
   try {
-    const events = knownEvents(definitions);
+    const legacyEvents = knownEvents(definitions);
     const counterKeys = knownCounterKeys(definitions);
-    return await writeRedisEvents(
+    const tracker = createEventTracker({ redis, knownEvents: legacyEvents, knownCounters: counterKeys });
+    const legacy = await writeRedisEvents(
       redis,
-      createEventTracker({ redis, knownEvents: events, knownCounters: counterKeys }),
-      planRedisEvents({ ...instance, events, counterKeys }),
+      tracker,
+      planRedisEvents({ ...instance, events: legacyEvents, counterKeys }),
     );
+    const occurrences = planInternalEvents({ ...instance, events, definitions });
+    const internal = await writeInternalEvents(
+      redis,
+      tracker,
+      trackingDictionary(definitions, events, legacyEvents),
+      occurrences,
+    );
+    return { keys: legacy.keys + internal.keys, values: legacy.values, occurrences: occurrences.length };
   } finally {
     await redis.quit();
   }

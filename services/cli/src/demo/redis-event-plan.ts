@@ -30,12 +30,12 @@ export interface RedisEventPlanInput {
 
 /** The current ISO week and the 7 before it. */
 export const SEEDED_WEEKS = 8;
-const WEEK_MS = 7 * 86_400_000;
+export const WEEK_MS = 7 * 86_400_000;
 /** Middle of the week (Thursday noon) keeps `at` inside the week whatever its time zone math. */
-const MID_WEEK_MS = 3.5 * 86_400_000;
+export const MID_WEEK_MS = 3.5 * 86_400_000;
 
 /** mulberry32: a tiny deterministic PRNG; good enough to pick demo users. */
-function prng(seedText: string): () => number {
+export function prng(seedText: string): () => number {
   let state = Number(BigInt.asUintN(32, BigInt(columnSalt(0, 'redis', seedText))));
   return () => {
     state = (state + 0x6d2b79f5) | 0;

@@ -3,6 +3,11 @@
  * with the admin token, so the CLI drives a deployed collector exactly as it drives a local one.
  */
 
+import type { TrackEventBody } from '@servping/collector';
+
+/** GitLab's limit of events per `track_events` request. */
+const MAX_EVENTS_PER_REQUEST = 50;
+
 /** The subset of the collector's run view (`GET /api/v1/runs/:id`) the CLI reads. */
 export interface RunProgress {
   id: string;
@@ -55,6 +60,21 @@ export class CollectorClient {
     });
     if (!res.ok) throw new Error(`GET /api/v1/runs/${runId} answered ${res.status}`);
     return (await res.json()) as RunProgress;
+  }
+
+  /**
+   * Tracks `bodies` through the GitLab-compatible tracking API (`track_events`, at most 50 per
+   * request as GitLab allows); throws on the first refused request.
+   */
+  async trackEvents(bodies: readonly TrackEventBody[]): Promise<void> {
+    for (let i = 0; i < bodies.length; i += MAX_EVENTS_PER_REQUEST) {
+      const res = await fetch(`${this.baseUrl}/api/v4/usage_data/track_events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.adminToken}` },
+        body: JSON.stringify({ events: bodies.slice(i, i + MAX_EVENTS_PER_REQUEST) }),
+      });
+      if (!res.ok) throw new Error(`track_events answered ${res.status}: ${await res.text()}`);
+    }
   }
 
   /** Polls the run view every `intervalMs` until the run is over or `timeoutMs` passes. */

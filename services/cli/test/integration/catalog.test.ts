@@ -12,6 +12,8 @@ import {
   knownCounterKeys,
   knownEvents,
   loadDictionaryOrThrow,
+  loadEventsOrThrow,
+  type EventSelection,
   resolveDeferredMetrics,
   toRedisWindow,
   windowWeeks,
@@ -32,6 +34,7 @@ import { definitionsValidateCommand } from '../../src/commands/definitions-valid
 import { demoSeedCommand } from '../../src/commands/demo-seed';
 import { computeGroundTruth, databaseMetrics } from '../../src/demo/ground-truth.repository';
 import { dropDatabase } from '../../src/demo/instance-schema.repository';
+import { planInternalEvents } from '../../src/demo/internal-event-plan';
 import { planRedisEvents } from '../../src/demo/redis-event-plan';
 import { planRowCounts } from '../../src/demo/row-plan';
 import { runCaptured } from '../support/captured-io';
@@ -50,6 +53,7 @@ const relativeError = (actual: number, expected: number) =>
 
 describe('metric catalog on the demo instance', () => {
   let definitions: MetricDefinition[];
+  let events: ReturnType<typeof loadEventsOrThrow>;
   let results: Map<string, MetricResult>;
   let redis: Redis;
   let raw: Redis;
@@ -71,7 +75,9 @@ describe('metric catalog on the demo instance', () => {
     );
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
-    definitions = loadDictionaryOrThrow(await readDictionaryFiles(CATALOG), definitionKinds);
+    const files = await readDictionaryFiles(CATALOG);
+    definitions = loadDictionaryOrThrow(files, definitionKinds);
+    events = loadEventsOrThrow(files);
     redis = new Redis(redisUrl(), { keyPrefix: REDIS_PREFIX });
     raw = new Redis(redisUrl());
     const db = InstanceDbRepository.connect({
@@ -144,6 +150,7 @@ describe('metric catalog on the demo instance', () => {
       'setting',
       'license',
       'prometheus',
+      'internal_events',
     ]) {
       expect(kinds).toContain(kind);
     }
@@ -224,6 +231,65 @@ describe('metric catalog on the demo instance', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('reads the Internal Events the seeder tracked: totals exact, unique counts within 2 %', () => {
+    const rows = planRowCounts(ROWS);
+    const occurrences = planInternalEvents({
+      seed: SEED,
+      now: RECORDED_AT,
+      users: rows.users,
+      projects: rows.projects,
+      namespaces: rows.namespaces,
+      events,
+      definitions,
+    });
+    /** The occurrences a selection counts in a time frame, straight from the plan. */
+    const counted = (selection: EventSelection, timeFrame: string) => {
+      const weeks =
+        timeFrame === 'all'
+          ? undefined
+          : new Set(windowWeeks(RECORDED_AT, toRedisWindow(timeFrame)).map(formatIsoWeek));
+      return occurrences.filter(
+        ({ at, body }) =>
+          body.event === selection.event &&
+          (!weeks || weeks.has(formatIsoWeek(isoWeek(at)))) &&
+          Object.entries(selection.filter).every(([k, v]) => body.additional_properties?.[k] === v),
+      );
+    };
+    const identifierOf = {
+      'user.id': 'user_id',
+      'project.id': 'project_id',
+      'namespace.id': 'namespace_id',
+    } as const;
+    const problems: string[] = [];
+    let checked = 0;
+    for (const definition of definitions.filter((d) => d.status === 'active')) {
+      const { spec, timeFrame, keyPath } = definition;
+      const selections: EventSelection[] =
+        spec.kind === 'internal_events'
+          ? spec.selections
+          : spec.kind === 'aggregated' && spec.source === 'internal_events'
+            ? spec.events.map((event) => ({ event, filter: {}, unique: spec.unique }))
+            : [];
+      if (selections.length === 0) continue;
+      checked++;
+      const value = results.get(keyPath)?.value;
+      const matching = selections.flatMap((s) => counted(s, timeFrame).map((o) => ({ o, unique: s.unique })));
+      if (selections.every((s) => !s.unique)) {
+        if (value !== matching.length)
+          problems.push(`${keyPath}: ${String(value)} expected ${matching.length}`);
+        continue;
+      }
+      const distinct = new Set(
+        matching.map(({ o, unique }) => String(o.body[identifierOf[unique as keyof typeof identifierOf]])),
+      ).size;
+      if (typeof value !== 'number' || relativeError(value, distinct) > 0.02 || distinct === 0) {
+        problems.push(`${keyPath}: ${String(value)} expected about ${distinct}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBe(13);
   });
 
   it('reports deprecated metrics as -1000 and does not compute removed ones', () => {

@@ -93,6 +93,7 @@ options: { operation: count, table: issues, filters: [{ column: projects.id, op:
         'by kind: database 3, redis_counter 1, unsupported 1',
         'by data source: database 4, redis 1',
         'by status: active 5',
+        'files by GitLab schema generation: current (tiers, milestone, introduced_by_url) 4',
         'unsupported (1):',
         '  counts.users_creating_issues (counts_all/20240101000003_ruby.yml): instrumentation class CountUsersCreatingIssuesMetric is Ruby code in GitLab; servping runs only declarative classes (DatabaseMetric, RedisMetric, RedisHLLMetric, AggregatedMetric, NumbersMetric, SettingMetric, LicenseMetric, PrometheusMetric and the system classes)',
         '',

@@ -172,8 +172,16 @@ describe('demo seed', () => {
 
   it('writes weekly HLL keys and counters through the event tracker', async () => {
     const hllKeys = (await raw.keys(`${REDIS_PREFIX}{hll_counters}_*`)).sort();
-    // 24 events of the catalog × 8 ISO weeks (2025-W16 … 2025-W23 for a Wednesday in W23).
-    expect(hllKeys).toHaveLength(24 * 8);
+    // 24 legacy events and 4 Internal Events unique counts (users and namespaces, projects behind
+    // a filter, the aggregate's view users) of the catalog × 8 ISO weeks (2025-W16 … 2025-W23
+    // for a Wednesday in W23).
+    expect(hllKeys).toHaveLength((24 + 4) * 8);
+    expect(hllKeys).toContain(
+      `${REDIS_PREFIX}{hll_counters}_create_ci_runner-filter:[property:api]-project-2025-23`,
+    );
+    expect(Number(await redis.get('{event_counters}_create_ci_runner'))).toBeGreaterThan(8 * 20 - 1);
+    expect(await redis.ttl('{event_counters}_create_ci_runner')).toBe(-1);
+    expect(await redis.ttl('{event_counters}_create_ci_runner-2025-22')).toBeGreaterThan(40 * 86_400);
     expect(hllKeys).toContain(`${REDIS_PREFIX}{hll_counters}_i_quickactions_approve-2025-16`);
     expect(hllKeys).toContain(`${REDIS_PREFIX}{hll_counters}_i_quickactions_approve-2025-23`);
     expect(await redis.ttl('{hll_counters}_i_quickactions_approve-2025-22')).toBeGreaterThan(40 * 86_400);
@@ -185,12 +193,14 @@ describe('demo seed', () => {
     const first = await checksums(client);
     const firstPushes = await redis.get('USAGE_SOURCE_CODE_PUSHES');
     const firstUnique = await redis.pfcount('{hll_counters}_g_edit_by_sfe-2025-20');
+    const firstRunners = await redis.get('{event_counters}_create_ci_runner');
 
     const again = await seed(1);
     expect(again).not.toContain('applied migrations');
     expect(await checksums(client)).toEqual(first);
     expect(await redis.get('USAGE_SOURCE_CODE_PUSHES')).toBe(firstPushes);
     expect(await redis.pfcount('{hll_counters}_g_edit_by_sfe-2025-20')).toBe(firstUnique);
+    expect(await redis.get('{event_counters}_create_ci_runner')).toBe(firstRunners);
     const { rows } = await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM events');
     expect(Number(rows[0]!.n)).toBe(planRowCounts(ROWS).events);
 

@@ -1,10 +1,19 @@
 import { definitionKinds } from '@servping/compute';
 import { createHash } from 'node:crypto';
 import { readDictionaryFiles, type DictionaryFile } from '@servping/runtime';
-import { loadDictionaryOrThrow, type MetricDefinition } from '@servping/shared';
+import {
+  isEventFile,
+  loadDictionaryOrThrow,
+  loadEventsOrThrow,
+  type EventDefinition,
+  type MetricDefinition,
+} from '@servping/shared';
 
 /** Loads the dictionary; throws `DefinitionError` naming every file and field that is wrong. */
 export type DictionarySource = () => Promise<MetricDefinition[]>;
+
+/** Loads the event dictionary (files under an `events/` folder); throws `DefinitionError`. */
+export type EventDictionarySource = () => Promise<EventDefinition[]>;
 
 /**
  * Reads the dictionary directory on every call, so an edited definition takes effect at the next
@@ -14,15 +23,27 @@ export type DictionarySource = () => Promise<MetricDefinition[]>;
  * take ~0.3 s to validate. A broken dictionary is never cached, so it is re-checked every time.
  */
 export function directoryDictionary(root: string): DictionarySource {
-  let last: { digest: string; definitions: MetricDefinition[] } | undefined;
+  return digestCached(root, (files) => loadDictionaryOrThrow(files, definitionKinds));
+}
+
+/**
+ * The event dictionary under `root` alone, for the tracking API, which must not wait for every
+ * metric definition to validate; reloaded and cached as `directoryDictionary`.
+ */
+export function directoryEvents(root: string): EventDictionarySource {
+  return digestCached(root, (files) => loadEventsOrThrow(files.filter((f) => isEventFile(f.path))));
+}
+
+function digestCached<T>(root: string, load: (files: DictionaryFile[]) => T): () => Promise<T> {
+  let last: { digest: string; loaded: T } | undefined;
   return async () => {
     const files = await readDictionaryFiles(root);
     const digest = contentDigest(files);
-    if (last?.digest === digest) return last.definitions;
+    if (last?.digest === digest) return last.loaded;
     // Frozen: every caller shares the cached objects, so a mutation must fail loudly, not leak.
-    const definitions = deepFreeze(loadDictionaryOrThrow(files, definitionKinds));
-    last = { digest, definitions };
-    return definitions;
+    const loaded = deepFreeze(load(files));
+    last = { digest, loaded };
+    return loaded;
   };
 }
 

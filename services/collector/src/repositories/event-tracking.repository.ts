@@ -1,5 +1,5 @@
 import type { RedisClient } from '@servping/runtime';
-import { HLL_KEY_EXPIRY_S, hllKey, ServpingError } from '@servping/shared';
+import { groupByHashText, HLL_KEY_EXPIRY_S, hllKey, ServpingError, type RedisWrite } from '@servping/shared';
 
 /** GitLab's `Redis::HLL::BATCH_SIZE`: values per PFADD, so one huge request is not one huge command. */
 export const PFADD_BATCH_SIZE = 300;
@@ -20,6 +20,11 @@ export interface EventTracker {
   trackUniqueEvent(event: string, values: ReadonlyArray<string | number>, at: Date): Promise<void>;
   /** INCRBY on a plain counter; resolves to the new total. */
   incrementCounter(key: string, by?: number): Promise<number>;
+  /**
+   * Applies the writes of tracked Internal Events (`eventWrites`), each key with its expiry, in one
+   * MULTI; on a Redis Cluster one MULTI per hash tag, as a transaction cannot cross slots.
+   */
+  applyWrites(writes: readonly RedisWrite[]): Promise<void>;
 }
 
 function unknownEvent(what: string): ServpingError {
@@ -55,6 +60,20 @@ export function createEventTracker({ redis, knownEvents, knownCounters }: EventT
         throw new RangeError(`counter increment must be a positive integer, got ${String(by)}`);
       }
       return redis.incrby(key, by);
+    },
+
+    async applyWrites(writes) {
+      const groups = redis.isCluster ? [...groupByHashText(writes, (w) => w.key).values()] : [writes];
+      for (const group of groups) {
+        if (group.length === 0) continue;
+        const multi = redis.multi();
+        for (const write of group) {
+          if (write.op === 'incr') multi.incr(write.key);
+          else multi.pfadd(write.key, write.value);
+          if (write.expireS !== undefined) multi.expire(write.key, write.expireS);
+        }
+        await execOrThrow(multi, 'tracking Internal Events');
+      }
     },
   };
 }

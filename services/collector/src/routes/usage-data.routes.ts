@@ -2,11 +2,11 @@ import express, { type Router } from 'express';
 import type { JSONSchemaType } from 'ajv';
 import type { RedisClient } from '@servping/runtime';
 import {
-  ServpingError,
   counterKey,
   definitionsToYaml,
   knownCounterKeys,
   knownEvents,
+  type EventDefinition,
   type MetricDefinition,
 } from '@servping/shared';
 import type { DictionarySource } from '../dictionary/dictionary-source';
@@ -17,20 +17,16 @@ import { validateBody } from '../http/validate-body';
 import { createEventTracker, type EventTracker } from '../repositories/event-tracking.repository';
 import type { RawUsageDataRepository } from '../repositories/raw-usage-data.repository';
 import type { SettingsRepository } from '../repositories/settings.repository';
+import {
+  planTracking,
+  trackingDictionary,
+  type TrackEventBody,
+  type TrackingDictionary,
+} from '../tracking/tracking-plan';
 import { nonSqlExport, queriesExport, type ExportFacts } from '../usage-data/export-shapes';
 
 /** GitLab answers 400 with exactly this text above 50 events. */
 export const MAX_EVENTS_PER_REQUEST = 50;
-
-interface TrackEventBody {
-  event: string;
-  namespace_id?: number;
-  project_id?: number;
-  /** servping extension: the user to count; default is the token's own identity. */
-  user_id?: number | string;
-  additional_properties?: Record<string, unknown>;
-  send_to_snowplow?: boolean;
-}
 
 const trackEventSchema: JSONSchemaType<TrackEventBody> = {
   type: 'object',
@@ -64,6 +60,8 @@ export interface UsageDataRoutesDeps {
   tokens: TokenTable;
   /** The dictionary, reloaded at most every few seconds (exports and tracking are public hot paths). */
   dictionary: DictionarySource;
+  /** The event dictionary (GitLab's config/events), reloaded as `dictionary` is. */
+  events: () => Promise<EventDefinition[]>;
   /** Cached load for the tracking hot path. */
   settings: SettingsRepository;
   payloads: RawUsageDataRepository;
@@ -77,20 +75,30 @@ export function usageDataRoutes(deps: UsageDataRoutesDeps): Router {
   const admin = requireScope(deps.tokens, 'admin');
   const api = authThenJson(requireScope(deps.tokens, 'api'));
 
-  let tracker: { definitions: MetricDefinition[]; tracker: EventTracker } | undefined;
-  const currentTracker = async (): Promise<EventTracker> => {
-    const definitions = await deps.dictionary();
-    if (tracker?.definitions !== definitions) {
-      tracker = {
+  let tracking:
+    | {
+        definitions: MetricDefinition[];
+        events: EventDefinition[];
+        tracker: EventTracker;
+        dictionary: TrackingDictionary;
+      }
+    | undefined;
+  const currentTracking = async () => {
+    const [definitions, events] = await Promise.all([deps.dictionary(), deps.events()]);
+    if (tracking?.definitions !== definitions || tracking.events !== events) {
+      const legacyEvents = knownEvents(definitions);
+      tracking = {
         definitions,
+        events,
         tracker: createEventTracker({
           redis: deps.redis,
-          knownEvents: knownEvents(definitions),
+          knownEvents: legacyEvents,
           knownCounters: knownCounterKeys(definitions),
         }),
+        dictionary: trackingDictionary(definitions, events, legacyEvents),
       };
     }
-    return tracker.tracker;
+    return tracking;
   };
   const exportFacts = async (): Promise<ExportFacts> => {
     const s = await deps.settings.get();
@@ -121,13 +129,17 @@ export function usageDataRoutes(deps: UsageDataRoutesDeps): Router {
     res.json(nonSqlExport(definitions, facts, last?.payload));
   });
 
-  const trackOne = async (body: TrackEventBody, fallbackUser: string) => {
-    const user = body.user_id ?? fallbackUser;
-    await (await currentTracker()).trackUniqueEvent(body.event, [user], deps.clock());
+  /** Checks every event, then writes: a request with one unknown event or property tracks nothing. */
+  const track = async (bodies: readonly TrackEventBody[], tokenId: string | undefined) => {
+    const { tracker, dictionary } = await currentTracking();
+    const at = deps.clock();
+    const plan = planTracking(bodies, dictionary, at, `token:${tokenId}`);
+    await tracker.applyWrites(plan.writes);
+    for (const { event, user } of plan.legacy) await tracker.trackUniqueEvent(event, [user], at);
   };
 
   router.post('/track_event', api, validateBody(trackEventSchema), async (req, res) => {
-    await trackOne(req.body as TrackEventBody, `token:${req.principal?.tokenId}`);
+    await track([req.body as TrackEventBody], req.principal?.tokenId);
     res.json({ tracked: 1 });
   });
 
@@ -144,16 +156,7 @@ export function usageDataRoutes(deps: UsageDataRoutesDeps): Router {
     validateBody(trackEventsSchema),
     async (req, res) => {
       const { events } = req.body as { events: TrackEventBody[] };
-      // Every name is checked before anything is written: a request with one unknown event tracks nothing.
-      const known = knownEvents(await deps.dictionary());
-      const unknown = events.find((e) => !known.has(e.event));
-      if (unknown) {
-        throw new ServpingError(
-          'SERVPING_UNKNOWN_EVENT',
-          `unknown event '${unknown.event}': no active or broken redis_hll metric counts it`,
-        );
-      }
-      for (const event of events) await trackOne(event, `token:${req.principal?.tokenId}`);
+      await track(events, req.principal?.tokenId);
       res.json({ tracked: events.length });
     },
   );
@@ -164,12 +167,12 @@ export function usageDataRoutes(deps: UsageDataRoutesDeps): Router {
     const counters = knownCounterKeys(definitions);
     // GitLab clients send the event name; the full key (USAGE_…) is accepted too.
     const key = [counterKey({ event }), event].find((k) => counters.has(k)) ?? counterKey({ event });
-    const total = await (await currentTracker()).incrementCounter(key);
+    const total = await (await currentTracking()).tracker.incrementCounter(key);
     res.json({ counter: key, total });
   });
 
   router.post('/increment_unique_users', api, validateBody(eventOnlySchema), async (req, res) => {
-    await trackOne({ event: (req.body as { event: string }).event }, `token:${req.principal?.tokenId}`);
+    await track([{ event: (req.body as { event: string }).event }], req.principal?.tokenId);
     res.json({ tracked: 1 });
   });
 

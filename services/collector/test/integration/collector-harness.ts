@@ -59,7 +59,11 @@ export interface Harness {
 }
 
 /** A collector on its own database, BullMQ prefix and dictionary directory, listening on port 0. */
-export async function startHarness(name: string, env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  name: string,
+  env: Record<string, string> = {},
+  options: { clock?: () => Date } = {},
+): Promise<Harness> {
   const suffix = `${name}_${process.pid}_${randomBytes(3).toString('hex')}`;
   const database = `servping_test_${suffix}`;
   const prefix = `{test-${suffix}}`;
@@ -83,6 +87,7 @@ export async function startHarness(name: string, env: Record<string, string> = {
   });
   const collector = buildCollector(config, {
     logger: createLogger({ service: 'collector-test', level: 'silent' }),
+    ...options,
   });
   const { port } = await collector.start();
   const sql = new Client({ connectionString: databaseUrl });

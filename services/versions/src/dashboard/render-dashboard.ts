@@ -7,6 +7,7 @@ export interface DashboardData {
   reportingByWeek: Array<{ week: string; instances: number }>;
   versions: Array<{ version: string; instances: number }>;
   adoptionByWeek: Array<{ week: string; reporting: number; adopting: number }>;
+  sumByWeek: Array<{ week: string; total: number }>;
   failures: Array<{ version: string; key_path: string; failure_rate: number }>;
   slowest: Array<{ version: string; key_path: string; p95_s: number }>;
 }
@@ -33,6 +34,11 @@ export function renderDashboard(data: DashboardData): string {
       title: `Adoption of ${data.metricKeyPath}: share of reporting instances with a value > 0`,
       data: adoption,
       unit: '%',
+    }),
+    lineChart({
+      id: 'metric-sum',
+      title: `${data.metricKeyPath} summed over reporting instances (last ping of each week)`,
+      data: data.sumByWeek.map((w) => ({ label: w.week, value: w.total })),
     }),
     barChart({
       id: 'failing-metrics',
@@ -72,7 +78,7 @@ export function renderDashboard(data: DashboardData): string {
 <h1>Versions</h1>
 <form method="get" action="/dashboard">
   <label>Metric key path <input name="metric" value="${escapeHtml(data.metricKeyPath)}" size="50"></label>
-  <button type="submit">Show adoption</button>
+  <button type="submit">Show adoption and values</button>
 </form>
 <main>
 ${charts.join('\n')}

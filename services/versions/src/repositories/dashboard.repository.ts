@@ -57,3 +57,28 @@ export async function metricAdoptionByWeek(
   );
   return result.rows;
 }
+
+/**
+ * Per week: the sum of the metric's values over the instances reporting, each instance's last ping
+ * of the week counted once (fallbacks below 0 left out). Charts counts such as Internal Events
+ * totals and unique users across the fleet.
+ */
+export async function metricSumByWeek(
+  db: Knex,
+  options: { now: Date; weeks: number; keyPath: readonly string[] },
+): Promise<Array<{ week: string; total: number }>> {
+  const result = await db.raw<{ rows: Array<{ week: string; total: number }> }>(
+    `SELECT to_char(w.week, 'YYYY-MM-DD') AS week,
+            coalesce(sum(v.value) FILTER (WHERE v.value >= 0), 0)::float8 AS total
+       FROM ${WEEKS}
+       LEFT JOIN LATERAL (
+         SELECT DISTINCT ON (u.instance_id) u.id
+           FROM usage_data u
+          WHERE ${IN_WEEK}
+          ORDER BY u.instance_id, u.recorded_at DESC) u ON true
+       ${KEY_VALUE_OF_PING}
+      GROUP BY w.week ORDER BY w.week`,
+    [options.now, options.weeks, options.now, options.keyPath.join('.')],
+  );
+  return result.rows;
+}

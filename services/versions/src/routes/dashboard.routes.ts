@@ -7,6 +7,7 @@ import { signSession, tokenMatches } from '../http/read-auth';
 import { isReader, SESSION_COOKIE } from '../http/require-reader';
 import {
   metricAdoptionByWeek,
+  metricSumByWeek,
   reportingInstancesByWeek,
   versionDistribution,
 } from '../repositories/dashboard.repository';
@@ -94,10 +95,11 @@ async function renderPage(req: Request, res: Response, options: DashboardRouteOp
     typeof req.query.metric === 'string' && req.query.metric !== '' ? req.query.metric : DEFAULT_METRIC;
   const keyPath = keyPathParam(metricRaw);
   const since = new Date(now.getTime() - 30 * DAY_MS);
-  const [reportingByWeek, versions, adoptionByWeek, health] = await Promise.all([
+  const [reportingByWeek, versions, adoptionByWeek, sumByWeek, health] = await Promise.all([
     reportingInstancesByWeek(db, { now, weeks: 12 }),
     versionDistribution(db, { now, days: 30, limit: 15 }),
     metricAdoptionByWeek(db, { now, weeks: 12, keyPath }),
+    metricSumByWeek(db, { now, weeks: 12, keyPath }),
     metricHealth(db, { since, limit: 10 }),
   ]);
   res.type('html').send(
@@ -107,6 +109,7 @@ async function renderPage(req: Request, res: Response, options: DashboardRouteOp
       reportingByWeek,
       versions,
       adoptionByWeek,
+      sumByWeek,
       failures: health.failures,
       slowest: health.slowest,
     }),

@@ -197,6 +197,7 @@ describe('dashboard in headless Chromium', () => {
       'reporting-instances': 12,
       'version-distribution': 4, // 17.0.0, 17.1.0, 17.2.0 and the markup instance's 16.11.2
       'metric-adoption': 12,
+      'metric-sum': 12,
       'failing-metrics': expect.any(Number),
       'slowest-metrics': expect.any(Number),
     });
@@ -222,6 +223,11 @@ describe('dashboard in headless Chromium', () => {
     );
     // Week 2025-06-16: instances 1..4 have boards = 2, instance 0 and the markup instance do not: 4 of 6.
     expect(adoption.at(-1)).toBe(66.7);
+    // The values chart sums them (instance 0's -1 fallback left out): weeks with 1..5 instances.
+    const sums = await page.$$eval('#metric-sum circle.point', (points) =>
+      points.map((p) => Number(p.getAttribute('data-value'))),
+    );
+    expect(sums.slice(-5)).toEqual([0, 2, 4, 6, 8]);
     expect(problems).toEqual([]);
   });
 });
