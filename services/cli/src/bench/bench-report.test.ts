@@ -63,17 +63,19 @@ describe('modeBars', () => {
 describe('renderModeChart', () => {
   const svg = renderModeChart(modeBars({ modes }), 'Catalog & time');
 
-  it('scales wall-time bars to the longest (440 px) and labels them in seconds', () => {
-    expect(svg).toContain('<rect x="130" y="64" width="22" height="22" fill="#38a169"/>');
-    expect(svg).toContain('<rect x="130" y="132" width="440" height="22" fill="#888"/>');
-    expect(svg).toContain('<rect x="130" y="166" width="110" height="22" fill="#2b6cb0"/>');
+  it('scales wall-time bars to the longest (420 px) and labels them in seconds', () => {
+    expect(svg).toContain('<rect x="130" y="64" width="21" height="22" fill="#38a169"/>');
+    expect(svg).toContain('<rect x="130" y="132" width="420" height="22" fill="#888"/>');
+    expect(svg).toContain('<rect x="130" y="166" width="105" height="22" fill="#2b6cb0"/>');
     expect(svg).toContain('>20.0 s</text>');
   });
 
-  it('draws rows read with blocks and transactions in a second panel', () => {
-    expect(svg).toContain('<rect x="130" y="338" width="88" height="22" fill="#38a169"/>');
-    expect(svg).toContain('rows read (seq_tup_read + idx_tup_fetch), blocks read / hit, transactions');
-    expect(svg).toContain('>0.01 M rows, 10 / 1,000 blocks, 40 xacts</text>');
+  it('draws rows visited with rows read, blocks and transactions in a second panel', () => {
+    expect(svg).toContain('<rect x="130" y="338" width="84" height="22" fill="#38a169"/>');
+    expect(svg).toContain(
+      'rows visited (seq_tup_read + idx_tup_read), rows read (seq_tup_read + idx_tup_fetch), blocks read / hit, transactions',
+    );
+    expect(svg).toContain('>0.01 M visited, 0.01 M read, 0.00 M / 0.00 M blocks, 40 xacts</text>');
     expect(svg).toContain('fill="#a33">load not measured</text>');
   });
 

@@ -127,7 +127,10 @@ export const benchCommand: Command = {
       await writeFile(`${base}.md`, renderMarkdown(result));
       await writeFile(
         `${base}.svg`,
-        renderModeChart(modeBars(result), `Full catalog, ${scaleLabel(rows)} rows: wall time per mode`),
+        renderModeChart(
+          modeBars(result),
+          `Full catalog, ${scaleLabel(rows)} rows: wall time and database load per mode`,
+        ),
       );
     };
     const result = await runBench(options, io, save);
