@@ -6,6 +6,7 @@ describe('benchDatabases', () => {
       instance: 'postgres://root@127.0.0.1:5432/servping_bench_instance',
       servping: 'postgres://root@127.0.0.1:5432/servping_bench',
       versions: 'postgres://root@127.0.0.1:5432/servping_bench_versions',
+      maintenance: 'postgres://root@127.0.0.1:5432/postgres',
       queuePrefix: '{servping_bench}',
     });
   });

@@ -5,8 +5,10 @@ export interface BenchOptions {
   /** Total demo rows and data seed (`demo seed --rows --seed`). */
   rows: number;
   seed: number;
-  /** Worker counts of the servping mode, one stack start per count. */
+  /** Worker counts of the servping mode, one stack start per count and run. */
   workers: number[];
+  /** Runs of the servping mode per worker count, each after a fresh ANALYZE. */
+  servpingRuns: number;
   definitionsDir: string;
   /** PostgreSQL server URL without a database; the bench's databases are `<dbPrefix>…` on it. */
   pgUrl: string;
@@ -17,7 +19,15 @@ export interface BenchOptions {
   ingestSeconds: number;
   ingestConnections: number;
   queueMetrics: number;
-  skip: { hll: boolean; naive: boolean; gitlab: boolean; servping: boolean; queue: boolean; ingest: boolean };
+  skip: {
+    hll: boolean;
+    floor: boolean;
+    naive: boolean;
+    gitlab: boolean;
+    servping: boolean;
+    queue: boolean;
+    ingest: boolean;
+  };
   outDir: string;
   /** Per-run limit for a servping run (trigger → payload stored). */
   runTimeoutS: number;
@@ -27,6 +37,8 @@ export interface BenchDatabases {
   instance: string;
   servping: string;
   versions: string;
+  /** The server's `postgres` database: watches the instance's sessions without being one. */
+  maintenance: string;
   /** The queue prefix of the bench's stacks, so they never share queues with a running servping. */
   queuePrefix: string;
 }
@@ -41,6 +53,7 @@ export function benchDatabases(pgUrl: string, prefix: string): BenchDatabases {
     instance: at(`${prefix}_instance`),
     servping: at(prefix),
     versions: at(`${prefix}_versions`),
+    maintenance: at('postgres'),
     queuePrefix: `{${prefix}}`,
   };
 }

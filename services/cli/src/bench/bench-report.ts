@@ -1,79 +1,127 @@
 /**
  * The human forms of a bench result (pure): a Markdown summary for docs/benchmarks.md and a
- * hand-written SVG bar chart of wall time per mode and worker count.
+ * hand-written SVG bar chart of wall time and rows read per mode.
  */
+import { renderLoadTable, renderSpread, renderTableBreakdown, renderTargets } from './bench-load-report';
+import { modeRows, problem } from './mode-rows';
+import { renderServpingTime } from './servping-time-report';
+import { count, fixed as fmt, millions, seconds as s } from './report-format';
 import type { BenchResult } from './run-bench';
-
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const fmt = (n: number | null | undefined, digits = 2) =>
-  n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits);
-
-function problem(section: unknown): string | null {
-  if (section && typeof section === 'object') {
-    if ('error' in section) return `error: ${String((section as { error: unknown }).error)}`;
-    if ('skipped' in section) return `skipped (${String((section as { skipped: unknown }).skipped)})`;
-  }
-  return null;
-}
 
 export interface ModeBar {
   label: string;
   wallMs: number | null;
   note?: string;
+  /** What the mode made the database do, where it was measured. */
+  load?: {
+    rowsRead: number;
+    rowsVisited: number;
+    blocksRead: number;
+    blocksHit: number;
+    transactions: number;
+  };
 }
 
-/** One bar per mode: naive, gitlab, then servping per worker count (null where it did not run). */
+/** One bar per mode row: floor, naive, gitlab, then each servping run (null where it did not run). */
 export function modeBars(result: Pick<BenchResult, 'modes'>): ModeBar[] {
-  const bar = (label: string, section: unknown): ModeBar => {
-    const note = problem(section);
-    return note ? { label, wallMs: null, note } : { label, wallMs: (section as { wallMs: number }).wallMs };
-  };
-  return [
-    bar('naive', result.modes.naive),
-    bar('gitlab', result.modes.gitlab),
-    ...Object.entries(result.modes.servping).map(([workers, section]) =>
-      bar(`servping ${workers}w`, section),
-    ),
-  ];
+  return modeRows(result).map(({ label, section, note }) => {
+    if (note) return { label, wallMs: null, note };
+    const m = section as { wallMs: number; load?: { error: string } | NonNullable<ModeBar['load']> };
+    const load = m.load && !('error' in m.load) ? m.load : undefined;
+    return {
+      label,
+      wallMs: m.wallMs,
+      ...(load
+        ? {
+            load: {
+              rowsRead: load.rowsRead,
+              rowsVisited: load.rowsVisited,
+              blocksRead: load.blocksRead,
+              blocksHit: load.blocksHit,
+              transactions: load.transactions,
+            },
+          }
+        : {}),
+    };
+  });
 }
 
 const escapeXml = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Horizontal bars, longest = full width; modes that did not run show their reason instead. */
-export function renderModeChart(bars: readonly ModeBar[], title: string): string {
-  const width = 720;
-  const labelWidth = 120;
-  const barArea = width - labelWidth - 110;
-  const rowHeight = 34;
-  const top = 44;
-  const height = top + bars.length * rowHeight + 16;
-  const longest = Math.max(1, ...bars.map((b) => b.wallMs ?? 0));
-  const rows = bars.map((b, i) => {
-    const y = top + i * rowHeight;
-    const label = `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${escapeXml(b.label)}</text>`;
-    if (b.wallMs === null) {
-      const note = escapeXml((b.note ?? 'not run').slice(0, 80));
-      return `${label}\n  <text x="${labelWidth}" y="${y + 17}" fill="#a33">${note}</text>`;
+const WIDTH = 1000;
+const LABEL_WIDTH = 130;
+const ROW_HEIGHT = 34;
+
+/**
+ * One panel of horizontal bars, longest = full width; a bar without a value shows `missing`
+ * instead. Returns the SVG lines and the panel's height.
+ */
+function barPanel(
+  bars: readonly ModeBar[],
+  top: number,
+  heading: string,
+  value: (bar: ModeBar) => number | null,
+  text: (bar: ModeBar, value: number) => string,
+  missing: (bar: ModeBar) => string,
+): { lines: string[]; height: number } {
+  const barArea = WIDTH - LABEL_WIDTH - 450;
+  const longest = Math.max(1, ...bars.map((b) => value(b) ?? 0));
+  const lines = [`<text x="${LABEL_WIDTH}" y="${top + 16}" font-weight="bold">${escapeXml(heading)}</text>`];
+  bars.forEach((b, i) => {
+    const y = top + 24 + i * ROW_HEIGHT;
+    lines.push(`<text x="${LABEL_WIDTH - 8}" y="${y + 17}" text-anchor="end">${escapeXml(b.label)}</text>`);
+    const v = value(b);
+    if (v === null) {
+      lines.push(
+        `<text x="${LABEL_WIDTH}" y="${y + 17}" fill="#a33">${escapeXml(missing(b).slice(0, 100))}</text>`,
+      );
+      return;
     }
-    const w = Math.max(1, Math.round((b.wallMs / longest) * barArea));
-    const fill = b.label.startsWith('servping') ? '#2b6cb0' : '#888';
-    return (
-      `${label}\n  <rect x="${labelWidth}" y="${y + 4}" width="${w}" height="${rowHeight - 12}" fill="${fill}"/>` +
-      `\n  <text x="${labelWidth + w + 6}" y="${y + 17}">${s(b.wallMs)}</text>`
+    const w = Math.max(1, Math.round((v / longest) * barArea));
+    const fill = b.label.startsWith('servping') ? '#2b6cb0' : b.label === 'floor' ? '#38a169' : '#888';
+    lines.push(
+      `<rect x="${LABEL_WIDTH}" y="${y + 4}" width="${w}" height="${ROW_HEIGHT - 12}" fill="${fill}"/>`,
+      `<text x="${LABEL_WIDTH + w + 6}" y="${y + 17}">${escapeXml(text(b, v))}</text>`,
     );
   });
+  return { lines, height: 24 + bars.length * ROW_HEIGHT + 12 };
+}
+
+/**
+ * Two panels: wall time per mode, then the rows each mode visited (the floor's count visits each
+ * row once) with its rows read, blocks and transactions.
+ */
+export function renderModeChart(bars: readonly ModeBar[], title: string): string {
+  const wall = barPanel(
+    bars,
+    36,
+    'wall time (noisy: shared machine)',
+    (b) => b.wallMs,
+    (_b, ms) => s(ms),
+    (b) => b.note ?? 'not run',
+  );
+  const rows = barPanel(
+    bars,
+    36 + wall.height,
+    'rows visited (seq_tup_read + idx_tup_read), rows read (seq_tup_read + idx_tup_fetch), blocks read / hit, transactions',
+    (b) => b.load?.rowsVisited ?? null,
+    (b, n) =>
+      `${millions(n)} visited, ${millions(b.load!.rowsRead)} read, ${millions(b.load!.blocksRead)} / ${millions(b.load!.blocksHit)} blocks, ${count(b.load!.transactions)} xacts`,
+    (b) => b.note ?? 'load not measured',
+  );
+  const height = 36 + wall.height + rows.height + 8;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="13">`,
-    `  <rect width="${width}" height="${height}" fill="#fff"/>`,
-    `  <text x="${width / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
-    ...rows.map((r) => `  ${r}`),
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="13">`,
+    `  <rect width="${WIDTH}" height="${height}" fill="#fff"/>`,
+    `  <text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
+    ...[...wall.lines, ...rows.lines].map((line) => `  ${line}`),
     '</svg>',
     '',
   ].join('\n');
 }
 
-/** The Markdown summary: modes, HLL, queue overhead and ingest, each with its targets. */
+/** The Markdown summary: modes, database load, spread, targets, HLL, queue overhead and ingest. */
 export function renderMarkdown(result: BenchResult): string {
   const lines: string[] = [];
   const o = result.options;
@@ -92,42 +140,22 @@ export function renderMarkdown(result: BenchResult): string {
       ? `Catalog: ${problem(catalog)}`
       : `Catalog: ${(catalog as { total: number }).total} metrics, ${(catalog as { database: number }).database} database, ${(catalog as { other: number }).other} other, ${(catalog as { notComputed: number }).notComputed} aggregator-only or not computed.`,
     '',
-    '| mode | wall | longest statement | statements | failed metrics | peak RSS (MiB) | servping / naive | servping / gitlab |',
-    '|---|---|---|---|---|---|---|---|',
+    ...renderModeTable(result),
+    ...renderLoadTable(result),
+    ...renderSpread(result),
+    ...renderTargets(result),
+    ...renderTableBreakdown(result),
+    ...renderServpingTime(result),
   );
-  for (const mode of ['naive', 'gitlab'] as const) {
-    const section = result.modes[mode];
-    const note = problem(section);
-    if (note) {
-      lines.push(`| ${mode} | ${note} | | | | | | |`);
-      continue;
-    }
-    const m = section as Exclude<typeof section, { error: string } | { skipped: string }>;
-    lines.push(
-      `| ${mode} | ${s(m.wallMs)} | ${fmt(m.statements.longestMs, 0)} ms | ${m.statements.count} | ${m.failed} | ${fmt(m.memory?.peakRssMb, 0)} (bench process) | | |`,
-    );
-  }
-  for (const [workers, section] of Object.entries(result.modes.servping)) {
-    const note = problem(section);
-    if (note) {
-      lines.push(`| servping ${workers}w | ${note.replace(/\|/g, '/').slice(0, 200)} | | | | | | |`);
-      continue;
-    }
-    const r = section as Exclude<typeof section, { error: string } | { skipped: string }>;
-    const memory = Object.entries(r.memory)
-      .map(([name, m]) => `${name} ${fmt(m?.peakRssMb, 0)}`)
-      .join(', ');
-    const ratio = result.ratios[workers];
-    lines.push(
-      `| servping ${workers}w | ${s(r.wallMs)} | ≥ ${fmt(r.statements.longestMs, 0)} ms (sampled) | ${r.statements.statementsSeen} seen | ${r.metrics.fallbacks} | ${memory} | ${fmt(ratio?.overNaive, 3)} | ${fmt(ratio?.overGitlab, 3)} |`,
-    );
-  }
-  lines.push('');
-  const checked = Object.entries(result.modes.servping).flatMap(([workers, section]) =>
-    'agreementWithNaive' in section && section.agreementWithNaive
-      ? [
-          `servping ${workers}w ${section.agreementWithNaive.compared}/${section.agreementWithNaive.mismatched}`,
-        ]
+  const checked = Object.entries(result.modes.servping).flatMap(([workers, series]) =>
+    'runs' in series
+      ? series.runs.flatMap((run) =>
+          'agreementWithNaive' in run && run.agreementWithNaive
+            ? [
+                `servping ${workers}w #${run.run} ${run.agreementWithNaive.compared}/${run.agreementWithNaive.mismatched}`,
+              ]
+            : [],
+        )
       : [],
   );
   if (checked.length > 0) {
@@ -182,4 +210,47 @@ export function renderMarkdown(result: BenchResult): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Wall time, statements, failures and memory per mode row. */
+function renderModeTable(result: BenchResult): string[] {
+  const lines = [
+    '| mode | wall | longest statement | statements | failed metrics | peak RSS (MiB) | servping / naive | servping / gitlab |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  const wallOf = (mode: 'naive' | 'gitlab') => {
+    const m = result.modes[mode];
+    return problem(m) ? null : (m as { wallMs: number }).wallMs;
+  };
+  const over = (wallMs: number, base: number | null) => (base ? fmt(wallMs / base, 3) : '—');
+  for (const row of modeRows(result)) {
+    if (row.note) {
+      lines.push(`| ${row.label} | ${row.note.replace(/\|/g, '/').slice(0, 200)} | | | | | | |`);
+    } else if (row.kind === 'floor') {
+      const f = row.section as Extract<BenchResult['modes']['floor'], { tables: number }>;
+      lines.push(
+        `| floor | ${s(f.wallMs)} | ${fmt(f.statements.longestMs, 0)} ms | ${f.statements.count} (${f.tables} tables, ${millions(f.rowsCounted)} rows) | 0 | | | |`,
+      );
+    } else if (row.kind === 'servping') {
+      const r = row.section as Extract<
+        BenchResult['modes']['servping'][string],
+        { runs: unknown }
+      >['runs'][number] & {
+        wallMs: number;
+      };
+      if (!('statements' in r)) continue;
+      const memory = Object.entries(r.memory)
+        .map(([name, m]) => `${name} ${fmt(m?.peakRssMb, 0)}`)
+        .join(', ');
+      lines.push(
+        `| ${row.label} | ${s(r.wallMs)} | ≥ ${fmt(r.statements.longestMs, 0)} ms (sampled) | ${r.statements.statementsSeen} seen | ${r.metrics.fallbacks} | ${memory} | ${over(r.wallMs, wallOf('naive'))} | ${over(r.wallMs, wallOf('gitlab'))} |`,
+      );
+    } else {
+      const m = row.section as Extract<BenchResult['modes']['naive'], { mode: string }>;
+      lines.push(
+        `| ${row.label} | ${s(m.wallMs)} | ${fmt(m.statements.longestMs, 0)} ms | ${m.statements.count} | ${m.failed} | ${fmt(m.memory?.peakRssMb, 0)} (bench process) | | |`,
+      );
+    }
+  }
+  return [...lines, ''];
 }

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { withPgSession } from './pg-session.repository';
 
 /**
  * VACUUMs the bench's instance database so every mode measures the steady state of a database
@@ -8,11 +8,18 @@ import { Client } from 'pg';
  * already set the hint bits). On a database already vacuumed it returns in a few seconds.
  */
 export async function vacuumInstance(url: string): Promise<void> {
-  const client = new Client({ connectionString: url, application_name: 'servping-bench' });
-  await client.connect();
-  try {
-    await client.query('VACUUM');
-  } finally {
-    await client.end();
-  }
+  await maintain(url, 'VACUUM');
+}
+
+/**
+ * Re-samples the planner's statistics before a repeated servping run: ANALYZE reads a random
+ * sample, so each run meets plans a production database could get, and the spread over the runs
+ * shows how much the result depends on them (issue #13).
+ */
+export async function analyzeInstance(url: string): Promise<void> {
+  await maintain(url, 'ANALYZE');
+}
+
+async function maintain(url: string, command: 'VACUUM' | 'ANALYZE'): Promise<void> {
+  await withPgSession(url, 'servping-bench', (client) => client.query(command));
 }

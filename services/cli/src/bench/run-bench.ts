@@ -1,37 +1,41 @@
 /**
  * `servping bench` end to end: seed (or reuse) the demo instance, then each section in the order
- * of what it depends on — HLL (PostgreSQL only), the single-process baselines, ingest (Versions),
- * the servping pipeline per worker count, queue overhead (the whole pipeline). A section that
- * fails records `{ "error": … }` and the bench goes on: numbers are never invented.
+ * of what it depends on — HLL (PostgreSQL only), the floor and the single-process baselines,
+ * ingest (Versions), the servping pipeline per worker count (repeated), queue overhead (the whole
+ * pipeline). Every mode records its wall time and its load on the instance database. A section
+ * that fails records `{ "error": … }` and the bench goes on: numbers are never invented.
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { createPgPool, createRedis, readDatabaseFacts } from '@servping/runtime';
-import { errorText, type InstanceFacts, type MetricValue } from '@servping/shared';
-import { InstanceDbRepository } from '@servping/compute';
+import { errorText } from '@servping/shared';
 import type { CommandIo } from '../command';
 import { databaseNameOf } from '../demo/instance-schema.repository';
 import { loadBenchCatalog, type BenchCatalog } from './bench-catalog';
 import { benchDatabases, type BenchDatabases, type BenchOptions } from './bench-options';
 import { prepareBenchState, storedPayload } from './bench-state.repository';
+import { readBenchFacts, runBaseline } from './baseline-run.repository';
 import { ensureSeeded } from './ensure-seeded';
 import { runHllBench } from './hll-bench.repository';
 import { runIngestSection } from './ingest-section';
-import { clockIndependentExactMetrics, compareValues, payloadValues, type Agreement } from './mode-agreement';
-import {
-  runSingleProcessMode,
-  type SingleProcessMode,
-  type SingleProcessResult,
-} from './single-process-mode';
+import type { TargetCheck } from './bench-targets';
+import type { LoadOutcome } from './database-load';
+import { listProductTables, measureDatabaseLoad, type LoadUrls } from './database-load.repository';
+import { runFloorMode, type FloorResult } from './floor-mode.repository';
+import { clockIndependentExactMetrics, compareValues, payloadValues } from './mode-agreement';
+import type { SingleProcessResult } from './single-process-mode';
+import { describeLoad, runServpingSeries, type ServpingRuns } from './servping-runs';
+import { ratios, targetsOf } from './servping-verdicts';
 import { runOnStack, type StackRunResult } from './stack-run';
 import { trivialDefinitionFiles } from './trivial-dictionary';
 
 export type Section<T> = T | { error: string } | { skipped: string };
 
+type SingleProcessSummary = Omit<SingleProcessResult, 'values'> & { load: LoadOutcome };
+
 export interface BenchResult {
-  version: 1;
+  version: 2;
   startedAt: string;
   finishedAt: string;
   machine: { cpus: number; memoryMb: number; node: string; postgres: string };
@@ -40,24 +44,40 @@ export interface BenchResult {
   serviceEnv: Record<string, string>;
   seed: Section<{ reused: boolean; seconds: number; rows: number; seed: number; now: string }>;
   catalog: Section<{ dir: string; total: number; database: number; other: number; notComputed: number }>;
+  /** Every mode's `load`: what it made the instance database do (`database-load.ts`). */
   modes: {
-    naive: Section<Omit<SingleProcessResult, 'values'>>;
-    gitlab: Section<
-      Omit<SingleProcessResult, 'values'> & { agreementWithNaive: ReturnType<typeof compareValues> }
-    >;
+    floor: Section<FloorResult & { load: LoadOutcome }>;
+    naive: Section<SingleProcessSummary>;
+    gitlab: Section<SingleProcessSummary & { agreementWithNaive: ReturnType<typeof compareValues> }>;
     /**
-     * `agreementWithNaive`: the run's stored payload against the naive mode's exact values, on the
-     * metrics a later clock cannot change (`clockIndependentExactMetrics`); absent without naive.
+     * Per worker count, every run and their spread; a run's `agreementWithNaive` compares its stored
+     * payload with the naive mode's exact values on the metrics a later clock cannot change
+     * (`clockIndependentExactMetrics`); absent without naive.
      */
-    servping: Record<string, Section<StackRunResult & { agreementWithNaive?: Agreement }>>;
+    servping: Record<string, Section<ServpingRuns>>;
   };
+  /** servping's median wall time over each baseline's, per worker count. */
   ratios: Record<string, { overNaive: number | null; overGitlab: number | null }>;
+  /** Issue #13's targets per worker count (`checkTargets`). */
+  targets: Record<string, TargetCheck[]>;
   hll: Section<Awaited<ReturnType<typeof runHllBench>>>;
   queueOverhead: Section<StackRunResult & { trivialMetrics: number; msPerMetric: number }>;
   ingest: Section<Awaited<ReturnType<typeof runIngestSection>>>;
 }
 
 const ADMIN_TOKEN = 'servping-bench-admin-token';
+
+/** What every section of one bench invocation shares. */
+interface BenchContext {
+  options: BenchOptions;
+  dbs: BenchDatabases;
+  load: LoadUrls;
+  result: BenchResult;
+  say: (line: string) => void;
+  save: (partial: BenchResult) => Promise<void>;
+  io: CommandIo;
+  logRoot: string;
+}
 
 /**
  * Runs every section not skipped. `save` is called with the result so far after each section,
@@ -68,12 +88,37 @@ export async function runBench(
   io: CommandIo,
   save: (partial: BenchResult) => Promise<void> = async () => undefined,
 ): Promise<BenchResult> {
-  const say = (line: string) => io.stdout.write(`[bench] ${line}\n`);
   const dbs = benchDatabases(options.pgUrl, options.dbPrefix);
-  const logRoot = path.join(options.outDir, 'logs');
+  const ctx: BenchContext = {
+    options,
+    dbs,
+    load: { instance: dbs.instance, maintenance: dbs.maintenance },
+    result: await emptyResult(options),
+    say: (line) => io.stdout.write(`[bench] ${line}\n`),
+    save,
+    io,
+    logRoot: path.join(options.outDir, 'logs'),
+  };
+  await seedSection(ctx);
+  const catalog = await catalogSection(ctx);
+  if (!options.skip.hll) {
+    ctx.say(`HLL: p=14 registers vs GitLab md5/512 up to ${options.hllMax} distinct values`);
+    ctx.result.hll = await section(() => runHllBench(dbs.instance, options.hllMax));
+    await save(ctx.result);
+  }
+  await floorSection(ctx);
+  const naive = await baselineSections(ctx, catalog);
+  await ingestSection(ctx);
+  await servpingSection(ctx, catalog, naive);
+  await queueSection(ctx);
+  ctx.result.finishedAt = new Date().toISOString();
+  return ctx.result;
+}
+
+async function emptyResult(options: BenchOptions): Promise<BenchResult> {
   const { repoRoot: _repoRoot, ...recordedOptions } = options;
-  const result: BenchResult = {
-    version: 1,
+  return {
+    version: 2,
     startedAt: new Date().toISOString(),
     finishedAt: '',
     machine: {
@@ -91,13 +136,21 @@ export async function runBench(
     ),
     seed: { error: 'not run' },
     catalog: { error: 'not run' },
-    modes: { naive: { skipped: 'not run' }, gitlab: { skipped: 'not run' }, servping: {} },
+    modes: {
+      floor: { skipped: 'not run' },
+      naive: { skipped: 'not run' },
+      gitlab: { skipped: 'not run' },
+      servping: {},
+    },
     ratios: {},
+    targets: {},
     hll: { skipped: '--skip-hll' },
     queueOverhead: { skipped: '--skip-queue' },
     ingest: { skipped: '--skip-ingest' },
   };
+}
 
+async function seedSection({ options, dbs, result, say, io }: BenchContext): Promise<void> {
   say(
     `seeding ${options.rows} rows (seed ${options.seed}) into ${databaseNameOf(dbs.instance)} unless already there`,
   );
@@ -114,10 +167,11 @@ export async function runBench(
       ? `seed skipped: already seeded at ${seeded.marker.seededAt}`
       : `seeded in ${seeded.seconds} s`,
   );
+}
 
-  let catalog: BenchCatalog | undefined;
+async function catalogSection({ options, result, say }: BenchContext): Promise<BenchCatalog | undefined> {
   try {
-    catalog = await loadBenchCatalog(options.definitionsDir);
+    const catalog = await loadBenchCatalog(options.definitionsDir);
     const { dir, total, notComputed } = catalog;
     result.catalog = {
       dir,
@@ -129,19 +183,44 @@ export async function runBench(
     say(
       `catalog: ${total} metrics (${catalog.database.length} database, ${catalog.other.length} other, ${notComputed} left to the aggregator or not computed)`,
     );
+    return catalog;
   } catch (error) {
     result.catalog = { error: errorText(error) };
+    return undefined;
   }
+}
 
-  if (!options.skip.hll) {
-    say(`HLL: p=14 registers vs GitLab md5/512 up to ${options.hllMax} distinct values`);
-    result.hll = await section(() => runHllBench(dbs.instance, options.hllMax));
-    await save(result);
+/** One plain count per product table: the least any mode reading every table does. */
+async function floorSection({ options, dbs, load, result, say, save }: BenchContext): Promise<void> {
+  if (options.skip.floor) {
+    result.modes.floor = { skipped: '--skip-floor' };
+    return;
   }
+  say('floor: one plain count(*) per product table, one connection');
+  result.modes.floor = await section(async () => {
+    const tables = await listProductTables(load);
+    const { value, load: measured } = await measureDatabaseLoad(load, () =>
+      runFloorMode(dbs.instance, tables),
+    );
+    say(
+      `floor: ${(value.wallMs / 1000).toFixed(1)} s over ${value.tables} tables, ${describeLoad(measured)}`,
+    );
+    return { ...value, load: measured };
+  });
+  await save(result);
+}
 
-  const values: Partial<Record<SingleProcessMode, SingleProcessResult['values']>> = {};
+/** naive then gitlab, each with its database load; returns naive's values for the agreement checks. */
+async function baselineSections(
+  ctx: BenchContext,
+  catalog: BenchCatalog | undefined,
+): Promise<SingleProcessResult['values'] | undefined> {
+  const { options, dbs, result, say } = ctx;
+  let naiveValues: SingleProcessResult['values'] | undefined;
   // One run clock for both baselines, so their 7d/28d windows and recorded_at agree.
   const recordedAt = new Date();
+  // Read before the modes, so their database load holds only their own statements.
+  const facts = await section(() => readBenchFacts(dbs.instance));
   for (const mode of ['naive', 'gitlab'] as const) {
     if (options.skip[mode]) {
       result.modes[mode] = { skipped: `--skip-${mode}` };
@@ -151,16 +230,34 @@ export async function runBench(
       result.modes[mode] = { error: 'the catalog did not load' };
       continue;
     }
+    if ('error' in facts) {
+      result.modes[mode] = { error: `instance facts: ${facts.error}` };
+      continue;
+    }
     say(`${mode}: ${catalog.database.length + catalog.other.length} metrics, one process, one connection`);
-    const outcome = await section(() => singleProcess(mode, catalog, recordedAt, dbs, options, io));
-    if ('values' in outcome) {
-      const { values: modeValues, ...rest } = outcome;
-      values[mode] = modeValues;
+    const outcome = await section(() =>
+      measureDatabaseLoad(ctx.load, () =>
+        runBaseline(mode, catalog, {
+          instanceUrl: dbs.instance,
+          redisUrl: options.redisUrl,
+          recordedAt,
+          facts,
+          say,
+        }),
+      ),
+    );
+    if ('error' in outcome) {
+      result.modes[mode] = outcome;
+    } else {
+      const { value, load } = outcome;
+      const { values, ...rest } = value;
       say(
-        `${mode}: ${(rest.wallMs / 1000).toFixed(1)} s, longest statement ${rest.statements.longestMs.toFixed(0)} ms, ${rest.failed} failed`,
+        `${mode}: ${(rest.wallMs / 1000).toFixed(1)} s, longest statement ${rest.statements.longestMs.toFixed(0)} ms, ${rest.failed} failed, ${describeLoad(load)}`,
       );
-      if (mode === 'naive') result.modes.naive = rest;
-      else {
+      if (mode === 'naive') {
+        naiveValues = values;
+        result.modes.naive = { ...rest, load };
+      } else {
         const estimates = new Set(
           catalog.database
             .filter((d) => d.query.operation === 'estimate_distinct_count')
@@ -168,125 +265,119 @@ export async function runBench(
         );
         result.modes.gitlab = {
           ...rest,
-          agreementWithNaive: compareValues(values.naive ?? {}, modeValues, estimates),
+          load,
+          agreementWithNaive: compareValues(naiveValues ?? {}, values, estimates),
         };
       }
-    } else {
-      result.modes[mode] = outcome;
     }
-    await save(result);
+    await ctx.save(result);
   }
-
-  if (!options.skip.ingest) {
-    say(`ingest: ${options.ingestSeconds} s of POST /usage_data on loopback`);
-    result.ingest = await section(() =>
-      runIngestSection({
-        repoRoot: options.repoRoot,
-        versionsUrl: benchDatabases(options.pgUrl, `${options.dbPrefix}_ingest`).versions,
-        durationS: options.ingestSeconds,
-        connections: options.ingestConnections,
-        logDir: logRoot,
-      }),
-    );
-    await save(result);
-  }
-
-  const stackEnv = (definitionsDir: string): NodeJS.ProcessEnv => ({
-    ...process.env,
-    INSTANCE_DATABASE_URL: dbs.instance,
-    SERVPING_DATABASE_URL: dbs.servping,
-    VERSIONS_DATABASE_URL: dbs.versions,
-    REDIS_URL: options.redisUrl,
-    SERVPING_QUEUE_PREFIX: dbs.queuePrefix,
-    SERVPING_ADMIN_TOKENS: ADMIN_TOKEN,
-    SERVPING_DEFINITIONS_DIR: definitionsDir,
-    SERVPING_SCHEDULE_ENABLED: 'false',
-    VERSIONS_RATE_LIMIT_PER_MINUTE: '0',
-    LOG_LEVEL: 'info',
-  });
-  const onStack = async (workers: number, definitionsDir: string, logName: string) => {
-    await prepareBenchState(dbs, options.redisUrl);
-    return runOnStack({
-      repoRoot: options.repoRoot,
-      env: stackEnv(definitionsDir),
-      workers,
-      logDir: path.join(logRoot, logName),
-      adminToken: ADMIN_TOKEN,
-      servpingUrl: dbs.servping,
-      instance: { url: dbs.instance, name: databaseNameOf(dbs.instance) },
-      runTimeoutS: options.runTimeoutS,
-    });
-  };
-
-  const exactKeyPaths = catalog ? clockIndependentExactMetrics(catalog) : [];
-  const servpingAgreement = async (runId: string, naive: Readonly<Record<string, MetricValue>>) => {
-    const payload = await storedPayload(dbs.servping, runId);
-    const exactNaive = Object.fromEntries(exactKeyPaths.filter((k) => k in naive).map((k) => [k, naive[k]!]));
-    return compareValues(exactNaive, payloadValues(payload, exactKeyPaths));
-  };
-
-  if (!options.skip.servping) {
-    for (const workers of options.workers) {
-      say(`servping: ${workers} worker(s), trigger → payload at Versions`);
-      const outcome = await section(() => onStack(workers, options.definitionsDir, `servping-${workers}w`));
-      if ('wallMs' in outcome) {
-        say(`servping ${workers}w: ${(outcome.wallMs / 1000).toFixed(1)} s`);
-        const agreement = values.naive && (await servpingAgreement(outcome.runId, values.naive));
-        if (agreement) say(`servping ${workers}w agrees with naive: ${formatAgreement(agreement)}`);
-        result.modes.servping[String(workers)] = agreement
-          ? { ...outcome, agreementWithNaive: agreement }
-          : outcome;
-      } else {
-        say(`servping ${workers}w: ${outcome.error}`);
-        result.modes.servping[String(workers)] = outcome;
-      }
-      result.ratios = ratios(result);
-      await save(result);
-    }
-  }
-  result.ratios = ratios(result);
-
-  if (!options.skip.queue) {
-    say(`queue overhead: ${options.queueMetrics} trivial metrics end to end`);
-    result.queueOverhead = await section(async () => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'servping-bench-queue-'));
-      try {
-        for (const file of trivialDefinitionFiles(options.queueMetrics)) {
-          await mkdir(path.dirname(path.join(dir, file.path)), { recursive: true });
-          await writeFile(path.join(dir, file.path), file.text);
-        }
-        const run = await onStack(Math.max(1, options.workers[0] ?? 1), dir, 'queue-overhead');
-        return {
-          ...run,
-          trivialMetrics: options.queueMetrics,
-          msPerMetric: Math.round((run.wallMs / options.queueMetrics) * 1000) / 1000,
-        };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    });
-  }
-
-  result.finishedAt = new Date().toISOString();
-  return result;
+  return naiveValues;
 }
 
-/** servping wall time over each baseline's, per worker count (null where either is missing). */
-export function ratios(result: Pick<BenchResult, 'modes'>): BenchResult['ratios'] {
-  const wall = (section: unknown) =>
-    section && typeof section === 'object' && 'wallMs' in section
-      ? (section as { wallMs: number }).wallMs
-      : null;
-  const naive = wall(result.modes.naive);
-  const gitlab = wall(result.modes.gitlab);
-  const out: BenchResult['ratios'] = {};
-  for (const [workers, section] of Object.entries(result.modes.servping)) {
-    const servping = wall(section);
-    const over = (base: number | null) =>
-      servping !== null && base !== null && base > 0 ? Math.round((servping / base) * 1000) / 1000 : null;
-    out[workers] = { overNaive: over(naive), overGitlab: over(gitlab) };
+async function ingestSection({ options, result, say, save, logRoot }: BenchContext): Promise<void> {
+  if (options.skip.ingest) return;
+  say(`ingest: ${options.ingestSeconds} s of POST /usage_data on loopback`);
+  result.ingest = await section(() =>
+    runIngestSection({
+      repoRoot: options.repoRoot,
+      versionsUrl: benchDatabases(options.pgUrl, `${options.dbPrefix}_ingest`).versions,
+      durationS: options.ingestSeconds,
+      connections: options.ingestConnections,
+      logDir: logRoot,
+    }),
+  );
+  await save(result);
+}
+
+/** A fresh bench state and stack for one run of `definitionsDir` with `workers` workers. */
+async function onStack(
+  { options, dbs, logRoot }: BenchContext,
+  workers: number,
+  definitionsDir: string,
+  logName: string,
+): Promise<StackRunResult> {
+  await prepareBenchState(dbs, options.redisUrl);
+  return runOnStack({
+    repoRoot: options.repoRoot,
+    env: {
+      ...process.env,
+      INSTANCE_DATABASE_URL: dbs.instance,
+      SERVPING_DATABASE_URL: dbs.servping,
+      VERSIONS_DATABASE_URL: dbs.versions,
+      REDIS_URL: options.redisUrl,
+      SERVPING_QUEUE_PREFIX: dbs.queuePrefix,
+      SERVPING_ADMIN_TOKENS: ADMIN_TOKEN,
+      SERVPING_DEFINITIONS_DIR: definitionsDir,
+      SERVPING_SCHEDULE_ENABLED: 'false',
+      VERSIONS_RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'info',
+    },
+    workers,
+    logDir: path.join(logRoot, logName),
+    adminToken: ADMIN_TOKEN,
+    servpingUrl: dbs.servping,
+    instance: { maintenanceUrl: dbs.maintenance, name: databaseNameOf(dbs.instance) },
+    runTimeoutS: options.runTimeoutS,
+  });
+}
+
+async function servpingSection(
+  ctx: BenchContext,
+  catalog: BenchCatalog | undefined,
+  naive: SingleProcessResult['values'] | undefined,
+): Promise<void> {
+  const { options, dbs, result, say } = ctx;
+  if (options.skip.servping) return;
+  const exactKeyPaths = catalog ? clockIndependentExactMetrics(catalog) : [];
+  const agreement =
+    naive &&
+    (async (runId: string) => {
+      const payload = await storedPayload(dbs.servping, runId);
+      const exactNaive = Object.fromEntries(
+        exactKeyPaths.filter((k) => k in naive).map((k) => [k, naive[k]!]),
+      );
+      return compareValues(exactNaive, payloadValues(payload, exactKeyPaths));
+    });
+  for (const workers of options.workers) {
+    say(`servping: ${workers} worker(s), ${options.servpingRuns} run(s), trigger → payload at Versions`);
+    result.modes.servping[String(workers)] = await section(() =>
+      runServpingSeries({
+        workers,
+        runs: options.servpingRuns,
+        load: ctx.load,
+        runOnStack: (run) => onStack(ctx, workers, options.definitionsDir, `servping-${workers}w-run${run}`),
+        ...(agreement ? { agreement } : {}),
+        say,
+      }),
+    );
+    result.ratios = ratios(result);
+    result.targets = targetsOf(result);
+    await ctx.save(result);
   }
-  return out;
+}
+
+async function queueSection(ctx: BenchContext): Promise<void> {
+  const { options, result, say } = ctx;
+  if (options.skip.queue) return;
+  say(`queue overhead: ${options.queueMetrics} trivial metrics end to end`);
+  result.queueOverhead = await section(async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'servping-bench-queue-'));
+    try {
+      for (const file of trivialDefinitionFiles(options.queueMetrics)) {
+        await mkdir(path.dirname(path.join(dir, file.path)), { recursive: true });
+        await writeFile(path.join(dir, file.path), file.text);
+      }
+      const run = await onStack(ctx, Math.max(1, options.workers[0] ?? 1), dir, 'queue-overhead');
+      return {
+        ...run,
+        trivialMetrics: options.queueMetrics,
+        msPerMetric: Math.round((run.wallMs / options.queueMetrics) * 1000) / 1000,
+      };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 }
 
 async function section<T>(run: () => Promise<T>): Promise<T | { error: string }> {
@@ -294,64 +385,6 @@ async function section<T>(run: () => Promise<T>): Promise<T | { error: string }>
     return await run();
   } catch (error) {
     return { error: errorText(error) };
-  }
-}
-
-async function singleProcess(
-  mode: SingleProcessMode,
-  catalog: BenchCatalog,
-  recordedAt: Date,
-  dbs: BenchDatabases,
-  options: BenchOptions,
-  io: CommandIo,
-): Promise<SingleProcessResult> {
-  const db = InstanceDbRepository.connect({
-    connectionString: dbs.instance,
-    applicationName: `servping-bench-${mode}`,
-    max: 1,
-    // naive measures the plain statement however long it takes; gitlab's batches keep the
-    // engine's 15 s limit (a GitLab instance's statement timeout is of that order).
-    statementTimeoutMs: mode === 'naive' ? 3_600_000 : 15_000,
-  });
-  const redis = createRedis(options.redisUrl, 'producer');
-  try {
-    let lastLine = 0;
-    return await runSingleProcessMode(mode, catalog, {
-      db,
-      redis,
-      facts: await benchFacts(dbs.instance),
-      recordedAt,
-      onMetric: (done, total) => {
-        if (Date.now() - lastLine < 10_000 && done !== total) return;
-        lastLine = Date.now();
-        io.stdout.write(`[bench] ${mode}: ${done}/${total} metrics\n`);
-      },
-    });
-  } finally {
-    await Promise.all([db.close(), redis.quit()]);
-  }
-}
-
-/** The identity the single-process modes report for system metrics (the collector's in servping mode). */
-async function benchFacts(instanceUrl: string): Promise<InstanceFacts> {
-  const pool = createPgPool({
-    connectionString: instanceUrl,
-    applicationName: 'servping-bench-facts',
-    readOnly: true,
-    max: 1,
-  });
-  try {
-    return {
-      uuid: '00000000-0000-0000-0000-00000000be7c',
-      hostname: 'servping-bench',
-      version: '0.1.0',
-      edition: 'CE',
-      installationType: 'bench',
-      database: await readDatabaseFacts(pool),
-      collectedDataCategories: ['standard', 'subscription', 'operational', 'optional'],
-    };
-  } finally {
-    await pool.end();
   }
 }
 
@@ -366,12 +399,4 @@ async function serverVersion(pgUrl: string): Promise<string> {
   } finally {
     await client.end();
   }
-}
-
-/** "242 compared, 0 mismatched" plus the first differences. */
-function formatAgreement(agreement: Agreement): string {
-  const examples = agreement.examples
-    .slice(0, 3)
-    .map((e) => `${e.keyPath}: naive ${JSON.stringify(e.a)}, servping ${JSON.stringify(e.b)}`);
-  return [`${agreement.compared} compared, ${agreement.mismatched} mismatched`, ...examples].join('; ');
 }

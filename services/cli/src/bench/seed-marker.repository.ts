@@ -5,7 +5,8 @@
  * never taken for a complete one. The demo tables are UNLOGGED, so a server crash empties them
  * while the (logged) marker survives: the marker only counts when the data is there too.
  */
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { withPgSession } from './pg-session.repository';
 
 export interface SeedMarker {
   rows: number;
@@ -24,15 +25,8 @@ const PROBE_TABLE = 'users';
 const UNDEFINED_TABLE = '42P01';
 const INVALID_CATALOG = '3D000';
 
-async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, application_name: 'servping-bench' });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const withClient = <T>(url: string, use: (client: Client) => Promise<T>) =>
+  withPgSession(url, 'servping-bench', use);
 
 /**
  * The marker, or null when the database, the table or the row does not exist, or when the demo

@@ -9,6 +9,7 @@ import { startActivitySampler, type SampledStatement } from './activity-sampler.
 import { payloadSubmission } from './bench-state.repository';
 import { freePorts } from '../stack/free-ports';
 import { readProcessMemory, type ProcessMemory } from './process-memory';
+import { slowestMetrics, type MetricTime } from './slowest-metrics';
 
 export interface StackRunOptions {
   repoRoot: string;
@@ -17,8 +18,11 @@ export interface StackRunOptions {
   logDir: string;
   adminToken: string;
   servpingUrl: string;
-  /** Where to sample statements: a URL of the same server and the instance database's name. */
-  instance: { url: string; name: string };
+  /**
+   * Where to sample statements: a database of the same server that is not the instance's (so the
+   * sampler's queries stay out of the instance's statistics) and the instance database's name.
+   */
+  instance: { maintenanceUrl: string; name: string };
   runTimeoutS: number;
   onProgress?: (line: string) => void;
 }
@@ -37,6 +41,8 @@ export interface StackRunResult {
   shards: number;
   /** Sum of the per-metric compute times the workers reported. */
   computeS: number;
+  /** The metrics that took the longest (`slowestMetrics`), where the time went. */
+  slowestMetrics: MetricTime[];
   statements: SampledStatement;
   memory: Record<string, ProcessMemory | null>;
   fallbacks: Array<{ name: string; error?: string }>;
@@ -44,6 +50,7 @@ export interface StackRunResult {
 }
 
 const POLL_MS = 100;
+const SLOWEST_METRICS = 10;
 
 export async function runOnStack(options: StackRunOptions): Promise<StackRunResult> {
   const [versions, collector, aggregatorOps, ...workerOps] = (await freePorts(3 + options.workers)) as [
@@ -62,7 +69,7 @@ export async function runOnStack(options: StackRunOptions): Promise<StackRunResu
   });
   const startMs = performance.now() - startBegan;
   try {
-    const sampler = await startActivitySampler(options.instance.url, options.instance.name);
+    const sampler = await startActivitySampler(options.instance.maintenanceUrl, options.instance.name);
     let statements: SampledStatement;
     let view: RunState;
     let sentAt: Date;
@@ -98,6 +105,7 @@ export async function runOnStack(options: StackRunOptions): Promise<StackRunResu
       metrics: finalView.metrics,
       shards: finalView.shards,
       computeS: round3(finalView.perMetric.reduce((sum, m) => sum + (m.timeElapsedS ?? 0), 0)),
+      slowestMetrics: slowestMetrics(finalView.perMetric, SLOWEST_METRICS),
       statements,
       memory,
       fallbacks: finalView.perMetric

@@ -16,6 +16,7 @@ const FLAGS = {
   rows: { type: 'number' },
   seed: { type: 'number' },
   workers: { type: 'string' },
+  'servping-runs': { type: 'number' },
   definitions: { type: 'string' },
   'pg-url': { type: 'string' },
   'db-prefix': { type: 'string' },
@@ -26,6 +27,7 @@ const FLAGS = {
   'run-timeout-s': { type: 'number' },
   out: { type: 'string' },
   'skip-hll': { type: 'boolean' },
+  'skip-floor': { type: 'boolean' },
   'skip-naive': { type: 'boolean' },
   'skip-gitlab': { type: 'boolean' },
   'skip-servping': { type: 'boolean' },
@@ -38,12 +40,14 @@ const USAGE = `usage: servping bench [--rows <N>] [--seed <int>] [--workers <lis
 Seeds the demo instance (skipped when the same rows and seed are already there) and measures the
 metric catalog three ways — naive (one exact statement per metric), gitlab (GitLab's batch
 counters and md5 HLL, one process) and servping (trigger → payload at Versions, per worker
-count) — plus HLL SQL speed and error, queue overhead and Versions ingest. Writes
-<out>/<date>-rows-<N>.json, .md and .svg.
+count, repeated) — against a floor (one plain count(*) per table), each with its wall time and
+its load on the instance database (rows read, blocks, transactions), plus HLL SQL speed and
+error, queue overhead and Versions ingest. Writes <out>/<date>-rows-<N>.json, .md and .svg.
 
   --rows <N>                demo rows (default 1e6; 2e7 for the headline numbers)
   --seed <int>              demo data seed (default 1)
   --workers <list>          worker counts of the servping mode, e.g. 1,2,4 (default 1,2,4)
+  --servping-runs <n>       runs per worker count, each after a fresh ANALYZE (default 3)
   --definitions <dir>       metric catalog (default shared/metrics)
   --pg-url <url>            PostgreSQL server (default postgres://root@127.0.0.1:5432)
   --db-prefix <name>        bench database names and queue prefix (default servping_bench)
@@ -53,7 +57,7 @@ count) — plus HLL SQL speed and error, queue overhead and Versions ingest. Wri
   --queue-metrics <n>       trivial metrics of the queue-overhead run (default 1000)
   --run-timeout-s <s>       limit per servping run (default 3600)
   --out <dir>               results directory (default bench/results)
-  --skip-hll --skip-naive --skip-gitlab --skip-servping --skip-queue --skip-ingest
+  --skip-hll --skip-floor --skip-naive --skip-gitlab --skip-servping --skip-queue --skip-ingest
 
 Environment: REDIS_URL (default redis://127.0.0.1:6379).
 `;
@@ -90,6 +94,7 @@ export const benchCommand: Command = {
       rows,
       seed,
       workers: workerCounts(flags.workers),
+      servpingRuns: positiveInteger('servping-runs', flags['servping-runs'], 3),
       definitionsDir: path.resolve(flags.definitions ?? path.join(REPO_ROOT, 'shared/metrics')),
       pgUrl: flags['pg-url'] ?? 'postgres://root@127.0.0.1:5432',
       dbPrefix: flags['db-prefix'] ?? 'servping_bench',
@@ -100,6 +105,7 @@ export const benchCommand: Command = {
       queueMetrics: positiveInteger('queue-metrics', flags['queue-metrics'], 1000),
       skip: {
         hll: flags['skip-hll'],
+        floor: flags['skip-floor'],
         naive: flags['skip-naive'],
         gitlab: flags['skip-gitlab'],
         servping: flags['skip-servping'],
@@ -121,7 +127,10 @@ export const benchCommand: Command = {
       await writeFile(`${base}.md`, renderMarkdown(result));
       await writeFile(
         `${base}.svg`,
-        renderModeChart(modeBars(result), `Full catalog, ${scaleLabel(rows)} rows: wall time per mode`),
+        renderModeChart(
+          modeBars(result),
+          `Full catalog, ${scaleLabel(rows)} rows: wall time and database load per mode`,
+        ),
       );
     };
     const result = await runBench(options, io, save);

@@ -63,7 +63,7 @@ describe('servping bench (smoke)', () => {
     await deleteQueueKeys(REDIS, dbs.queuePrefix);
   });
 
-  it('measures every section at --rows 2e4 with one worker', async () => {
+  it('measures every section at --rows 2e4 with one worker, twice', async () => {
     const stdout = sink();
     const stderr = sink();
     const code = await runCli(
@@ -73,6 +73,8 @@ describe('servping bench (smoke)', () => {
         '2e4',
         '--workers',
         '1',
+        '--servping-runs',
+        '2',
         '--skip-ingest',
         '--queue-metrics',
         '200',
@@ -93,6 +95,21 @@ describe('servping bench (smoke)', () => {
 
     expect(get(result, 'seed', 'rows')).toBe(20_000);
     expectMeasured(result.catalog, 'catalog', ['total'], ['database']);
+    expectMeasured(get(result, 'modes', 'floor'), 'floor', ['wallMs'], ['tables'], ['rowsCounted']);
+    // Every mode's load on the instance database, read after its sessions closed.
+    for (const mode of ['floor', 'naive', 'gitlab']) {
+      expectMeasured(
+        get(result, 'modes', mode, 'load'),
+        `${mode} load`,
+        ['rowsRead'],
+        ['blocksHit'],
+        ['transactions'],
+      );
+    }
+    // One count per product table, plus the session's start: nothing else in the floor's window.
+    expect(get(result, 'modes', 'floor', 'load', 'committed')).toBe(
+      (get(result, 'modes', 'floor', 'tables') as number) + 1,
+    );
     expectMeasured(
       get(result, 'modes', 'naive'),
       'naive',
@@ -108,18 +125,33 @@ describe('servping bench (smoke)', () => {
       ['memory', 'peakRssMb'],
     );
     expect(get(result, 'modes', 'gitlab', 'agreementWithNaive', 'compared')).toBeGreaterThan(100);
+    const runs = get(result, 'modes', 'servping', '1', 'runs') as unknown[];
+    expect(runs).toHaveLength(2);
+    for (const [i, run] of runs.entries()) {
+      expectMeasured(
+        run,
+        `servping 1w run ${i + 1}`,
+        ['wallMs'],
+        ['memory', 'worker-1', 'peakRssMb'],
+        ['load', 'rowsRead'],
+        ['load', 'rolledBack'],
+      );
+      expect(get(run, 'agreementWithNaive', 'mismatched')).toBe(0);
+    }
     expectMeasured(
-      get(result, 'modes', 'servping', '1'),
-      'servping 1w',
-      ['wallMs'],
-      ['memory', 'worker-1', 'peakRssMb'],
+      get(result, 'modes', 'servping', '1', 'spread'),
+      'servping 1w spread',
+      ['wallMs', 'median'],
+      ['rowsRead', 'median'],
     );
+    expect(get(result, 'modes', 'servping', '1', 'spread', 'wallMs', 'runs')).toBe(2);
     expectMeasured(get(result, 'ratios', '1'), 'ratios', ['overNaive'], ['overGitlab']);
+    expect(get(result, 'targets', '1')).toHaveLength(5);
     expectMeasured(result.hll, 'hll', ['servpingSqlMs'], ['gitlabSqlMs'], ['speedup']);
     expect(get(result, 'hll', 'cardinalities')).toHaveLength(2);
     expectMeasured(result.queueOverhead, 'queue overhead', ['wallMs'], ['msPerMetric']);
     expect(result.ingest).toEqual({ skipped: '--skip-ingest' });
     // The chart and the Markdown summary are written next to the JSON.
     expect((await readdir(out)).filter((f) => /\.(md|svg)$/.test(f))).toHaveLength(2);
-  }, 120_000);
+  }, 180_000);
 });
