@@ -20,7 +20,7 @@ import { createVersionsMetrics, observeRequests } from './http/versions-metrics'
 import { createBodyValidator } from './ingest/validate-body';
 import { createVersionsDatabase, migrateToLatest, pingDatabase } from './repositories/database.repository';
 import { refreshTimingSnapshot } from './repositories/metric-analytics.repository';
-import { createMetricKeyIds } from './repositories/metric-keys.repository';
+import { createPingMetricValuesOf } from './repositories/metric-keys.repository';
 import { createDashboardRouter } from './routes/dashboard.routes';
 import { createIngestRouter } from './routes/ingest.routes';
 import { createReadApiRouter } from './routes/read-api.routes';
@@ -105,7 +105,7 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
   app.use(
     createIngestRouter({
       db,
-      metricKeyIds: createMetricKeyIds(db, { maxCachedKeys: METRIC_KEY_CACHE_SIZE }),
+      pingMetricValuesOf: createPingMetricValuesOf(db, { maxCachedKeys: METRIC_KEY_CACHE_SIZE }),
       validate: createBodyValidator({ maxKeys: config.maxPayloadKeys }),
       metrics,
       logger: logger.child({ component: 'ingest' }),

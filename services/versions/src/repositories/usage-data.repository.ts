@@ -46,7 +46,7 @@ export async function storePing(
     facts: UsageDataFacts;
     payloadText: string;
     payload: unknown;
-    /** The ping's numeric leaves by key id (numericLeaves, then orderByKeyId). */
+    /** The ping's numeric leaves by key id (see MetricKeyTrie). */
     metricValues: PingMetricValues;
     perUser: PerUserValues;
     receivedAt: Date;
