@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { refreshUnderLock } from './background-snapshot.repository';
 import { KEY_VALUE_OF_PING } from './metric-values-sql';
 
 export interface SeriesPoint {
@@ -113,29 +114,15 @@ export async function metricHealth(
   };
 }
 
-const SNAPSHOT_TIMEOUT_MS = 15 * 60_000;
-
 /**
  * Recomputes the slowest-metrics snapshot: p50/p95 of time_elapsed per version and metric over
- * the reports received since `since`. One replica at a time, under a transaction-level advisory
- * lock: with `wait` false a replica that finds it taken skips (another one is refreshing) and
- * this returns false; with `wait` true it refreshes after the other one.
+ * the reports received since `since`, by one replica at a time (see refreshUnderLock).
  */
 export async function refreshTimingSnapshot(
   db: Knex,
   options: { since: Date; now: Date; wait: boolean },
 ): Promise<boolean> {
-  return db.transaction(async (trx) => {
-    if (options.wait) {
-      await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('metric_timing_snapshot'))`);
-    } else {
-      const lock = await trx.raw<{ rows: Array<{ locked: boolean }> }>(
-        `SELECT pg_try_advisory_xact_lock(hashtext('metric_timing_snapshot')) AS locked`,
-      );
-      if (!lock.rows[0]!.locked) return false;
-    }
-    // A background job over every sample of the window: not bound by the per-request timeout.
-    await trx.raw(`SET LOCAL statement_timeout = '${SNAPSHOT_TIMEOUT_MS}'`);
+  return refreshUnderLock(db, { lockName: 'metric_timing_snapshot', wait: options.wait }, async (trx) => {
     await trx.raw('DELETE FROM metric_timing_snapshot');
     await trx.raw(
       `INSERT INTO metric_timing_snapshot (version, key_path, samples, errors, p50_s, p95_s)
@@ -153,6 +140,5 @@ export async function refreshTimingSnapshot(
        ON CONFLICT (id) DO UPDATE SET since = EXCLUDED.since, computed_at = EXCLUDED.computed_at`,
       [options.since, options.now],
     );
-    return true;
   });
 }

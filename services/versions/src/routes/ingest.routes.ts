@@ -17,7 +17,6 @@ export interface IngestRouteOptions {
   metrics: VersionsMetrics;
   logger: Logger;
   bodyLimitBytes: number;
-  leaderWindowDays: number;
   now: () => Date;
 }
 
@@ -59,7 +58,6 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
         metricValues,
         perUser: perUserValues(body),
         receivedAt,
-        leaderWindowDays: options.leaderWindowDays,
       });
       metrics.ingest.inc({ endpoint: 'usage_data', outcome: stored.created ? 'stored' : 'duplicate' });
       options.logger.info(
