@@ -22,32 +22,52 @@ export interface VersionSummary {
 /**
  * One metric's numeric values across instances and versions over time, plus a per-version summary,
  * from the metric's values in ping_metric_values (bounded at ingest, so avg() stays finite).
+ *
+ * One statement reads the window's values once (MATERIALIZED) for both answers: reading a value
+ * means fetching the ping's TOASTed key and value arrays, the whole cost of this route, and two
+ * statements read them twice (1.5 s at 10 000 pings). The points and the summary rows come back as
+ * one result, told apart by `kind` (a UNION ALL's branches are returned in order).
  */
 export async function metricSeries(
   db: Knex,
   options: { keyPath: readonly string[]; since: Date; until: Date; limit: number },
 ): Promise<{ points: SeriesPoint[]; byVersion: VersionSummary[] }> {
-  const filtered = `FROM usage_data u
-       ${KEY_VALUE_OF_PING}
-      WHERE v.value IS NOT NULL AND u.recorded_at >= ? AND u.recorded_at < ?`;
-  const params = [options.keyPath.join('.'), options.since, options.until];
-  const points = await db.raw<{ rows: SeriesPoint[] }>(
-    `SELECT u.id::int AS usage_data_id, u.uuid, u.version, u.recorded_at, v.value
-       ${filtered}
-      ORDER BY u.recorded_at, u.id
-      LIMIT ?`,
-    [...params, options.limit],
+  const result = await db.raw<{ rows: Array<SeriesRow> }>(
+    `WITH series AS MATERIALIZED (
+       SELECT u.id, u.uuid, u.version, u.instance_id, u.recorded_at, v.value
+         FROM usage_data u
+         ${KEY_VALUE_OF_PING}
+        WHERE v.value IS NOT NULL AND u.recorded_at >= ? AND u.recorded_at < ?)
+     (SELECT 'point' AS kind, id::int AS usage_data_id, uuid, version, recorded_at, value,
+             NULL::int AS instances, NULL::int AS pings, NULL::float8 AS min, NULL::float8 AS avg,
+             NULL::float8 AS max
+        FROM series
+       ORDER BY recorded_at, id
+       LIMIT ?)
+     UNION ALL
+     (SELECT 'version', NULL, NULL, version, NULL, NULL, count(DISTINCT instance_id)::int, count(*)::int,
+             min(value), avg(value), max(value)
+        FROM series
+       GROUP BY version
+       ORDER BY version)`,
+    [options.keyPath.join('.'), options.since, options.until, options.limit],
   );
-  const byVersion = await db.raw<{ rows: VersionSummary[] }>(
-    `SELECT u.version, count(DISTINCT u.instance_id)::int AS instances, count(*)::int AS pings,
-            min(v.value) AS min, avg(v.value) AS avg, max(v.value) AS max
-       ${filtered}
-      GROUP BY u.version
-      ORDER BY u.version`,
-    params,
-  );
-  return { points: points.rows, byVersion: byVersion.rows };
+  const points: SeriesPoint[] = [];
+  const byVersion: VersionSummary[] = [];
+  for (const row of result.rows) {
+    if (row.kind === 'point') {
+      const { usage_data_id, uuid, version, recorded_at, value } = row;
+      points.push({ usage_data_id, uuid, version, recorded_at, value } as SeriesPoint);
+    } else {
+      const { version, instances, pings, min, avg, max } = row;
+      byVersion.push({ version, instances, pings, min, avg, max } as VersionSummary);
+    }
+  }
+  return { points, byVersion };
 }
+
+/** A row of metricSeries' statement: a point or a version summary, the other's columns NULL. */
+type SeriesRow = { kind: 'point' | 'version' } & SeriesPoint & VersionSummary;
 
 export interface FailureRate {
   version: string;
