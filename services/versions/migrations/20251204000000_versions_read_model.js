@@ -80,6 +80,19 @@ const EXTRACT_METRIC_VALUES_SQL = `
       FOR EACH ROW EXECUTE FUNCTION extract_metric_values();
 `;
 
+/** ensure_metric_keys() as this migration defines it (20261205000100's down() puts it back from here). */
+const ENSURE_METRIC_KEYS_SQL = `
+    -- Adds the keys of key_paths that are not known yet. The NOT EXISTS keeps ON CONFLICT from
+    -- drawing (and wasting) a sequence value for every key that already exists.
+    CREATE OR REPLACE FUNCTION ensure_metric_keys(key_paths text[]) RETURNS void
+    LANGUAGE sql AS $fn$
+      INSERT INTO metric_keys (key_path)
+      SELECT DISTINCT p FROM unnest(key_paths) p
+       WHERE NOT EXISTS (SELECT 1 FROM metric_keys k WHERE k.key_path = p)
+      ON CONFLICT (key_path) DO NOTHING
+    $fn$;
+`;
+
 /**
  * devops_leaders_among_others() as this migration defines it (replaced by a snapshot lookup in
  * 20261205000000, whose down() puts it back from here).
@@ -128,15 +141,7 @@ module.exports.up = async function up(knex) {
     CREATE INDEX metric_values_failed_idx ON metric_values (usage_data_id, key_id) WHERE value < 0;
     CREATE INDEX usage_data_recorded_at_idx ON usage_data (recorded_at);
 
-    -- Adds the keys of key_paths that are not known yet. The NOT EXISTS keeps ON CONFLICT from
-    -- drawing (and wasting) a sequence value for every key that already exists.
-    CREATE FUNCTION ensure_metric_keys(key_paths text[]) RETURNS void
-    LANGUAGE sql AS $fn$
-      INSERT INTO metric_keys (key_path)
-      SELECT DISTINCT p FROM unnest(key_paths) p
-       WHERE NOT EXISTS (SELECT 1 FROM metric_keys k WHERE k.key_path = p)
-      ON CONFLICT (key_path) DO NOTHING
-    $fn$;
+    ${ENSURE_METRIC_KEYS_SQL}
 
     ${EXTRACT_METRIC_VALUES_SQL}
 
@@ -210,5 +215,6 @@ module.exports.down = async function down(knex) {
 
 module.exports.EXTRACT_METRIC_VALUES_SQL = EXTRACT_METRIC_VALUES_SQL;
 module.exports.LEADERS_AMONG_OTHERS_SQL = LEADERS_AMONG_OTHERS_SQL;
+module.exports.ENSURE_METRIC_KEYS_SQL = ENSURE_METRIC_KEYS_SQL;
 module.exports.DEVOPS_METRICS = DEVOPS_METRICS;
 module.exports.LEADER_PERCENTILE = LEADER_PERCENTILE;
