@@ -9,6 +9,14 @@ describe('toPingMetricValues', () => {
     });
   });
 
+  it('takes ids already ascending as they are', () => {
+    expect(toPingMetricValues({ ids: [2, 5, 9], values: [1, -2, 0], depths: [1, 2, 2] })).toEqual({
+      keyIds: [2, 5, 9],
+      values: [1, -2, 0],
+      failedKeyIds: [5],
+    });
+  });
+
   it('keeps the shallower, then the earlier, of leaves sharing a key id', () => {
     expect(toPingMetricValues({ ids: [7, 3, 7, 7], values: [2, 9, 1, 4], depths: [2, 1, 1, 1] })).toEqual({
       keyIds: [3, 7],

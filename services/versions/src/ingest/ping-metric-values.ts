@@ -28,6 +28,11 @@ export interface LeavesById {
  */
 export function toPingMetricValues(leaves: LeavesById): PingMetricValues {
   const { ids, values, depths } = leaves;
+  // The usual case needs no sort: ensure_metric_keys() numbers new keys in document order, so a
+  // ping shaped like the ones before it lists its ids ascending (the sort was ~0.2 ms a ping).
+  if (ids.every((id, i) => i === 0 || ids[i - 1]! < id)) {
+    return { keyIds: ids, values, failedKeyIds: ids.filter((_, i) => values[i]! < 0) };
+  }
   const order = ids.map((_, i) => i).sort((a, b) => ids[a]! - ids[b]! || depths[a]! - depths[b]!);
   const sorted: PingMetricValues = { keyIds: [], values: [], failedKeyIds: [] };
   let previous: number | undefined;
