@@ -99,6 +99,15 @@ function processCpuMs(pid) {
     return undefined;
   }
 }
+/** Resident memory of a process in MB, from /proc (undefined where there is none). */
+function processRssMb(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round(Number(match[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 /** Linux's USER_HZ, the unit of /proc/<pid>/stat times, is 100 on every mainstream architecture. */
 const CLOCK_TICKS_PER_S = 100;
 
@@ -136,16 +145,16 @@ async function waitReady(url, child) {
 
 /**
  * Creates a database `versions_bench_<now>` and starts `node dist/main.js` on it; `stop()` ends
- * the service and drops the database.
+ * the service and drops the database. `nodeArgs` go to the child's node (e.g. `--cpu-prof`).
  */
-async function startVersionsChild(extraEnv = {}) {
+async function startVersionsChild(extraEnv = {}, nodeArgs = []) {
   const mainJs = path.resolve(__dirname, '..', 'dist', 'main.js');
   if (!fs.existsSync(mainJs)) throw new Error(`${mainJs} is missing: run npx tsc -b services/versions first`);
   const dbName = `versions_bench_${Date.now()}`;
   await admin(`CREATE DATABASE ${dbName}`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [mainJs], {
+  const child = spawn(process.execPath, [...nodeArgs, mainJs], {
     env: {
       ...process.env,
       VERSIONS_PORT: String(port),
@@ -182,6 +191,7 @@ module.exports = {
   countLeaves,
   admin,
   processCpuMs,
+  processRssMb,
   backendCpuMs,
   cpuBetween,
   startVersionsChild,

@@ -1,16 +1,23 @@
 #!/usr/bin/env node
-/* global Buffer */
+/* global Buffer, setInterval, clearInterval */
 // Ingest benchmark: POST /usage_data with a realistic ~3000-key payload, every request a new
 // (uuid, recorded_at) so each one is a real insert, on loopback, for a bounded duration.
 //
-//   npx tsc -b services/versions && node services/versions/bench/ingest-bench.js [--duration 10] [--connections 10] [--url http://127.0.0.1:3001]
+//   npx tsc -b services/versions && node services/versions/bench/ingest-bench.js [--duration 10] [--connections 10]
+//       [--warmup 0] [--cpu-prof-dir DIR] [--url http://127.0.0.1:3001]
+//
+// --warmup S loads the server for S seconds before the measured run (JIT, the key-id cache and a
+// fleet in the leader tables), so the figures are the steady state. --cpu-prof-dir writes the
+// server's V8 CPU profile (node --cpu-prof) there when it stops.
 //
 // Without --url it creates a throw-away database, starts `node dist/main.js` as a child process
 // (so the load generator does not share the server's event loop), and drops the database after.
 // Prints one JSON line with throughput and latency percentiles. When it started the server itself
 // (Linux only) the line also carries `cpuMsPerRequest`: CPU milliseconds per request spent by the
 // server process, by the PostgreSQL backends of its database and by the load generator. Unlike
-// throughput, these hardly move when other work shares the machine, so they compare builds.
+// throughput, these hardly move when other work shares the machine, so they compare builds. It also
+// carries the server's resident memory (`serverRssMb`, from /proc, sampled every second of the
+// measured run): first sample, largest, last, so a long run shows whether memory stays flat.
 const { randomUUID } = require('node:crypto');
 const autocannon = require('autocannon');
 const {
@@ -18,6 +25,7 @@ const {
   realisticPayload,
   countLeaves,
   processCpuMs,
+  processRssMb,
   backendCpuMs,
   cpuBetween,
   startVersionsChild,
@@ -26,7 +34,10 @@ const {
 async function main() {
   const durationS = Number(arg('duration', '10'));
   const connections = Number(arg('connections', '10'));
-  const started = arg('url', undefined) ? undefined : await startVersionsChild();
+  const warmupS = Number(arg('warmup', '0'));
+  const profileDir = arg('cpu-prof-dir', undefined);
+  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const started = arg('url', undefined) ? undefined : await startVersionsChild({}, nodeArgs);
   const url = started ? started.url : arg('url', undefined);
   const child = started?.child;
   const dbName = started?.dbName;
@@ -34,15 +45,12 @@ async function main() {
   const leaves = countLeaves(realisticPayload());
   const start = Date.parse('2025-01-01T00:00:00Z');
   let n = 0;
-  const cpuBefore = child
-    ? { server: processCpuMs(child.pid), backends: await backendCpuMs(dbName), bench: process.cpuUsage() }
-    : undefined;
-  try {
-    const result = await autocannon({
+  const load = (seconds) =>
+    autocannon({
       url: `${url}/usage_data`,
       method: 'POST',
       connections,
-      duration: durationS,
+      duration: seconds,
       headers: { 'content-type': 'application/json' },
       requests: [
         {
@@ -59,6 +67,25 @@ async function main() {
         },
       ],
     });
+  try {
+    if (warmupS > 0) await load(warmupS);
+    const cpuBefore = child
+      ? { server: processCpuMs(child.pid), backends: await backendCpuMs(dbName), bench: process.cpuUsage() }
+      : undefined;
+    const rssSamples = [];
+    const sampleRss = () => {
+      const mb = child ? processRssMb(child.pid) : undefined;
+      if (mb !== undefined) rssSamples.push(mb);
+    };
+    sampleRss();
+    const sampler = setInterval(sampleRss, 1000);
+    let result;
+    try {
+      result = await load(durationS);
+    } finally {
+      clearInterval(sampler);
+    }
+    sampleRss();
     let cpuMsPerRequest;
     const serverAfter = child ? processCpuMs(child.pid) : undefined;
     if (cpuBefore && cpuBefore.server !== undefined && serverAfter !== undefined) {
@@ -78,6 +105,7 @@ async function main() {
         payloadBytes: Buffer.byteLength(template),
         connections,
         durationS,
+        warmupS,
         requests: result.requests.total,
         non2xx: result.non2xx,
         errors: result.errors,
@@ -90,6 +118,15 @@ async function main() {
           max: result.latency.max,
         },
         ...(cpuMsPerRequest ? { cpuMsPerRequest } : {}),
+        ...(rssSamples.length > 0
+          ? {
+              serverRssMb: {
+                first: rssSamples[0],
+                max: Math.max(...rssSamples),
+                last: rssSamples[rssSamples.length - 1],
+              },
+            }
+          : {}),
       }),
     );
   } finally {

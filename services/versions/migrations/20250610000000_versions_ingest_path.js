@@ -36,6 +36,10 @@ const FACT_COLUMNS = [
   ['license_expires_at', 'p_license_expires_at'],
   ['license_trial', 'p_license_trial'],
 ];
+/** One index per metric, for the leader query (dropped in 20261205000100, whose down() puts them back). */
+const LEADER_VALUE_INDEXES_SQL = INSTANCE_COLUMNS.map(
+  (c) => `CREATE INDEX devops_leader_values_${c}_idx ON devops_leader_values (${c});`,
+).join('\n    ');
 const SCORE_COLUMNS = METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]);
 
 /** @param {import('knex').Knex} knex */
@@ -68,7 +72,7 @@ module.exports.up = async function up(knex) {
       received_at   timestamptz NOT NULL,
       ${INSTANCE_COLUMNS.map((c) => `${c} double precision NOT NULL`).join(',\n      ')}
     );
-    ${INSTANCE_COLUMNS.map((c) => `CREATE INDEX devops_leader_values_${c}_idx ON devops_leader_values (${c});`).join('\n    ')}
+    ${LEADER_VALUE_INDEXES_SQL}
 
     INSERT INTO devops_leader_values (instance_id, usage_data_id, recorded_at, received_at, ${INSTANCE_COLUMNS.join(', ')})
     SELECT DISTINCT ON (c.instance_id)
@@ -196,3 +200,5 @@ module.exports.down = async function down(knex) {
     CREATE INDEX usage_data_stats_gin_idx ON usage_data USING gin (stats jsonb_path_ops);
   `);
 };
+
+module.exports.LEADER_VALUE_INDEXES_SQL = LEADER_VALUE_INDEXES_SQL;

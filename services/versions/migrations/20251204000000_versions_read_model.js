@@ -80,6 +80,45 @@ const EXTRACT_METRIC_VALUES_SQL = `
       FOR EACH ROW EXECUTE FUNCTION extract_metric_values();
 `;
 
+/** ensure_metric_keys() as this migration defines it (20261205000100's down() puts it back from here). */
+const ENSURE_METRIC_KEYS_SQL = `
+    -- Adds the keys of key_paths that are not known yet. The NOT EXISTS keeps ON CONFLICT from
+    -- drawing (and wasting) a sequence value for every key that already exists.
+    CREATE OR REPLACE FUNCTION ensure_metric_keys(key_paths text[]) RETURNS void
+    LANGUAGE sql AS $fn$
+      INSERT INTO metric_keys (key_path)
+      SELECT DISTINCT p FROM unnest(key_paths) p
+       WHERE NOT EXISTS (SELECT 1 FROM metric_keys k WHERE k.key_path = p)
+      ON CONFLICT (key_path) DO NOTHING
+    $fn$;
+`;
+
+/**
+ * devops_leaders_among_others() as this migration defines it (replaced by a snapshot lookup in
+ * 20261205000000, whose down() puts it back from here).
+ */
+const LEADERS_AMONG_OTHERS_SQL = `
+    -- The leader candidate of each metric: the ${LEADER_PERCENTILE * 100}th percentile (nearest rank)
+    -- of the positive per-user values among other instances whose latest ping was received within
+    -- the window (0 where there is none).
+    CREATE OR REPLACE FUNCTION devops_leaders_among_others(p_uuid text, p_received_at timestamptz, p_window_days integer)
+    RETURNS TABLE (${DEVOPS_METRICS.map((m) => `${m} double precision`).join(', ')})
+    LANGUAGE plpgsql STABLE AS $fn$
+    DECLARE
+      v_since timestamptz := p_received_at - make_interval(days => p_window_days);
+      v_me bigint := (SELECT id FROM instances WHERE uuid = p_uuid);
+    BEGIN
+      RETURN QUERY SELECT
+        ${DEVOPS_METRICS.map(
+          (m) =>
+            `coalesce(percentile_disc(${LEADER_PERCENTILE}) WITHIN GROUP (ORDER BY l.instance_${m}) FILTER (WHERE l.instance_${m} > 0), 0)::float8`,
+        ).join(',\n        ')}
+        FROM devops_leader_values l
+       WHERE l.received_at >= v_since AND l.instance_id IS DISTINCT FROM v_me;
+    END
+    $fn$;
+`;
+
 /** @param {import('knex').Knex} knex */
 module.exports.up = async function up(knex) {
   await knex.raw(`
@@ -102,15 +141,7 @@ module.exports.up = async function up(knex) {
     CREATE INDEX metric_values_failed_idx ON metric_values (usage_data_id, key_id) WHERE value < 0;
     CREATE INDEX usage_data_recorded_at_idx ON usage_data (recorded_at);
 
-    -- Adds the keys of key_paths that are not known yet. The NOT EXISTS keeps ON CONFLICT from
-    -- drawing (and wasting) a sequence value for every key that already exists.
-    CREATE FUNCTION ensure_metric_keys(key_paths text[]) RETURNS void
-    LANGUAGE sql AS $fn$
-      INSERT INTO metric_keys (key_path)
-      SELECT DISTINCT p FROM unnest(key_paths) p
-       WHERE NOT EXISTS (SELECT 1 FROM metric_keys k WHERE k.key_path = p)
-      ON CONFLICT (key_path) DO NOTHING
-    $fn$;
+    ${ENSURE_METRIC_KEYS_SQL}
 
     ${EXTRACT_METRIC_VALUES_SQL}
 
@@ -161,25 +192,7 @@ module.exports.up = async function up(knex) {
       FOR EACH ROW EXECUTE FUNCTION devops_leader_values_plausible();
     UPDATE devops_leader_values SET instance_id = instance_id;
 
-    -- The leader candidate of each metric: the ${LEADER_PERCENTILE * 100}th percentile (nearest rank)
-    -- of the positive per-user values among other instances whose latest ping was received within
-    -- the window (0 where there is none).
-    CREATE OR REPLACE FUNCTION devops_leaders_among_others(p_uuid text, p_received_at timestamptz, p_window_days integer)
-    RETURNS TABLE (${DEVOPS_METRICS.map((m) => `${m} double precision`).join(', ')})
-    LANGUAGE plpgsql STABLE AS $fn$
-    DECLARE
-      v_since timestamptz := p_received_at - make_interval(days => p_window_days);
-      v_me bigint := (SELECT id FROM instances WHERE uuid = p_uuid);
-    BEGIN
-      RETURN QUERY SELECT
-        ${DEVOPS_METRICS.map(
-          (m) =>
-            `coalesce(percentile_disc(${LEADER_PERCENTILE}) WITHIN GROUP (ORDER BY l.instance_${m}) FILTER (WHERE l.instance_${m} > 0), 0)::float8`,
-        ).join(',\n        ')}
-        FROM devops_leader_values l
-       WHERE l.received_at >= v_since AND l.instance_id IS DISTINCT FROM v_me;
-    END
-    $fn$;
+    ${LEADERS_AMONG_OTHERS_SQL}
   `);
 };
 
@@ -201,3 +214,7 @@ module.exports.down = async function down(knex) {
 };
 
 module.exports.EXTRACT_METRIC_VALUES_SQL = EXTRACT_METRIC_VALUES_SQL;
+module.exports.LEADERS_AMONG_OTHERS_SQL = LEADERS_AMONG_OTHERS_SQL;
+module.exports.ENSURE_METRIC_KEYS_SQL = ENSURE_METRIC_KEYS_SQL;
+module.exports.DEVOPS_METRICS = DEVOPS_METRICS;
+module.exports.LEADER_PERCENTILE = LEADER_PERCENTILE;

@@ -19,8 +19,9 @@ import { toHttpError } from './http/http-error';
 import { createVersionsMetrics, observeRequests } from './http/versions-metrics';
 import { createBodyValidator } from './ingest/validate-body';
 import { createVersionsDatabase, migrateToLatest, pingDatabase } from './repositories/database.repository';
+import { refreshLeaderSnapshot } from './repositories/devops-leaders.repository';
 import { refreshTimingSnapshot } from './repositories/metric-analytics.repository';
-import { createMetricKeyIds } from './repositories/metric-keys.repository';
+import { createPingMetricValuesOf } from './repositories/metric-keys.repository';
 import { createDashboardRouter } from './routes/dashboard.routes';
 import { createIngestRouter } from './routes/ingest.routes';
 import { createReadApiRouter } from './routes/read-api.routes';
@@ -47,6 +48,8 @@ export interface VersionsApp {
   stop: () => Promise<void>;
   /** Recomputes the slowest-metrics snapshot now, after any refresh in progress (start() schedules them). */
   refreshTimingSnapshot: () => Promise<boolean>;
+  /** Recomputes the DevOps-score leader snapshot now, after any refresh in progress (start() schedules them). */
+  refreshLeaderSnapshot: () => Promise<boolean>;
 }
 
 /**
@@ -105,12 +108,11 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
   app.use(
     createIngestRouter({
       db,
-      metricKeyIds: createMetricKeyIds(db, { maxCachedKeys: METRIC_KEY_CACHE_SIZE }),
+      pingMetricValuesOf: createPingMetricValuesOf(db, { maxCachedKeys: METRIC_KEY_CACHE_SIZE }),
       validate: createBodyValidator({ maxKeys: config.maxPayloadKeys }),
       metrics,
       logger: logger.child({ component: 'ingest' }),
       bodyLimitBytes: config.bodyLimitBytes,
-      leaderWindowDays: config.leaderWindowDays,
       now,
     }),
   );
@@ -158,7 +160,7 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
   };
   app.use(onError);
 
-  const refreshSnapshot = (wait: boolean) => {
+  const refreshTimings = (wait: boolean) => {
     const at = now();
     return refreshTimingSnapshot(db, {
       since: new Date(at.getTime() - TIMING_SNAPSHOT_DAYS * 24 * 3600 * 1000),
@@ -166,16 +168,21 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
       wait,
     });
   };
-  const refreshInBackground = () => {
-    refreshSnapshot(false).catch((err: unknown) => logger.error({ err }, 'timing snapshot refresh failed'));
-  };
-  let snapshotTimer: NodeJS.Timeout | undefined;
+  const refreshLeaders = (wait: boolean) =>
+    refreshLeaderSnapshot(db, { now: now(), windowDays: config.leaderWindowDays, wait });
+  /** The snapshots recomputed in the background, each by one replica at a time. */
+  const snapshots = [
+    { name: 'timing snapshot', refresh: refreshTimings, intervalS: config.timingSnapshotIntervalS },
+    { name: 'leader snapshot', refresh: refreshLeaders, intervalS: config.leaderSnapshotIntervalS },
+  ];
+  let snapshotTimers: NodeJS.Timeout[] = [];
 
   let server: Server | undefined;
   return {
     app,
     db,
-    refreshTimingSnapshot: () => refreshSnapshot(true),
+    refreshTimingSnapshot: () => refreshTimings(true),
+    refreshLeaderSnapshot: () => refreshLeaders(true),
     async start() {
       logger.info({ config: describeVersionsConfig(config) }, 'starting');
       if (config.migrateOnStart) {
@@ -188,14 +195,22 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
       });
       const port = await listen(listening, config.port, config.host);
       server = listening;
-      refreshInBackground();
-      snapshotTimer = setInterval(refreshInBackground, config.timingSnapshotIntervalS * 1000);
-      snapshotTimer.unref();
+      snapshotTimers = snapshots.map(({ name, refresh, intervalS }) => {
+        const refreshInBackground = () => {
+          refresh(false).catch((err: unknown) =>
+            logger.error({ err, snapshot: name }, 'snapshot refresh failed'),
+          );
+        };
+        refreshInBackground();
+        const timer = setInterval(refreshInBackground, intervalS * 1000);
+        timer.unref();
+        return timer;
+      });
       logger.info({ port }, 'listening');
       return { port };
     },
     async stop() {
-      clearInterval(snapshotTimer);
+      for (const timer of snapshotTimers) clearInterval(timer);
       if (server) {
         const closing = server;
         server = undefined;

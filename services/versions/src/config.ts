@@ -63,6 +63,13 @@ export const versionsEnvSpec = {
     description:
       'How often the "slowest metrics" snapshot (p50/p95 over the last 30 days of timings) is recomputed in the background.',
   },
+  leaderSnapshotIntervalS: {
+    variable: 'VERSIONS_LEADER_SNAPSHOT_INTERVAL_S',
+    parse: parse.int(1, 86_400),
+    default: 60,
+    description:
+      'How often the DevOps score leaders (percentiles over the instances of the leader window) are recomputed in the background; pings are scored against the last snapshot.',
+  },
   migrateOnStart: {
     variable: 'VERSIONS_MIGRATE_ON_START',
     parse: parse.boolean,

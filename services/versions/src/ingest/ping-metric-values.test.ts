@@ -1,28 +1,27 @@
-import { numericLeaves, orderByKeyId, toArrayLiteral } from './ping-metric-values';
+import { toArrayLiteral, toPingMetricValues } from './ping-metric-values';
 
-describe('numericLeaves', () => {
-  it.each([
-    ['a flat object', { a: 1, b: 'x', c: null, d: true }, { keyPaths: ['a'], values: [1] }],
-    [
-      'nested objects, dotted paths, shallower first',
-      { counts: { issues: 3, deep: { x: -1 } }, active_user_count: 10 },
-      { keyPaths: ['active_user_count', 'counts.issues', 'counts.deep.x'], values: [10, 3, -1] },
-    ],
-    ['arrays are not walked', { list: [1, 2, { a: 3 }], n: 0 }, { keyPaths: ['n'], values: [0] }],
-    ['a shared path: the shallower leaf wins', { a: { b: 2 }, 'a.b': 1 }, { keyPaths: ['a.b'], values: [1] }],
-    ['not an object', [1, 2], { keyPaths: [], values: [] }],
-    ['a number alone', 5, { keyPaths: [], values: [] }],
-  ])('%s', (_name, doc, expected) => {
-    expect(numericLeaves(doc)).toEqual(expected);
-  });
-});
-
-describe('orderByKeyId', () => {
+describe('toPingMetricValues', () => {
   it('sorts by key id and lists the ids of values below zero', () => {
-    expect(orderByKeyId([30, 10, 20], [-1, 5, -1000])).toEqual({
+    expect(toPingMetricValues({ ids: [30, 10, 20], values: [-1, 5, -1000], depths: [1, 1, 1] })).toEqual({
       keyIds: [10, 20, 30],
       values: [5, -1000, -1],
       failedKeyIds: [20, 30],
+    });
+  });
+
+  it('takes ids already ascending as they are', () => {
+    expect(toPingMetricValues({ ids: [2, 5, 9], values: [1, -2, 0], depths: [1, 2, 2] })).toEqual({
+      keyIds: [2, 5, 9],
+      values: [1, -2, 0],
+      failedKeyIds: [5],
+    });
+  });
+
+  it('keeps the shallower, then the earlier, of leaves sharing a key id', () => {
+    expect(toPingMetricValues({ ids: [7, 3, 7, 7], values: [2, 9, 1, 4], depths: [2, 1, 1, 1] })).toEqual({
+      keyIds: [3, 7],
+      values: [9, 1],
+      failedKeyIds: [],
     });
   });
 });

@@ -1,24 +1,26 @@
 import type { Knex } from 'knex';
+import { MetricKeyTrie } from '../ingest/metric-key-trie';
+import type { PingMetricValues } from '../ingest/ping-metric-values';
 
-/** Resolves key paths to their `metric_keys` ids, in order; adds the paths not known yet. */
-export type MetricKeyIds = (keyPaths: readonly string[]) => Promise<number[]>;
+/** A parsed ping's numeric leaves by `metric_keys` id, as stored; adds the key paths not known yet. */
+export type PingMetricValuesOf = (doc: unknown) => Promise<PingMetricValues>;
 
 /**
- * Key ids never change once assigned, so each replica keeps the ones it has seen: a GitLab ping
- * brings the ~3 000 keys of the pings before it, and its ids cost no round trip. Only unknown
- * paths go to the database (ensure_metric_keys, then one lookup). Senders choose key paths, so
- * the cache is bounded: past `maxCachedKeys` it starts over rather than grow.
+ * Key ids never change once assigned, so each replica keeps the ones it has seen in a trie: a
+ * GitLab ping brings the ~3 000 keys of the pings before it, and its ids cost no round trip. Only
+ * unknown paths go to the database (ensure_metric_keys, then one lookup). Senders choose key paths,
+ * so the trie is bounded: past `maxCachedKeys` nodes it starts over rather than grow.
  */
-export function createMetricKeyIds(db: Knex, options: { maxCachedKeys: number }): MetricKeyIds {
-  const cache = new Map<string, number>();
-  return async (keyPaths) => {
-    const ids = keyPaths.map((path) => cache.get(path));
-    const unknown = keyPaths.filter((_, i) => ids[i] === undefined);
-    if (unknown.length === 0) return ids as number[];
-    const found = await lookUp(db, unknown);
-    if (cache.size + found.size > options.maxCachedKeys) cache.clear();
-    for (const [path, id] of found) cache.set(path, id);
-    return keyPaths.map((path, i) => ids[i] ?? found.get(path)!);
+export function createPingMetricValuesOf(db: Knex, options: { maxCachedKeys: number }): PingMetricValuesOf {
+  const trie = new MetricKeyTrie();
+  return async (doc) => {
+    const first = trie.leaves(doc);
+    if ('known' in first) return first.known;
+    const found = await lookUp(db, first.unknownPaths);
+    if (trie.size > options.maxCachedKeys) trie.clear();
+    const second = trie.leaves(doc, found);
+    if ('known' in second) return second.known;
+    throw new Error(`metric_keys has no id for ${second.unknownPaths[0]}`);
   };
 }
 

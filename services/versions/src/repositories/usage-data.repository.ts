@@ -7,6 +7,7 @@ import {
   type DevopsScore,
   type PerUserValues,
 } from '../scoring/devops-score';
+import { leadersAmongOthers } from './devops-leaders.repository';
 
 export interface StoredPing {
   usageDataId: number;
@@ -28,7 +29,7 @@ const UNREADABLE_JSON_CODES = new Set(['22003', '22P02']);
 
 /**
  * Stores one ping, its metric values and its DevOps score. Two round trips: the leaders among
- * other instances (one index probe per metric in devops_leader_values), then one statement:
+ * other instances (one row of the leader snapshot), then one statement:
  * ingest_usage_data() upserts the instance (locking its row, which serialises concurrent pings of
  * one instance), inserts the usage_data row or finds the existing one, and for a new ping writes
  * the score and the instance's leader values; the same statement writes the ping's
@@ -46,15 +47,14 @@ export async function storePing(
     facts: UsageDataFacts;
     payloadText: string;
     payload: unknown;
-    /** The ping's numeric leaves by key id (numericLeaves, then orderByKeyId). */
+    /** The ping's numeric leaves by key id (see MetricKeyTrie). */
     metricValues: PingMetricValues;
     perUser: PerUserValues;
     receivedAt: Date;
-    leaderWindowDays: number;
   },
 ): Promise<StoredPing> {
-  const { facts, receivedAt } = input;
-  const others = await leadersAmongOthers(db, facts.uuid, receivedAt, input.leaderWindowDays);
+  const { facts } = input;
+  const others = await leadersAmongOthers(db, facts.uuid);
   const score = computeDevopsScore(input.perUser, [others]);
   let row: IngestRow;
   try {
@@ -124,20 +124,6 @@ async function ingestUsageData(
       toArrayLiteral(metricValues.values),
       toArrayLiteral(metricValues.failedKeyIds),
     ],
-  );
-  return result.rows[0]!;
-}
-
-/** The leader candidates besides this ping: see devops_leaders_among_others() in the migrations. */
-async function leadersAmongOthers(
-  db: Knex,
-  uuid: string,
-  receivedAt: Date,
-  windowDays: number,
-): Promise<PerUserValues> {
-  const result = await db.raw<{ rows: PerUserValues[] }>(
-    'SELECT * FROM devops_leaders_among_others(?, ?, ?)',
-    [uuid, receivedAt, windowDays],
   );
   return result.rows[0]!;
 }

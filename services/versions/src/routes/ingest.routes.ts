@@ -3,22 +3,20 @@ import type { Knex } from 'knex';
 import type { Logger } from '@servping/runtime';
 import { BodyReadError, drainRequest, readJsonBody } from '../http/read-body';
 import type { VersionsMetrics } from '../http/versions-metrics';
-import { numericLeaves, orderByKeyId } from '../ingest/ping-metric-values';
 import { toUsageDataFacts } from '../ingest/usage-data-facts';
 import type { BodyByEndpoint, BodyValidator, IngestEndpoint, RejectionReason } from '../ingest/validate-body';
-import type { MetricKeyIds } from '../repositories/metric-keys.repository';
+import type { PingMetricValuesOf } from '../repositories/metric-keys.repository';
 import { storeMetadata, storePingError } from '../repositories/ping-diagnostics.repository';
 import { storePing } from '../repositories/usage-data.repository';
 import { perUserValues } from '../scoring/devops-score';
 
 export interface IngestRouteOptions {
   db: Knex;
-  metricKeyIds: MetricKeyIds;
+  pingMetricValuesOf: PingMetricValuesOf;
   validate: BodyValidator;
   metrics: VersionsMetrics;
   logger: Logger;
   bodyLimitBytes: number;
-  leaderWindowDays: number;
   now: () => Date;
 }
 
@@ -52,16 +50,14 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
     ['/usage_data', '/usage_data/upload'],
     ingest(options, 'usage_data', async (body, res, text) => {
       const receivedAt = now();
-      const leaves = numericLeaves(body);
-      const keyIds = await options.metricKeyIds(leaves.keyPaths);
+      const metricValues = await options.pingMetricValuesOf(body);
       const stored = await storePing(db, {
         facts: toUsageDataFacts(body),
         payloadText: text,
         payload: body,
-        metricValues: orderByKeyId(keyIds, leaves.values),
+        metricValues,
         perUser: perUserValues(body),
         receivedAt,
-        leaderWindowDays: options.leaderWindowDays,
       });
       metrics.ingest.inc({ endpoint: 'usage_data', outcome: stored.created ? 'stored' : 'duplicate' });
       options.logger.info(

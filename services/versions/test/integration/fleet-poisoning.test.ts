@@ -28,6 +28,7 @@ let week = 0;
 async function victimScore(): Promise<Json> {
   week++;
   clock.now = new Date(Date.UTC(2025, 5, 10 + week));
+  await svc.versions.refreshLeaderSnapshot();
   const res = await postJson(
     svc.baseUrl,
     '/usage_data',

@@ -70,6 +70,8 @@ describe('POST /usage_data', () => {
       '/usage_data',
       makePayload({ uuid: 'follower', recordedAt: '2025-05-26T00:00:00Z', counts: { issues: 1 } }),
     );
+    // Leaders come from the background snapshot (VERSIONS_LEADER_SNAPSHOT_INTERVAL_S): take it now.
+    await svc.versions.refreshLeaderSnapshot();
     const res = await postJson(
       svc.baseUrl,
       '/usage_data',
