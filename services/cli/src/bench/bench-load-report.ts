@@ -5,7 +5,7 @@
 import type { DatabaseLoad } from './database-load';
 import { modeRows } from './mode-rows';
 import { count, fixed, millions, seconds } from './report-format';
-import type { BenchResult } from './run-bench';
+import type { BenchResult } from './bench-result';
 import type { RunsSpread, Spread } from './run-spread';
 
 /** A row's load, or the reason it has none. */

@@ -1,6 +1,6 @@
 import { sequentialLoad } from '../../test/support/database-load-fixture';
 import { modeBars, renderMarkdown, renderModeChart } from './bench-report';
-import type { BenchResult } from './run-bench';
+import type { BenchResult } from './bench-result';
 import { ratios, targetsOf } from './servping-verdicts';
 import { spreadOfRuns } from './run-spread';
 

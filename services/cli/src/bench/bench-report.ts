@@ -6,7 +6,7 @@ import { renderLoadTable, renderSpread, renderTableBreakdown, renderTargets } fr
 import { modeRows, problem } from './mode-rows';
 import { renderServpingTime } from './servping-time-report';
 import { count, fixed as fmt, millions, seconds as s } from './report-format';
-import type { BenchResult } from './run-bench';
+import type { BenchResult } from './bench-result';
 
 export interface ModeBar {
   label: string;

@@ -2,7 +2,7 @@
  * The bench's modes as rows, in report order (pure): floor, naive, gitlab, then every run of the
  * servping mode per worker count. The Markdown tables and the SVG list the same rows.
  */
-import type { BenchResult } from './run-bench';
+import type { BenchResult } from './bench-result';
 
 export interface ModeRow {
   label: string;

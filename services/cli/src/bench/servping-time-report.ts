@@ -4,7 +4,7 @@
  * computing at once on average), and the slowest metrics of the median run.
  */
 import { fixed, seconds } from './report-format';
-import type { BenchResult } from './run-bench';
+import type { BenchResult } from './bench-result';
 import type { ServpingRun } from './servping-runs';
 
 export function renderServpingTime(result: Pick<BenchResult, 'modes'>): string[] {

@@ -4,7 +4,7 @@
  */
 import { checkTargets } from './bench-targets';
 import type { DatabaseLoad } from './database-load';
-import type { BenchResult, Section } from './run-bench';
+import type { BenchResult, Section } from './bench-result';
 import type { ServpingRuns } from './servping-runs';
 
 /** The wall time of a measured section, or null where it did not run. */

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { parseFlags, UsageError, type Command } from '../command';
 import { defaultHllMax, scaleLabel, type BenchOptions } from '../bench/bench-options';
 import { modeBars, renderMarkdown, renderModeChart } from '../bench/bench-report';
-import { runBench, type BenchResult } from '../bench/run-bench';
+import type { BenchResult } from '../bench/bench-result';
+import { runBench } from '../bench/run-bench';
 
 /** The checkout root; the same depth from `src/commands` and `dist/commands`. */
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
