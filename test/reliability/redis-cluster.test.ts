@@ -7,7 +7,7 @@
  */
 import { Redis } from 'ioredis';
 import { createRedis, type RedisClient } from '@servping/runtime';
-import { hllWeekKey, isoWeek, type RedisWrite } from '@servping/shared';
+import { hllKey, hllWeekKey, isoWeek, type RedisWrite } from '@servping/shared';
 import { redisUrl } from '@servping/test-servers';
 import { createRedisUsageReader } from '@servping/compute';
 import { createEventTracker } from '@servping/collector';
@@ -16,6 +16,7 @@ import { countOf, definition } from './support/dictionary-files';
 import { startFullStack, type FullStack } from './support/full-stack';
 import { rawRequest } from './support/http-client';
 import { startRedisCluster, type OwnRedisCluster } from './support/redis-cluster';
+import { writeRedisEvents } from '../../services/cli/src/demo/redis-events.repository';
 
 const ROWS = 12_000;
 const WEEK_MS = 7 * 86_400_000;
@@ -181,6 +182,41 @@ it('writes Internal Events with one MULTI per slot and sums counters kept in dif
     expect(await cluster.client.ttl(sketch)).toBeGreaterThan(0);
   } finally {
     await Promise.all([...counters, sketch].map((key) => cluster.client.del(key)));
+    clustered.disconnect();
+  }
+});
+
+it("reseeds the demo's Redis events on a cluster: keys in several slots replaced, not added to", async () => {
+  const at = new Date(Date.UTC(2024, 4, 29));
+  const plan = {
+    uniques: [
+      { event: 'seed_a', at, userIds: [1, 2, 3] },
+      { event: 'seed_b', at, userIds: [4, 5] },
+    ],
+    counters: [
+      { key: 'seed_counter_x', by: 7 },
+      { key: 'seed_counter_y', by: 2 },
+    ],
+  };
+  const keys = [hllKey('seed_a', at), hllKey('seed_b', at), 'seed_counter_x', 'seed_counter_y'];
+  const clustered: RedisClient = createRedis(cluster.url, 'producer');
+  try {
+    const slots = await Promise.all(keys.map((k) => cluster.client.cluster('KEYSLOT', k)));
+    expect(new Set(slots).size).toBeGreaterThan(1);
+    const tracker = createEventTracker({
+      redis: clustered,
+      knownEvents: new Set(['seed_a', 'seed_b']),
+      knownCounters: new Set(['seed_counter_x', 'seed_counter_y']),
+    });
+    for (let seeding = 0; seeding < 2; seeding++) {
+      expect(await writeRedisEvents(clustered, tracker, plan)).toEqual({ keys: 4, values: 5 });
+    }
+    const reader = createRedisUsageReader(clustered);
+    expect(await reader.counterSum(['seed_counter_x'])).toBe(7);
+    expect(await reader.counterSum(['seed_counter_y'])).toBe(2);
+    expect(await reader.uniqueCount([keys[0] as string, keys[1] as string])).toBe(5);
+  } finally {
+    await Promise.all(keys.map((key) => cluster.client.del(key)));
     clustered.disconnect();
   }
 });

@@ -6,9 +6,9 @@
  * plan writes are deleted first: reseeding replaces the demo's events instead of adding to them.
  */
 import type { RedisClient } from '@servping/runtime';
-import { groupByHashText } from '@servping/shared';
 import { planTracking, type EventTracker, type TrackingDictionary } from '@servping/collector';
 import type { PlannedOccurrence } from './internal-event-plan';
+import { deleteDemoKeys } from './demo-keys.repository';
 
 /** The token identity demo occurrences without a user would be counted as (none: they all name one). */
 const DEMO_TOKEN_USER = 'token:demo';
@@ -31,8 +31,7 @@ export async function writeInternalEvents(
       ).writes,
   );
   const keys = [...new Set(writes.map((w) => w.key))];
-  // DEL of several keys must stay in one slot on a cluster.
-  for (const group of groupByHashText(keys, (key) => key).values()) await redis.del(...group);
+  await deleteDemoKeys(redis, keys);
   await tracker.applyWrites(writes);
   return { keys: keys.length };
 }

@@ -7,6 +7,7 @@ import type { RedisClient } from '@servping/runtime';
 import { hllKey } from '@servping/shared';
 import type { EventTracker } from '@servping/collector';
 import type { CounterIncrement, UniqueEventBatch } from './redis-event-plan';
+import { deleteDemoKeys } from './demo-keys.repository';
 
 export async function writeRedisEvents(
   redis: RedisClient,
@@ -16,7 +17,7 @@ export async function writeRedisEvents(
   const keys = [
     ...new Set([...plan.uniques.map((u) => hllKey(u.event, u.at)), ...plan.counters.map((c) => c.key)]),
   ];
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteDemoKeys(redis, keys);
   let values = 0;
   for (const batch of plan.uniques) {
     await tracker.trackUniqueEvent(batch.event, batch.userIds, batch.at);
