@@ -3,7 +3,8 @@
  * `redis+cluster://` form for the collector, the aggregator and two workers. A sharded database
  * count, a Redis event counter, unique-user HyperLogLogs over 28 days (one PFCOUNT over many
  * weekly keys) and an aggregated OR/AND of two events all finish exact, and the run is stored and
- * delivered once. The events go through the collector's tracking API onto the cluster.
+ * delivered once. The events go through the collector's tracking API onto the cluster. The demo's
+ * seeder reseeds its Redis events there too (its keys span several slots).
  */
 import { Redis } from 'ioredis';
 import { createRedis, type RedisClient } from '@servping/runtime';
