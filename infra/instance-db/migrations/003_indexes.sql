@@ -5,6 +5,9 @@
 -- load (faster than maintaining them row by row), so every index must live in this file.
 
 CREATE INDEX IF NOT EXISTS index_users_on_created_at ON users (created_at);
+-- GitLab's own (TiebreakUserTypeIndex migration): bots are found by type. Without it a join that
+-- keeps only bots (counts.service_desk_issues) hashes every user for every batch.
+CREATE INDEX IF NOT EXISTS index_users_on_user_type_and_id ON users (user_type, id);
 CREATE INDEX IF NOT EXISTS index_namespaces_on_owner_id ON namespaces (owner_id);
 CREATE INDEX IF NOT EXISTS index_namespaces_on_parent_id ON namespaces (parent_id);
 CREATE INDEX IF NOT EXISTS index_projects_on_namespace_id ON projects (namespace_id);

@@ -266,13 +266,42 @@ describe('bitmap distinct counts', () => {
     joins: [{ table: 'projects', left: { table: 'issues', column: 'project_id' }, rightColumn: 'id' }],
     column: { table: 'projects', column: 'namespace_id' },
   };
-  const facts = (columnType: string | null, indexed = true, windowed = false) => ({
+  const facts = (columnType: string | null, indexed = true, windowed = false, sharesPass = false) => ({
     columnType,
     indexed,
     windowed,
+    sharesPass,
   });
 
   it.each<[string, DatabaseQuery, ReturnType<typeof facts>, 'servping' | 'gitlab', string]>([
+    [
+      'a bare indexed column whose rows a shared pass reads',
+      distinct,
+      facts('bigint', true, false, true),
+      'servping',
+      'bitmap',
+    ],
+    [
+      'an indexed joined column whose rows a shared pass reads',
+      joined,
+      facts('bigint', true, false, true),
+      'servping',
+      'bitmap',
+    ],
+    [
+      'a text column a shared pass reads',
+      distinct,
+      facts('text', true, false, true),
+      'servping',
+      'value_ranges',
+    ],
+    [
+      'GitLab mode with a shared pass',
+      distinct,
+      facts('bigint', true, false, true),
+      'gitlab',
+      'value_ranges',
+    ],
     ['a filtered integer column', filtered, facts('bigint'), 'servping', 'bitmap'],
     [
       'a grouped integer column',

@@ -86,18 +86,20 @@ export interface CountedColumnFacts {
  * window need the rows, and a value range gathers them from all over the table. Measured serially
  * at 2·10^7 rows over the catalog's 17 all-time distinct counts: 21.1 s all value ranges, 12.9 s
  * all bitmaps, ~9.7 s adding up the strategy this rule picks, 8.1 s for naive's plain statements
- * (docs/benchmarks.md).
+ * (docs/benchmarks.md). Cheap is not free, though: a value-range walk reads every entry of the
+ * column's index, one more read of the table's rows. When a shared table pass already reads the
+ * rows the count needs (`sharesPass`, issue #13), a bitmap member of that pass reads none.
  * Other operations and already resolved queries come back unchanged.
  */
 export function withDistinctStrategy(
   query: DatabaseQuery,
-  facts: CountedColumnFacts & { windowed: boolean },
+  facts: CountedColumnFacts & { windowed: boolean; sharesPass?: boolean },
   mode: HllMode = 'servping',
 ): DatabaseQuery {
   if (query.operation !== 'distinct_count' || query.distinctBy !== undefined) return query;
   const bare =
     query.filters.length === 0 && query.whereSql === undefined && !query.groupBy && !facts.windowed;
-  const rangesAreCheap = facts.indexed && (query.joins.length > 0 || bare);
+  const rangesAreCheap = facts.indexed && (query.joins.length > 0 || bare) && facts.sharesPass !== true;
   const bitmap =
     mode === 'servping' &&
     hashableType(facts.columnType) === 'integer' &&

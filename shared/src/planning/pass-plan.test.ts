@@ -1,5 +1,7 @@
 import type { DatabaseQuery, TimeFrame } from '../definitions/types';
 import { countQuery } from '../../test/support/definitions';
+import { CounterConfigError } from '../errors';
+import { startingBatchSize } from '../counting/batch-loop';
 import { groupPasses, passKey, passRowsQuery } from './pass-plan';
 
 const issues = (over: Partial<DatabaseQuery> = {}) => countQuery('issues', over);
@@ -52,14 +54,13 @@ describe('passKey', () => {
     expect(passKey({ query, timeFrame: 'all' })).toBeNull();
   });
 
-  it('separates other joins, windows and batch sizes', () => {
+  it('separates other joins and windows', () => {
     const keys = [
       passKey({ query: issues(), timeFrame: 'all' }),
       passKey({ query: issues({ joins: [join] }), timeFrame: 'all' }),
       passKey({ query: issues(), timeFrame: '28d' }),
       passKey({ query: issues(), timeFrame: '7d' }),
       passKey({ query: issues({ timestampColumn: col('updated_at') }), timeFrame: '28d' }),
-      passKey({ query: issues({ batchSize: 2_000 }), timeFrame: 'all' }),
       passKey({ query: countQuery('notes'), timeFrame: 'all' }),
     ];
     expect(new Set(keys).size).toBe(keys.length);
@@ -67,6 +68,8 @@ describe('passKey', () => {
     expect(passKey({ query: issues({ timestampColumn: col('updated_at') }), timeFrame: 'all' })).toBe(
       keys[0],
     );
+    // GitLab's counts.notes sets batch_size: 50000; it still shares the notes pass.
+    expect(passKey({ query: issues({ batchSize: 2_000 }), timeFrame: 'all' })).toBe(keys[0]);
   });
 });
 
@@ -101,6 +104,21 @@ describe('passRowsQuery', () => {
       groupBy: col('state'),
       batchSize: 5_000,
     });
-    expect(passRowsQuery(member)).toEqual(issues({ joins: [join], batchSize: 5_000 }));
+    expect(passRowsQuery([member])).toEqual(issues({ joins: [join], batchSize: 5_000 }));
+  });
+
+  it('sizes the pass by the smallest batch_size a member declares, else the largest default', () => {
+    const sum = issues({ operation: 'sum', column: col('weight') });
+    expect(
+      passRowsQuery([issues(), sum, issues({ batchSize: 50_000 }), issues({ batchSize: 7_000 })]).batchSize,
+    ).toBe(7_000);
+    const estimate = issues({ operation: 'estimate_distinct_count', column: col('author_id') });
+    expect(passRowsQuery([sum, estimate]).batchSize).toBe(
+      Math.max(startingBatchSize(sum), startingBatchSize(estimate)),
+    );
+  });
+
+  it('refuses an empty pass', () => {
+    expect(() => passRowsQuery([])).toThrow(CounterConfigError);
   });
 });

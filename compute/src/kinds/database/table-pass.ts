@@ -10,7 +10,6 @@ import {
   passPartials,
   passRowsQuery,
   renderUnbatchedQuery,
-  startingBatchSize,
   walkBatches,
   withNextKey,
   type BatchOutcome,
@@ -99,7 +98,7 @@ export async function computeTablePass(input: TablePassInput): Promise<TablePass
   const first = active[0]?.member.query;
   if (!first) return outcome(new Map(), { statements: 0, rowsRead: 0 });
 
-  const keyQuery = passRowsQuery(first);
+  const keyQuery = passRowsQuery(active.map((a) => a.member.query));
   const range = input.range
     ? { start: BigInt(input.range.start), finish: BigInt(input.range.finish) }
     : await databaseRange(keyQuery, db, { window, signal });
@@ -149,10 +148,7 @@ export async function computeTablePass(input: TablePassInput): Promise<TablePass
     }
   };
 
-  // Members of one pass share their batch_size when they set one (`passKey`).
-  const batchSize = Math.max(
-    ...active.map((a) => a.member.query.batchSize ?? startingBatchSize(a.member.query)),
-  );
+  const { batchSize } = keyQuery;
   const walk = await walkBatches(
     { operation: 'count', start: range.start, finish: range.finish, batchSize },
     runPass,

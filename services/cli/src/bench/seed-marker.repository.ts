@@ -1,6 +1,7 @@
 /**
  * A one-row marker table in the instance database saying which `demo seed --rows --seed` filled
- * it, so repeated bench runs at the same scale skip the (minutes-long) seeding. The marker is
+ * it, and into which schema, so repeated bench runs at the same scale skip the (minutes-long)
+ * seeding. The marker is
  * cleared before seeding and written only after the seeder finished, so an interrupted seed is
  * never taken for a complete one. The demo tables are UNLOGGED, so a server crash empties them
  * while the (logged) marker survives: the marker only counts when the data is there too.
@@ -11,6 +12,8 @@ import { withPgSession } from './pg-session.repository';
 export interface SeedMarker {
   rows: number;
   seed: number;
+  /** `instanceSchemaDigest` of the schema the data was loaded into: another schema reseeds. */
+  schema: string;
   /** The `--now` the timestamps were generated relative to (ISO). */
   now: string;
   seededAt: string;
@@ -23,6 +26,8 @@ const TABLE = 'servping_bench_seed';
  */
 const PROBE_TABLE = 'users';
 const UNDEFINED_TABLE = '42P01';
+/** A marker written before it carried the schema digest: it vouches for nothing. */
+const UNDEFINED_COLUMN = '42703';
 const INVALID_CATALOG = '3D000';
 
 const withClient = <T>(url: string, use: (client: Client) => Promise<T>) =>
@@ -35,9 +40,13 @@ const withClient = <T>(url: string, use: (client: Client) => Promise<T>) =>
 export async function readSeedMarker(url: string): Promise<SeedMarker | null> {
   try {
     return await withClient(url, async (client) => {
-      const { rows } = await client.query<{ rows: string; seed: string; now: Date; seeded_at: Date }>(
-        `SELECT rows, seed, now, seeded_at FROM ${TABLE} LIMIT 1`,
-      );
+      const { rows } = await client.query<{
+        rows: string;
+        seed: string;
+        schema: string;
+        now: Date;
+        seeded_at: Date;
+      }>(`SELECT rows, seed, schema, now, seeded_at FROM ${TABLE} LIMIT 1`);
       const row = rows[0];
       if (!row) return null;
       const probe = await client.query<{ present: boolean }>(
@@ -47,13 +56,14 @@ export async function readSeedMarker(url: string): Promise<SeedMarker | null> {
       return {
         rows: Number(row.rows),
         seed: Number(row.seed),
+        schema: row.schema,
         now: row.now.toISOString(),
         seededAt: row.seeded_at.toISOString(),
       };
     });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === UNDEFINED_TABLE || code === INVALID_CATALOG) return null;
+    if (code === UNDEFINED_TABLE || code === UNDEFINED_COLUMN || code === INVALID_CATALOG) return null;
     throw error;
   }
 }
@@ -69,15 +79,13 @@ export async function clearSeedMarker(url: string): Promise<void> {
 
 export async function writeSeedMarker(url: string, marker: SeedMarker): Promise<void> {
   await withClient(url, async (client) => {
+    await client.query(`DROP TABLE IF EXISTS ${TABLE}`);
     await client.query(
-      `CREATE TABLE IF NOT EXISTS ${TABLE} (rows bigint NOT NULL, seed bigint NOT NULL, now timestamptz NOT NULL, seeded_at timestamptz NOT NULL)`,
+      `CREATE TABLE ${TABLE} (rows bigint NOT NULL, seed bigint NOT NULL, schema text NOT NULL, now timestamptz NOT NULL, seeded_at timestamptz NOT NULL)`,
     );
-    await client.query(`DELETE FROM ${TABLE}`);
-    await client.query(`INSERT INTO ${TABLE} (rows, seed, now, seeded_at) VALUES ($1, $2, $3, $4)`, [
-      marker.rows,
-      marker.seed,
-      marker.now,
-      marker.seededAt,
-    ]);
+    await client.query(
+      `INSERT INTO ${TABLE} (rows, seed, schema, now, seeded_at) VALUES ($1, $2, $3, $4, $5)`,
+      [marker.rows, marker.seed, marker.schema, marker.now, marker.seededAt],
+    );
   });
 }

@@ -3,6 +3,7 @@
  * `infra/instance-db/`: numbered migrations applied once each in file-name order (recorded in
  * `schema_migrations`), then the read-only counting role when the connecting user may create it.
  */
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -57,9 +58,22 @@ export async function dropDatabase(url: string): Promise<void> {
   );
 }
 
+/** SHA-256 over the migrations' names and texts in `dir`: equal digests, equal schemas. */
+export async function instanceSchemaDigest(dir: string = INSTANCE_DB_DIR): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of await migrationFiles(dir)) {
+    hash.update(`${file}\0${await readFile(path.join(dir, 'migrations', file), 'utf8')}\0`);
+  }
+  return hash.digest('hex');
+}
+
+async function migrationFiles(dir: string): Promise<string[]> {
+  return (await readdir(path.join(dir, 'migrations'))).filter((f) => f.endsWith('.sql')).sort();
+}
+
 /** Applies every migration not yet recorded, in file-name order; resolves to the applied names. */
 export async function migrateInstanceDatabase(url: string, dir: string = INSTANCE_DB_DIR): Promise<string[]> {
-  const files = (await readdir(path.join(dir, 'migrations'))).filter((f) => f.endsWith('.sql')).sort();
+  const files = await migrationFiles(dir);
   return withClient(url, async (client) => {
     await client.query(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',

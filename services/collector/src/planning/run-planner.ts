@@ -6,6 +6,7 @@ import {
   narrowingTimestamp,
   windowBoundsQuery,
   groupPasses,
+  passKey,
   passRowsQuery,
   withAverageStrategy,
   withDistinctStrategy,
@@ -154,6 +155,14 @@ export class RunPlanner {
     const statistics = new RunStatistics(this.deps.stats, logger);
     const planned: PlannedMetric[] = [];
     for (const metric of metrics) planned.push(await resolveStrategies(metric, recordedAt, statistics));
+    // A distinct count that would walk its column's index rides instead in a pass that reads its
+    // rows anyway, so the table is read once (`withDistinctStrategy`).
+    const openPasses = new Set(planned.map(passKeyOf).filter((key): key is string => key !== null));
+    for (const [i, metric] of metrics.entries()) {
+      if (walksValueRanges(planned[i]!)) {
+        planned[i] = await resolveStrategies(metric, recordedAt, statistics, openPasses);
+      }
+    }
     const candidates = planned.flatMap((metric) =>
       metric.spec.kind === 'database'
         ? [{ metric, query: metric.spec.query, timeFrame: metric.timeFrame }]
@@ -173,7 +182,7 @@ export class RunPlanner {
     const passPlans: RunPlan['passes'] = [];
     for (const [index, members] of passes.entries()) {
       const first = members[0]!;
-      const query = passRowsQuery(first.query);
+      const query = passRowsQuery(members.map((m) => m.query));
       const shards = await this.shards(query, first.timeFrame, recordedAt, statistics);
       const id = `${query.table}/${first.timeFrame}/${index}`;
       passPlans.push({ pass: { id, members: members.map((m) => m.metric) }, ...(shards ? { shards } : {}) });
@@ -213,13 +222,15 @@ export class RunPlanner {
 
 /**
  * `metric` with its distinct count and average strategies resolved (they pick the batch column
- * its shards or pass range over), from the column's type and index. A distinct count whose column
- * type cannot be read stays unresolved: its worker resolves it, and it neither shards nor shares.
+ * its shards or pass range over), from the column's type and index and whether one of
+ * `openPasses` (pass keys) already reads its rows. A distinct count whose column type cannot be
+ * read stays unresolved: its worker resolves it, and it neither shards nor shares.
  */
 async function resolveStrategies(
   metric: PlannedMetric,
   recordedAt: Date,
   statistics: RunStatistics,
+  openPasses: ReadonlySet<string> = new Set(),
 ): Promise<PlannedMetric> {
   if (metric.spec.kind !== 'database') return metric;
   const { query } = metric.spec;
@@ -233,7 +244,25 @@ async function resolveStrategies(
       columnType,
       indexed: columnType !== null && (await statistics.indexed(query.column)),
       windowed: databaseWindow(recordedAt, metric.timeFrame) !== null,
+      sharesPass: openPasses.has(
+        passKey({ query: { ...query, distinctBy: 'bitmap' }, timeFrame: metric.timeFrame }) ?? '',
+      ),
     }),
   );
   return resolved === query ? metric : { ...metric, spec: { ...metric.spec, query: resolved } };
+}
+
+/** The key of the shared pass a resolved database metric can ride in (`passKey`), else null. */
+function passKeyOf(metric: PlannedMetric): string | null {
+  return metric.spec.kind === 'database'
+    ? passKey({ query: metric.spec.query, timeFrame: metric.timeFrame })
+    : null;
+}
+
+function walksValueRanges(metric: PlannedMetric): boolean {
+  return (
+    metric.spec.kind === 'database' &&
+    metric.spec.query.operation === 'distinct_count' &&
+    metric.spec.query.distinctBy === 'value_ranges'
+  );
 }

@@ -5,8 +5,9 @@ let h: Harness;
 
 // One row an hour for 20 000 hours up to now, ids growing with time; the twin has no
 // created_at index, so its windows cannot be found without reading every row.
-// `authored` is read by one distinct count only, so no other metric's statistics stand in for its own.
-const TABLES = ['events', 'events_unindexed', 'authored'] as const;
+// `authored` and `authored_indexed` are read by one distinct count each, so no other metric's
+// statistics stand in for its own and no pass reads their rows.
+const TABLES = ['events', 'events_unindexed', 'authored', 'authored_indexed'] as const;
 
 beforeAll(async () => {
   h = await startHarness('window', { SERVPING_SHARD_ROWS: '200' });
@@ -21,9 +22,11 @@ beforeAll(async () => {
   }
   await h.sql.query('CREATE INDEX events_created_at ON events (created_at)');
   await h.sql.query('CREATE INDEX events_author_id ON events (author_id)');
-  await h.sql.query('ANALYZE events; ANALYZE events_unindexed; ANALYZE authored');
+  await h.sql.query('CREATE INDEX authored_indexed_author_id ON authored_indexed (author_id)');
+  await h.sql.query('ANALYZE events; ANALYZE events_unindexed; ANALYZE authored; ANALYZE authored_indexed');
   for (const [name, table, column] of [
     ['authors', 'authored', 'author_id'],
+    ['indexed_authors', 'authored_indexed', 'author_id'],
     ['event_authors', 'events', 'author_id'],
     ['refs', 'events_unindexed', 'ref'],
   ]) {
@@ -69,10 +72,12 @@ it('plans shards over a 28d window’s ids when an index finds it, and distinct 
 
   const shardsOf: Record<string, ShardRange[] | undefined> = {};
   const queryOf: Record<string, DatabaseQuery> = {};
-  for (let i = 0; i < 7; i += 1) {
+  const passOf: Record<string, string | undefined> = {};
+  for (let i = 0; i < 8; i += 1) {
     const job = await h.collector.queues.metrics.getJob(`${runId}-m-${i}`);
     const metric = job!.data.metric as PlannedMetric;
     shardsOf[metric.keyPath] = job!.data.shards as ShardRange[] | undefined;
+    passOf[metric.keyPath] = (job!.data.pass as { jobId: string } | undefined)?.jobId;
     if (metric.spec.kind === 'database') queryOf[metric.keyPath] = metric.spec.query;
   }
   const span = (shards: ShardRange[] | undefined) => ({
@@ -83,17 +88,28 @@ it('plans shards over a 28d window’s ids when an index finds it, and distinct 
   expect(span(shardsOf['counts_28d.events'])).toEqual(inWindow);
   expect(shardsOf['counts_28d.events']!.length).toBeGreaterThanOrEqual(2);
   // Everything else walks the whole column: 1 .. 20 000.
-  for (const keyPath of ['counts_all.events', 'counts_all.events_unindexed', 'counts_28d.events_unindexed'])
+  for (const keyPath of ['counts_all.events_unindexed', 'counts_28d.events_unindexed'])
     expect(span(shardsOf[keyPath])).toEqual({ start: '1', finish: '20001' });
+  // The all-time count of events and the distinct count of its indexed author_id read the same
+  // rows: they share one pass, sharded over the ids, the distinct count a bitmap member of it (a
+  // walk of its index would read every row again). The pass is sized by the smaller batch_size.
+  expect(passOf['counts_all.events']).toBeDefined();
+  expect(passOf['counts_all.event_authors']).toBe(passOf['counts_all.events']);
+  expect(queryOf['counts_all.event_authors']!.distinctBy).toBe('bitmap');
+  const passJob = await h.collector.queues.shards.getJob(passOf['counts_all.events']!);
+  const passShards = passJob!.data.shards as ShardRange[];
+  expect(span(passShards)).toEqual({ start: '1', finish: '20001' });
+  expect(passShards.length).toBeGreaterThanOrEqual(2);
 
   // A distinct count of an integer column is planned as a bitmap over the primary key, and the
   // job carries that choice; a text column keeps GitLab's ranges of its own values, unsharded.
   // The shards span the ids 1..20 000, not the author ids 7..140 000.
   expect(queryOf['counts_all.authors']!.distinctBy).toBe('bitmap');
   expect(span(shardsOf['counts_all.authors'])).toEqual({ start: '1', finish: '20001' });
-  // A bare count of an indexed integer column keeps GitLab's ranges: an index-only scan each.
-  expect(queryOf['counts_all.event_authors']!.distinctBy).toBe('value_ranges');
-  expect(span(shardsOf['counts_all.event_authors'])).toEqual({ start: '7', finish: '140001' });
+  // Alone, a bare count of an indexed integer column keeps GitLab's ranges: an index-only scan each.
+  expect(queryOf['counts_all.indexed_authors']!.distinctBy).toBe('value_ranges');
+  expect(passOf['counts_all.indexed_authors']).toBeUndefined();
+  expect(span(shardsOf['counts_all.indexed_authors'])).toEqual({ start: '7', finish: '140001' });
   expect(queryOf['counts_all.refs']!.distinctBy).toBe('value_ranges');
   expect(shardsOf['counts_all.refs']).toBeUndefined();
 });
