@@ -34,3 +34,4 @@ export { securityHeaders, type CspDirectives } from './security-headers';
 export { requireSameOriginWrites, type SameOriginWritesOptions } from './same-origin-writes';
 export { limitFailedAuth, type AuthFailureLimitOptions } from './auth-failure-limit';
 export { createBudgetedServer, listen, type WireBudgets } from './wire-budgets';
+export { CollectorClient, RunNotStartedError, type RunProblem, type WaitOptions } from './collector-client';

@@ -14,13 +14,13 @@ import {
   loadDictionaryOrThrow,
   payloadDefinitions,
   type MetricDefinition,
+  type RunView,
   type WireMetricTiming,
 } from '@servping/shared';
-import { readDictionaryFiles } from '@servping/runtime';
+import { CollectorClient, readDictionaryFiles } from '@servping/runtime';
 import { demoSeedCommand } from '../../services/cli/src/commands/demo-seed';
 import { computeGroundTruth } from '../../services/cli/src/demo/ground-truth.repository';
 import { dropDatabase, ensureDatabase } from '../../services/cli/src/demo/instance-schema.repository';
-import { CollectorClient, type RunProgress } from '../../services/cli/src/stack/run-client';
 import { freePorts } from '../../services/cli/src/stack/free-ports';
 import { startStack, type RunningStack } from '../../services/cli/src/stack/service-stack';
 import { postgresUrl, redisUrl } from '@servping/test-servers';
@@ -48,7 +48,7 @@ function at(payload: unknown, keyPath: string): unknown {
 
 describe('a service ping end to end', () => {
   let stack: RunningStack | undefined;
-  let view: RunProgress;
+  let view: RunView;
   let stored: { payload: Record<string, unknown>; usageDataId: number; timings: WireMetricTiming[] };
   let received: { id: number; payload: Record<string, unknown> };
   let definitions: MetricDefinition[];

@@ -13,7 +13,6 @@ export { createEventTracker, type EventTracker } from './repositories/event-trac
 export {
   planTracking,
   trackingDictionary,
-  type TrackEventBody,
   type TrackingDictionary,
   type TrackingPlan,
 } from './tracking/tracking-plan';

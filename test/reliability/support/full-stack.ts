@@ -1,3 +1,5 @@
+import { CollectorClient } from '@servping/runtime';
+import type { RunView } from '@servping/shared';
 import { startStack, type RunningStack } from '../../../services/cli/src/stack/service-stack';
 import { waitFor } from './bounded-wait';
 import {
@@ -6,7 +8,6 @@ import {
   type CollectorEnvironment,
   type DatabaseServers,
 } from './collector-process';
-import { rawRequest } from './http-client';
 import { freePorts } from '../../../services/cli/src/stack/free-ports';
 import { logDirectory, REPO_ROOT } from './service-process';
 import { createTempDatabase, type TempDatabase } from './temp-database';
@@ -18,25 +19,16 @@ export interface FullStack {
   readonly stack: RunningStack;
   /** POST /api/v1/runs as admin; returns the run id. */
   trigger(submit?: boolean): Promise<string>;
-  /** Versions' `usage_data` rows (stats, duplicate_count) once there is one (bounded, 15 s). */
+  /** Versions' `usage_data` rows (stats = payload.counts, duplicate_count) once there is one (bounded, 15 s). */
   delivered(): Promise<Array<{ stats: unknown; duplicate_count: number }>>;
   /** The run view once the run left planned/running (bounded by `timeoutMs`). */
-  waitFinished(runId: string, timeoutMs: number): Promise<RunViewBody>;
+  waitFinished(runId: string, timeoutMs: number): Promise<RunView>;
   /**
    * Stops every process, runs `between` (a reinstall, a restore) and starts them again on the
    * same databases, queue prefix and ports, as an operator's restart would.
    */
   restart(between?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
-}
-
-export interface RunViewBody {
-  id: string;
-  state: string;
-  error: string | null;
-  metrics: { total: number; done: number; fallbacks: number; pending: number };
-  shards: number;
-  submission: { sentAt: string | null; usageDataId: number | null; attempts: number } | null;
 }
 
 /**
@@ -104,42 +96,34 @@ export async function startFullStack(options: {
     throw err;
   }
   const running = () => stack as RunningStack;
-  const admin = { 'content-type': 'application/json', 'private-token': ADMIN_TOKEN };
+  const client = () => new CollectorClient(running().collectorUrl, ADMIN_TOKEN);
   return {
     env,
     versionsDb,
     get stack() {
       return running();
     },
-    async trigger(submit = true) {
-      const answer = await rawRequest(running().collectorUrl, {
-        path: '/api/v1/runs',
-        headers: admin,
-        body: JSON.stringify({ submit }),
-      });
-      if (answer.status !== 202) throw new Error(`trigger answered ${answer.status}: ${answer.text}`);
-      return answer.json.runId as string;
+    trigger(submit = true) {
+      return client().trigger({ submit, requestedBy: 'api' });
     },
     delivered() {
       return waitFor(
         'the payload to reach Versions',
         async () => {
-          const { rows } = await versionsDb.client.query('SELECT stats, duplicate_count FROM usage_data');
+          const { rows } = await versionsDb.client.query(
+            "SELECT payload -> 'counts' AS stats, duplicate_count FROM usage_data",
+          );
           return rows.length > 0 ? rows : undefined;
         },
         { timeoutMs: 15_000 },
       );
     },
     waitFinished(runId, timeoutMs) {
+      // A failed probe (the collector restarting, Redis away) is tried again until the bound.
       return waitFor(
         `run ${runId} to finish`,
         async () => {
-          const answer = await rawRequest(running().collectorUrl, {
-            method: 'GET',
-            path: `/api/v1/runs/${runId}`,
-            headers: admin,
-          });
-          const view = answer.json as RunViewBody;
+          const view = await client().run(runId);
           return view.state === 'finished' || view.state === 'failed' ? view : undefined;
         },
         { timeoutMs, intervalMs: 250 },

@@ -3,8 +3,9 @@
  * separate processes): trigger → payload acknowledged by Versions, with the longest instance
  * statement sampled and every process's peak memory read before the stack stops.
  */
+import type { RunView } from '@servping/shared';
+import { CollectorClient } from '@servping/runtime';
 import { startStack } from '../stack/service-stack';
-import { getRun, triggerRun, type RunState } from './collector-client';
 import { startActivitySampler, type SampledStatement } from './activity-sampler.repository';
 import { payloadSubmission } from './bench-state.repository';
 import { freePorts } from '../stack/free-ports';
@@ -37,7 +38,7 @@ export interface StackRunResult {
   wallMs: number;
   /** Trigger until the run was finished (payload stored by the aggregator). */
   storedMs: number;
-  metrics: RunState['metrics'];
+  metrics: RunView['metrics'];
   shards: number;
   /** Sum of the per-metric compute times the workers reported. */
   computeS: number;
@@ -71,15 +72,16 @@ export async function runOnStack(options: StackRunOptions): Promise<StackRunResu
   try {
     const sampler = await startActivitySampler(options.instance.maintenanceUrl, options.instance.name);
     let statements: SampledStatement;
-    let view: RunState;
+    let view: RunView;
     let sentAt: Date;
     let runId: string;
+    const client = new CollectorClient(stack.collectorUrl, options.adminToken);
     const triggeredAt = Date.now();
     try {
-      runId = await triggerRun(stack.collectorUrl, options.adminToken);
+      runId = await client.trigger({ submit: true, requestedBy: 'cli' });
       const deadline = triggeredAt + options.runTimeoutS * 1000;
       view = await pollUntil(deadline, `run ${runId} to finish`, async () => {
-        const current = await getRun(stack.collectorUrl, options.adminToken, runId);
+        const current = await client.run(runId);
         options.onProgress?.(`${current.state} ${current.metrics.done}/${current.metrics.total} metrics`);
         if (current.state === 'failed')
           throw new Error(`run ${runId} failed: ${current.error ?? 'no error given'}`);
@@ -93,7 +95,7 @@ export async function runOnStack(options: StackRunOptions): Promise<StackRunResu
     } finally {
       statements = await sampler.stop();
     }
-    const finalView = await getRun(stack.collectorUrl, options.adminToken, view.id);
+    const finalView = await client.run(view.id);
     const memory: Record<string, ProcessMemory | null> = {};
     for (const [name, pid] of Object.entries(stack.pids)) memory[name] = await readProcessMemory(pid);
     return {

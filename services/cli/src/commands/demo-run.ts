@@ -6,13 +6,20 @@
  */
 import path from 'node:path';
 import { definitionKinds } from '@servping/compute';
-import { commonEnv, isoWeek, loadDictionaryOrThrow, loadEventsOrThrow, readEnv } from '@servping/shared';
-import { readDictionaryFiles } from '@servping/runtime';
+import {
+  commonEnv,
+  isoWeek,
+  loadDictionaryOrThrow,
+  loadEventsOrThrow,
+  progressLine,
+  readEnv,
+  type RunView,
+} from '@servping/shared';
+import { CollectorClient, readDictionaryFiles } from '@servping/runtime';
 import { parseFlags, UsageError, type Command, type CommandIo } from '../command';
 import { ensureDatabase } from '../demo/instance-schema.repository';
 import { ensureBackingServices, type BackingServices } from '../backing-services/backing-services';
 import { startStack, type RunningStack } from '../stack/service-stack';
-import { CollectorClient, progressLine, type RunProgress } from '../stack/run-client';
 import { planInternalEvents } from '../demo/internal-event-plan';
 import { planRowCounts } from '../demo/row-plan';
 import { DEFAULT_DEFINITIONS_DIR, demoSeedCommand } from './demo-seed';
@@ -170,7 +177,7 @@ async function trackThisWeek(client: CollectorClient, rows: number, seed: number
   return bodies.length;
 }
 
-async function runOnce(stack: RunningStack, env: NodeJS.ProcessEnv, io: CommandIo): Promise<RunProgress> {
+async function runOnce(stack: RunningStack, env: NodeJS.ProcessEnv, io: CommandIo): Promise<RunView> {
   const client = collectorClient(stack, env);
   const runId = await client.trigger({ submit: true, requestedBy: 'cli' });
   io.stdout.write(`triggered ${runId}\n`);
@@ -180,7 +187,7 @@ async function runOnce(stack: RunningStack, env: NodeJS.ProcessEnv, io: CommandI
     submit: true,
     timeoutMs: 10 * 60_000,
     onProgress: (progress) => {
-      const line = progressLine(progress);
+      const line = progressLine(progress, tty ? { bar: 30 } : {});
       if (tty) io.stdout.write(`\r${line}`);
       else if (line !== last) io.stdout.write(`${line}\n`);
       last = line;
@@ -193,7 +200,7 @@ async function runOnce(stack: RunningStack, env: NodeJS.ProcessEnv, io: CommandI
 function printSummary(
   io: CommandIo,
   stack: RunningStack,
-  view: RunProgress,
+  view: RunView,
   env: NodeJS.ProcessEnv,
   wallS: number,
 ): void {

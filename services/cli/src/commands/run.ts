@@ -2,7 +2,8 @@
  * `servping run [--wait] [--no-submit]`: asks the collector to start a run over its admin API, as
  * the dashboard and the weekly schedule do, and optionally follows it until it ends.
  */
-import { setTimeout as delay } from 'node:timers/promises';
+import { progressLine, type RunView } from '@servping/shared';
+import { CollectorClient, RunNotStartedError } from '@servping/runtime';
 import { parseFlags, UsageError, type Command, type CommandIo } from '../command';
 
 const USAGE = `usage: servping run [--wait] [--no-submit] [--interval <s>] [--timeout <s>]
@@ -17,66 +18,47 @@ Starts a Service Ping run on the collector (POST /api/v1/runs) and prints its id
 Environment: COLLECTOR_URL (default http://127.0.0.1:3000) and an admin token in
 SERVPING_ADMIN_TOKEN, or the first of SERVPING_ADMIN_TOKENS.`;
 
-interface RunProgress {
-  id: string;
-  state: 'planned' | 'running' | 'finished' | 'failed';
-  error: string | null;
-  metrics: { total: number; done: number; fallbacks: number };
-  shards: number;
-}
-
-function collectorClient(env: NodeJS.ProcessEnv) {
-  const base = (env.COLLECTOR_URL || 'http://127.0.0.1:3000').replace(/\/+$/, '');
+function collectorClient(env: NodeJS.ProcessEnv): CollectorClient {
   const token = env.SERVPING_ADMIN_TOKEN || (env.SERVPING_ADMIN_TOKENS ?? '').split(',')[0]?.trim();
   if (!token) throw new UsageError('set SERVPING_ADMIN_TOKEN (or SERVPING_ADMIN_TOKENS) to an admin token');
-  return async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        'PRIVATE-TOKEN': token,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }).catch((err: Error) => {
-      throw new Error(
-        `cannot reach the collector at ${base}: ${(err.cause as Error | undefined)?.message ?? err.message}`,
-      );
-    });
-    const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-    return { status: res.status, json };
-  };
+  return new CollectorClient(env.COLLECTOR_URL || 'http://127.0.0.1:3000', token);
 }
 
-const progressLine = (p: RunProgress) =>
-  `${p.id} ${p.state}: ${p.metrics.done}/${p.metrics.total} metrics, ${p.metrics.fallbacks} fallbacks, ${p.shards} shards`;
+/** The refusal as one line, with the running run (409) or the dictionary's problems (400). */
+function refusal(error: RunNotStartedError): string {
+  const running = error.status === 409 && error.runningId ? ` (running: ${error.runningId})` : '';
+  const problems = error.problems.map((p) => `\n  ${p.file} ${p.field ?? ''}: ${p.message}`);
+  return `${error.message}${running}${problems.join('')}`;
+}
 
 async function follow(
-  call: ReturnType<typeof collectorClient>,
+  client: CollectorClient,
   runId: string,
   io: CommandIo,
   intervalMs: number,
   timeoutMs: number,
 ): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
   let last = '';
-  for (;;) {
-    const { status, json } = await call('GET', `/api/v1/runs/${encodeURIComponent(runId)}`);
-    if (status !== 200) throw new Error(`GET run ${runId}: ${status} ${String(json.message ?? '')}`);
-    const progress = json as unknown as RunProgress;
-    const line = progressLine(progress);
-    if (line !== last) io.stdout.write(`${line}\n`);
-    last = line;
-    if (progress.state === 'finished') return 0;
-    if (progress.state === 'failed') {
-      io.stderr.write(`run ${runId} failed: ${progress.error ?? 'no reason recorded'}\n`);
-      return 1;
-    }
-    if (Date.now() >= deadline) {
-      io.stderr.write(`run ${runId} still ${progress.state} after ${timeoutMs / 1000} s; stopped waiting\n`);
-      return 1;
-    }
-    await delay(intervalMs);
+  let view: RunView;
+  try {
+    // Follows until the run is stored: delivery to Versions is the aggregator's, with its own retries.
+    view = await client.waitForRun(runId, {
+      submit: false,
+      timeoutMs,
+      intervalMs,
+      onProgress: (progress) => {
+        const line = progressLine(progress);
+        if (line !== last) io.stdout.write(`${line}\n`);
+        last = line;
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`${(error as Error).message}\n`);
+    return 1;
   }
+  if (view.state === 'finished') return 0;
+  io.stderr.write(`run ${runId} failed: ${view.error ?? 'no reason recorded'}\n`);
+  return 1;
 }
 
 export const runCommand: Command = {
@@ -94,26 +76,17 @@ export const runCommand: Command = {
     const intervalS = flags.interval ?? 1;
     const timeoutS = flags.timeout ?? 3600;
     if (intervalS <= 0 || timeoutS <= 0) throw new UsageError('--interval and --timeout must be positive');
-    const call = collectorClient(io.env);
+    const client = collectorClient(io.env);
 
-    const { status, json } = await call('POST', '/api/v1/runs', {
-      submit: !flags['no-submit'],
-      requested_by: 'cli',
-    });
-    if (status !== 202) {
-      const problems = Array.isArray(json.problems)
-        ? (json.problems as { file: string; field?: string; message: string }[]).map(
-            (p) => `\n  ${p.file} ${p.field ?? ''}: ${p.message}`,
-          )
-        : [];
-      const running = status === 409 && json.runId ? ` (running: ${String(json.runId)})` : '';
-      io.stderr.write(
-        `run not started: ${status} ${String(json.message ?? '')}${running}${problems.join('')}\n`,
-      );
+    let runId: string;
+    try {
+      runId = await client.trigger({ submit: !flags['no-submit'], requestedBy: 'cli' });
+    } catch (error) {
+      if (!(error instanceof RunNotStartedError)) throw error;
+      io.stderr.write(`${refusal(error)}\n`);
       return 1;
     }
-    const runId = String(json.runId);
     io.stdout.write(`started ${runId}${flags['no-submit'] ? ' (no submit)' : ''}\n`);
-    return flags.wait ? follow(call, runId, io, intervalS * 1000, timeoutS * 1000) : 0;
+    return flags.wait ? follow(client, runId, io, intervalS * 1000, timeoutS * 1000) : 0;
   },
 };

@@ -5,8 +5,12 @@
  * values are the ones the catalog's filters name, plus one no filter names, so filtered metrics
  * count a real share of the traffic.
  */
-import { isoWeekStart, type EventDefinition, type MetricDefinition } from '@servping/shared';
-import type { TrackEventBody } from '@servping/collector';
+import {
+  isoWeekStart,
+  type EventDefinition,
+  type MetricDefinition,
+  type TrackEventBody,
+} from '@servping/shared';
 import { MID_WEEK_MS, prng, SEEDED_WEEKS, WEEK_MS } from './redis-event-plan';
 
 /** One tracked occurrence: a `track_event` body and the moment it happened. */

@@ -8,6 +8,8 @@ import {
   knownEvents,
   type EventDefinition,
   type MetricDefinition,
+  type TrackEventBody,
+  MAX_EVENTS_PER_REQUEST,
 } from '@servping/shared';
 import type { DictionarySource } from '../dictionary/dictionary-source';
 import { ApiError } from '../http/api-error';
@@ -17,16 +19,8 @@ import { validateBody } from '../http/validate-body';
 import { createEventTracker, type EventTracker } from '../repositories/event-tracking.repository';
 import type { RawUsageDataRepository } from '../repositories/raw-usage-data.repository';
 import type { SettingsRepository } from '../repositories/settings.repository';
-import {
-  planTracking,
-  trackingDictionary,
-  type TrackEventBody,
-  type TrackingDictionary,
-} from '../tracking/tracking-plan';
+import { planTracking, trackingDictionary, type TrackingDictionary } from '../tracking/tracking-plan';
 import { nonSqlExport, queriesExport, type ExportFacts } from '../usage-data/export-shapes';
-
-/** GitLab answers 400 with exactly this text above 50 events. */
-export const MAX_EVENTS_PER_REQUEST = 50;
 
 const trackEventSchema: JSONSchemaType<TrackEventBody> = {
   type: 'object',

@@ -1,44 +1,9 @@
 import type { Queue } from 'bullmq';
-import type { MetricResult, MetricValue } from '@servping/shared';
+import type { MetricProgress, MetricResult, MetricValue, RunView } from '@servping/shared';
+export type { MetricProgress, RunView } from '@servping/shared';
 import { aggregateJobId } from '../planning/run-flow';
 import type { RawUsageDataRepository, StoredPayload } from '../repositories/raw-usage-data.repository';
 import type { RunRecord, RunsRepository } from '../repositories/runs.repository';
-
-export type MetricState = 'done' | 'fallback' | 'failed' | 'pending';
-
-export interface MetricProgress {
-  /** The metric's key_path once it finished; the job id while pending or after a crash. */
-  name: string;
-  state: MetricState;
-  timeElapsedS?: number;
-  error?: string;
-  /** The value reported (the fallback for a failed metric), once finished. */
-  value?: MetricValue;
-  /** The BullMQ job that computes it, while the run's jobs are kept: `<queue>:<job id>`. */
-  job?: string;
-}
-
-export interface RunView {
-  id: string;
-  state: RunRecord['state'];
-  requestedBy: RunRecord['requestedBy'];
-  submit: boolean;
-  /** Asked to submit while the instance collects only: stored, never sent. */
-  collectOnly: boolean;
-  recordedAt: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-  error: string | null;
-  metrics: { total: number; done: number; fallbacks: number; pending: number };
-  shards: number;
-  /** State of the `aggregate-run` job, or null once it was removed (retention) or never enqueued. */
-  aggregate: string | null;
-  /** Where the per-metric list came from: the live flow, the stored payload's metadata, or nothing yet. */
-  source: 'flow' | 'stored' | 'none';
-  perMetric: MetricProgress[];
-  /** Delivery to Versions of the run's stored payload; null until the aggregator stored it. */
-  submission: Submission | null;
-}
 
 /** A run's progress as the console polls it. */
 export interface RunProgress {
@@ -48,13 +13,6 @@ export interface RunProgress {
   /** Null while the run is active. */
   fallbacks: number | null;
   percent: number;
-}
-
-export interface Submission {
-  sentAt: string | null;
-  usageDataId: number | null;
-  attempts: number;
-  lastError: string | null;
 }
 
 const jobIdOf = (key: string) => key.slice(key.lastIndexOf(':') + 1);

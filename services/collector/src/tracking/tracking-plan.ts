@@ -16,18 +16,8 @@ import {
   type PropertyValue,
   type RedisWrite,
   type TrackingRule,
+  type TrackEventBody,
 } from '@servping/shared';
-
-/** One event of a `track_event(s)` body (GitLab's API fields, plus servping's `user_id`). */
-export interface TrackEventBody {
-  event: string;
-  namespace_id?: number;
-  project_id?: number;
-  /** servping extension: the user to count; default is the token's own identity. */
-  user_id?: number | string;
-  additional_properties?: Record<string, unknown>;
-  send_to_snowplow?: boolean;
-}
 
 /** The dictionaries a request is checked against, derived once per dictionary load. */
 export interface TrackingDictionary {
