@@ -12,7 +12,9 @@ export type ErrorCode =
   | 'SERVPING_SKETCH_FORMAT'
   | 'SERVPING_UNKNOWN_EVENT'
   | 'SERVPING_AGGREGATION'
-  | 'SERVPING_REDIS_SLOTS';
+  | 'SERVPING_REDIS_SLOTS'
+  | 'SERVPING_DISABLED'
+  | 'SERVPING_RUN_IN_PROGRESS';
 
 /** Base class: a stable machine-readable `code` and a message naming what is wrong and where. */
 export class ServpingError extends Error {

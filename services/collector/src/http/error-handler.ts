@@ -1,11 +1,16 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { DefinitionError, ServpingError } from '@servping/shared';
+import { RunAlreadyInProgressError, ServicePingDisabledError } from '../runs/run-errors';
 import { ApiError } from './api-error';
 
 /** What an error becomes on the wire. The only place that maps errors to HTTP statuses. */
 export function toHttpError(err: unknown): { status: number; body: Record<string, unknown> } {
   if (err instanceof ApiError) return { status: err.status, body: { message: err.message, ...err.details } };
+  if (err instanceof ServicePingDisabledError) return { status: 423, body: { message: err.message } };
+  if (err instanceof RunAlreadyInProgressError) {
+    return { status: 409, body: { message: err.message, runId: err.runId } };
+  }
   if (err instanceof DefinitionError) {
     return {
       status: 422,

@@ -2,10 +2,10 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { DefinitionError, JOB_QUEUE, type JobDataByName } from '@servping/shared';
 import type { DictionarySource } from '../dictionary/dictionary-source';
-import { ApiError } from '../http/api-error';
 import type { CollectorMetrics, TriggerOutcome } from '../observability/collector-metrics';
 import type { RequestedBy, RunsRepository } from '../repositories/runs.repository';
 import type { SettingsRepository } from '../repositories/settings.repository';
+import { RunAlreadyInProgressError, ServicePingDisabledError } from './run-errors';
 
 /** BullMQ deduplication id of run jobs: while one is waiting, delayed or planning, another is dropped. */
 export const RUN_DEDUPLICATION_ID = 'service-ping';
@@ -54,7 +54,7 @@ export class RunTrigger {
     const settings = await deps.settings.get();
     if (!settings.enabled) {
       count('disabled');
-      throw new ApiError(423, 'service ping is disabled on this instance; no run was started');
+      throw new ServicePingDisabledError();
     }
     const abandoned = await deps.runs.failAbandoned(deps.runTimeoutS);
     if (abandoned.length > 0) deps.logger.warn({ abandoned }, 'marked abandoned runs failed');
@@ -70,7 +70,7 @@ export class RunTrigger {
     });
     if (!created.created) {
       count('already_running');
-      throw alreadyRunning(created.active?.id);
+      throw new RunAlreadyInProgressError(created.active?.id);
     }
     const data: JobDataByName['trigger-run'] = { requestedBy: request.requestedBy, submit };
     const job = await deps.runsQueue.add('trigger-run', data, {
@@ -84,16 +84,12 @@ export class RunTrigger {
       // Another run job still holds the deduplication id: this trigger is the duplicate.
       await deps.runs.remove(runId);
       count('already_running');
-      throw alreadyRunning(job.id);
+      throw new RunAlreadyInProgressError(job.id);
     }
     count('started');
     deps.logger.info({ runId, requestedBy: request.requestedBy, submit, collectOnly }, 'run triggered');
     return { runId, submit };
   }
-}
-
-function alreadyRunning(runId: string | undefined): ApiError {
-  return new ApiError(409, `a run is already in progress${runId ? `: ${runId}` : ''}`, { runId });
 }
 
 /** The queue run jobs go to, from the pipeline contract. */

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { DefinitionError } from '@servping/shared';
-import { ApiError } from '../../http/api-error';
+import { RunAlreadyInProgressError, ServicePingDisabledError } from '../../runs/run-errors';
 import type { RunTrigger } from '../../runs/run-trigger';
 import { csrfToken } from '../console-session';
 import type { PageContext } from '../views/layout';
@@ -17,8 +17,8 @@ export const sendPage = (res: Response, text: string, status = 200) =>
 /** A trigger refusal as a notice code of the page the operator is sent back to. */
 function refusal(err: unknown): string {
   if (err instanceof DefinitionError) return 'invalid_dictionary';
-  if (err instanceof ApiError && err.status === 409) return 'already_running';
-  if (err instanceof ApiError && err.status === 423) return 'disabled';
+  if (err instanceof RunAlreadyInProgressError) return 'already_running';
+  if (err instanceof ServicePingDisabledError) return 'disabled';
   throw err;
 }
 
