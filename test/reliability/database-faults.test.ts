@@ -90,7 +90,7 @@ async function expectExactAndDelivered(runId: string, pids: Record<string, numbe
     'the payload to reach Versions',
     async () => {
       const { rows } = await full.versionsDb.client.query(
-        'SELECT stats FROM usage_data WHERE uuid = $1 AND recorded_at = $2',
+        "SELECT payload -> 'counts' AS stats FROM usage_data WHERE uuid = $1 AND recorded_at = $2",
         [row.uuid, row.recorded_at],
       );
       return rows.length > 0 ? rows : undefined;

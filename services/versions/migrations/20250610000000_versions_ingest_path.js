@@ -42,6 +42,98 @@ const LEADER_VALUE_INDEXES_SQL = INSTANCE_COLUMNS.map(
 ).join('\n    ');
 const SCORE_COLUMNS = METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]);
 
+/**
+ * ingest_usage_data() as this migration defines it: the payload as jsonb with `stats` =
+ * payload.counts beside it. 20261206000000 redefines it with the payload as json and no stats (its
+ * down() puts this one back).
+ */
+function ingestUsageDataSql({ payloadType, withStats }) {
+  return `
+    -- Stores one ping: upserts the instance (taking its row lock, which serialises pings of one
+    -- instance), inserts the usage_data row or finds the existing one for this (uuid, recorded_at),
+    -- and for a new ping counts it, moves the instance facts forward, stores the score p_score
+    -- (computed by the caller against the leaders) and the instance's leader values. A re-send gets
+    -- the stored score back in score_row. One statement, so nothing is ever half written.
+    CREATE FUNCTION ingest_usage_data(
+      p_uuid text, p_hostname text, p_recorded_at timestamptz, p_version text, p_edition text,
+      p_installation_type text, p_active_user_count bigint, p_historical_max_users bigint,
+      p_license_md5 text, p_license_sha256 text, p_license_id bigint, p_license_plan text,
+      p_license_user_count bigint, p_license_starts_at date, p_license_expires_at date,
+      p_license_trial boolean, p_license_subscription_id text,
+      p_payload ${payloadType}, p_received_at timestamptz, p_score jsonb)
+    RETURNS TABLE (usage_data_id bigint, created boolean, reported boolean, score_row jsonb)
+    LANGUAGE plpgsql AS $fn$
+    #variable_conflict use_column
+    DECLARE
+      v_instance_id bigint;
+      v_ping_count integer;
+      v_usage_data_id bigint;
+      v_created boolean;
+      v_reported boolean;
+    BEGIN
+      INSERT INTO instances (uuid, hostname, first_ping_at, last_ping_at, last_recorded_at, last_version,
+                             edition, installation_type, license_md5, license_sha256, license_id,
+                             license_plan, license_expires_at, license_trial)
+      VALUES (p_uuid, p_hostname, p_received_at, p_received_at, p_recorded_at, p_version, p_edition,
+              p_installation_type, p_license_md5, p_license_sha256, p_license_id, p_license_plan,
+              p_license_expires_at, p_license_trial)
+      ON CONFLICT (uuid) DO UPDATE
+        SET last_ping_at = greatest(instances.last_ping_at, EXCLUDED.last_ping_at), updated_at = now()
+      RETURNING id, ping_count INTO v_instance_id, v_ping_count;
+
+      INSERT INTO usage_data (instance_id, uuid, recorded_at, received_at, last_received_at, hostname, version,
+                              edition, installation_type, active_user_count, historical_max_users,
+                              license_md5, license_sha256, license_id, license_plan, license_user_count,
+                              license_starts_at, license_expires_at, license_trial, license_subscription_id,
+                              ${withStats ? 'stats, ' : ''}payload)
+      VALUES (v_instance_id, p_uuid, p_recorded_at, p_received_at, p_received_at, p_hostname, p_version,
+              p_edition, p_installation_type, p_active_user_count, p_historical_max_users,
+              p_license_md5, p_license_sha256, p_license_id, p_license_plan, p_license_user_count,
+              p_license_starts_at, p_license_expires_at, p_license_trial, p_license_subscription_id,
+              ${withStats ? "coalesce(p_payload -> 'counts', '{}'::jsonb), " : ''}p_payload)
+      ON CONFLICT (uuid, recorded_at) DO UPDATE
+        SET duplicate_count = usage_data.duplicate_count + 1,
+            last_received_at = greatest(usage_data.last_received_at, EXCLUDED.last_received_at)
+      RETURNING id, (xmax = 0) INTO v_usage_data_id, v_created;
+
+      IF NOT v_created THEN
+        RETURN QUERY
+          SELECT v_usage_data_id, false, coalesce(c.reported, false), to_jsonb(c)
+            FROM (SELECT 1) one
+            LEFT JOIN conversational_development_indices c ON c.usage_data_id = v_usage_data_id;
+        RETURN;
+      END IF;
+
+      -- Facts move forward only when this ping is at least as recent as the last one (SET reads
+      -- the row as it was, so every CASE compares with the old last_recorded_at).
+      UPDATE instances SET
+        ping_count = ping_count + 1,
+        ${FACT_COLUMNS.map(([column, param]) => `${column} = CASE WHEN p_recorded_at >= last_recorded_at THEN ${param} ELSE ${column} END`).join(',\n        ')},
+        last_recorded_at = greatest(last_recorded_at, p_recorded_at)
+      WHERE id = v_instance_id;
+
+      v_reported := v_ping_count > 0;
+      INSERT INTO conversational_development_indices (usage_data_id, instance_id, reported, created_at,
+                                                      ${SCORE_COLUMNS.join(', ')})
+      SELECT v_usage_data_id, v_instance_id, v_reported, p_received_at, ${SCORE_COLUMNS.map((c) => `s.${c}`).join(', ')}
+        FROM jsonb_populate_record(NULL::conversational_development_indices, p_score) s;
+
+      INSERT INTO devops_leader_values AS l (instance_id, usage_data_id, recorded_at, received_at,
+                                             ${INSTANCE_COLUMNS.join(', ')})
+      SELECT v_instance_id, v_usage_data_id, p_recorded_at, p_received_at, ${INSTANCE_COLUMNS.map((c) => `s.${c}`).join(', ')}
+        FROM jsonb_populate_record(NULL::conversational_development_indices, p_score) s
+      ON CONFLICT (instance_id) DO UPDATE
+        SET usage_data_id = EXCLUDED.usage_data_id, recorded_at = EXCLUDED.recorded_at,
+            received_at = EXCLUDED.received_at,
+            ${INSTANCE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+        WHERE (EXCLUDED.recorded_at, EXCLUDED.usage_data_id) > (l.recorded_at, l.usage_data_id);
+
+      RETURN QUERY SELECT v_usage_data_id, true, v_reported, NULL::jsonb;
+    END
+    $fn$;
+  `;
+}
+
 /** @param {import('knex').Knex} knex */
 module.exports.up = async function up(knex) {
   const { rows } = await knex.raw(
@@ -103,90 +195,7 @@ module.exports.up = async function up(knex) {
     $fn$;
   `);
 
-  await knex.raw(`
-    -- Stores one ping: upserts the instance (taking its row lock, which serialises pings of one
-    -- instance), inserts the usage_data row or finds the existing one for this (uuid, recorded_at),
-    -- and for a new ping counts it, moves the instance facts forward, stores the score p_score
-    -- (computed by the caller against the leaders) and the instance's leader values. A re-send gets
-    -- the stored score back in score_row. One statement, so nothing is ever half written.
-    CREATE FUNCTION ingest_usage_data(
-      p_uuid text, p_hostname text, p_recorded_at timestamptz, p_version text, p_edition text,
-      p_installation_type text, p_active_user_count bigint, p_historical_max_users bigint,
-      p_license_md5 text, p_license_sha256 text, p_license_id bigint, p_license_plan text,
-      p_license_user_count bigint, p_license_starts_at date, p_license_expires_at date,
-      p_license_trial boolean, p_license_subscription_id text,
-      p_payload jsonb, p_received_at timestamptz, p_score jsonb)
-    RETURNS TABLE (usage_data_id bigint, created boolean, reported boolean, score_row jsonb)
-    LANGUAGE plpgsql AS $fn$
-    #variable_conflict use_column
-    DECLARE
-      v_instance_id bigint;
-      v_ping_count integer;
-      v_usage_data_id bigint;
-      v_created boolean;
-      v_reported boolean;
-    BEGIN
-      INSERT INTO instances (uuid, hostname, first_ping_at, last_ping_at, last_recorded_at, last_version,
-                             edition, installation_type, license_md5, license_sha256, license_id,
-                             license_plan, license_expires_at, license_trial)
-      VALUES (p_uuid, p_hostname, p_received_at, p_received_at, p_recorded_at, p_version, p_edition,
-              p_installation_type, p_license_md5, p_license_sha256, p_license_id, p_license_plan,
-              p_license_expires_at, p_license_trial)
-      ON CONFLICT (uuid) DO UPDATE
-        SET last_ping_at = greatest(instances.last_ping_at, EXCLUDED.last_ping_at), updated_at = now()
-      RETURNING id, ping_count INTO v_instance_id, v_ping_count;
-
-      INSERT INTO usage_data (instance_id, uuid, recorded_at, received_at, last_received_at, hostname, version,
-                              edition, installation_type, active_user_count, historical_max_users,
-                              license_md5, license_sha256, license_id, license_plan, license_user_count,
-                              license_starts_at, license_expires_at, license_trial, license_subscription_id,
-                              stats, payload)
-      VALUES (v_instance_id, p_uuid, p_recorded_at, p_received_at, p_received_at, p_hostname, p_version,
-              p_edition, p_installation_type, p_active_user_count, p_historical_max_users,
-              p_license_md5, p_license_sha256, p_license_id, p_license_plan, p_license_user_count,
-              p_license_starts_at, p_license_expires_at, p_license_trial, p_license_subscription_id,
-              coalesce(p_payload -> 'counts', '{}'::jsonb), p_payload)
-      ON CONFLICT (uuid, recorded_at) DO UPDATE
-        SET duplicate_count = usage_data.duplicate_count + 1,
-            last_received_at = greatest(usage_data.last_received_at, EXCLUDED.last_received_at)
-      RETURNING id, (xmax = 0) INTO v_usage_data_id, v_created;
-
-      IF NOT v_created THEN
-        RETURN QUERY
-          SELECT v_usage_data_id, false, coalesce(c.reported, false), to_jsonb(c)
-            FROM (SELECT 1) one
-            LEFT JOIN conversational_development_indices c ON c.usage_data_id = v_usage_data_id;
-        RETURN;
-      END IF;
-
-      -- Facts move forward only when this ping is at least as recent as the last one (SET reads
-      -- the row as it was, so every CASE compares with the old last_recorded_at).
-      UPDATE instances SET
-        ping_count = ping_count + 1,
-        ${FACT_COLUMNS.map(([column, param]) => `${column} = CASE WHEN p_recorded_at >= last_recorded_at THEN ${param} ELSE ${column} END`).join(',\n        ')},
-        last_recorded_at = greatest(last_recorded_at, p_recorded_at)
-      WHERE id = v_instance_id;
-
-      v_reported := v_ping_count > 0;
-      INSERT INTO conversational_development_indices (usage_data_id, instance_id, reported, created_at,
-                                                      ${SCORE_COLUMNS.join(', ')})
-      SELECT v_usage_data_id, v_instance_id, v_reported, p_received_at, ${SCORE_COLUMNS.map((c) => `s.${c}`).join(', ')}
-        FROM jsonb_populate_record(NULL::conversational_development_indices, p_score) s;
-
-      INSERT INTO devops_leader_values AS l (instance_id, usage_data_id, recorded_at, received_at,
-                                             ${INSTANCE_COLUMNS.join(', ')})
-      SELECT v_instance_id, v_usage_data_id, p_recorded_at, p_received_at, ${INSTANCE_COLUMNS.map((c) => `s.${c}`).join(', ')}
-        FROM jsonb_populate_record(NULL::conversational_development_indices, p_score) s
-      ON CONFLICT (instance_id) DO UPDATE
-        SET usage_data_id = EXCLUDED.usage_data_id, recorded_at = EXCLUDED.recorded_at,
-            received_at = EXCLUDED.received_at,
-            ${INSTANCE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
-        WHERE (EXCLUDED.recorded_at, EXCLUDED.usage_data_id) > (l.recorded_at, l.usage_data_id);
-
-      RETURN QUERY SELECT v_usage_data_id, true, v_reported, NULL::jsonb;
-    END
-    $fn$;
-  `);
+  await knex.raw(ingestUsageDataSql({ payloadType: 'jsonb', withStats: true }));
 };
 
 /** @param {import('knex').Knex} knex */
@@ -202,3 +211,4 @@ module.exports.down = async function down(knex) {
 };
 
 module.exports.LEADER_VALUE_INDEXES_SQL = LEADER_VALUE_INDEXES_SQL;
+module.exports.ingestUsageDataSql = ingestUsageDataSql;

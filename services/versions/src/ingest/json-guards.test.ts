@@ -1,4 +1,4 @@
-import { findJsonGuardViolations, mayContainUnstorableText } from './json-guards';
+import { findJsonGuardViolations, mayContainUnstorableText, mayHoldNumberJsonbRefuses } from './json-guards';
 
 function nested(levels: number): unknown {
   let doc: unknown = 1;
@@ -65,5 +65,26 @@ describe('mayContainUnstorableText', () => {
     expect(findJsonGuardViolations(doc, { checkStrings: false }).map((v) => `${v.reason} ${v.path}`)).toEqual(
       ['forbidden_key /__proto__', 'non_finite_number /n/0'],
     );
+  });
+});
+
+describe('mayHoldNumberJsonbRefuses', () => {
+  // jsonb refuses a number whose scale (digits after the point minus the exponent) passes 16383.
+  it.each([
+    [
+      'a GitLab-shaped body',
+      '{"uuid":"8f3e-4123-9abc","version":"17.2.1-ee","counts":{"a":1,"b":0.25}}',
+      false,
+    ],
+    ['an exponent of three digits', '{"a":1e-999}', false],
+    ['8191 fractional digits', `{"a":0.${'1'.repeat(8191)}}`, false],
+    ['8192 fractional digits', `{"a":0.${'1'.repeat(8192)}}`, true],
+    ['20000 fractional digits', `[0.${'1'.repeat(20_000)}]`, true],
+    ['an exponent of -16384', '{"a":1e-16384}', true],
+    ['an exponent of four digits before a space', '{"a": 2.5E-1000 }', true],
+    ['an exponent as the last token', '1e-20000', true],
+    ['a uuid segment that looks like an exponent', '{"id":"3e-4123-8f2e"}', false],
+  ])('%s', (_name, text, expected) => {
+    expect(mayHoldNumberJsonbRefuses(text)).toBe(expected);
   });
 });

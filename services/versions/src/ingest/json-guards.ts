@@ -39,6 +39,37 @@ export function mayContainUnstorableText(jsonText: string): boolean {
   return /\\u(?:0000|[dD][89a-fA-F])/.test(jsonText);
 }
 
+/**
+ * The most digits a number's scale may have in PostgreSQL's numeric, and so in jsonb: digits after
+ * the point minus the exponent (`0.5e-3` has scale 4). Past it jsonb refuses the number ("value
+ * overflows numeric format"), while JSON.parse reads it (as 0, or a rounded double).
+ */
+const NUMERIC_MAX_SCALE = 16383;
+
+/**
+ * Whether JSON text may hold a number jsonb cannot read (scale above 16383). Such a number has
+ * more than 8191 digits after its point, or a negative exponent of at least 4 digits: with neither,
+ * its scale is at most 8191 + 999. Conservative (a string holding such text also answers true),
+ * and a scan for `.` plus one short regular expression, so it costs a few microseconds on a 62 KB
+ * body. Versions stores the payload as `json`, which does not parse numbers; a body that answers
+ * true is checked by PostgreSQL before it is stored, so that `payload::jsonb` reads every row.
+ */
+export function mayHoldNumberJsonbRefuses(jsonText: string): boolean {
+  const longestFraction = (NUMERIC_MAX_SCALE - 1) / 2;
+  for (let dot = jsonText.indexOf('.'); dot !== -1; dot = jsonText.indexOf('.', dot + 1)) {
+    let end = dot + 1;
+    while (end < jsonText.length && isDigit(jsonText.charCodeAt(end))) end += 1;
+    if (end - dot - 1 > longestFraction) return true;
+  }
+  // A number token ends at `,`, `}`, `]`, whitespace or the end of the text; requiring it keeps
+  // uuids such as `…3e-4123-…` from matching.
+  return /\d[eE]-\d{4,}(?:[\s,}\]]|$)/.test(jsonText);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
 export interface JsonGuardOptions {
   maxDepth?: number;
   /** Object keys plus array elements, counted over the whole document; the walk stops past it. */

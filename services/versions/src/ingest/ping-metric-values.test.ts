@@ -1,4 +1,4 @@
-import { toArrayLiteral, toPingMetricValues } from './ping-metric-values';
+import { toPingMetricValues } from './ping-metric-values';
 
 describe('toPingMetricValues', () => {
   it('sorts by key id and lists the ids of values below zero', () => {
@@ -23,14 +23,5 @@ describe('toPingMetricValues', () => {
       values: [9, 1],
       failedKeyIds: [],
     });
-  });
-});
-
-describe('toArrayLiteral', () => {
-  it.each([
-    [[], '{}'],
-    [[1, -2, 0.5, 1e21, -0], '{1,-2,0.5,1e+21,0}'],
-  ])('%j → %s', (numbers, literal) => {
-    expect(toArrayLiteral(numbers)).toBe(literal);
   });
 });

@@ -46,8 +46,3 @@ export function toPingMetricValues(leaves: LeavesById): PingMetricValues {
   }
   return sorted;
 }
-
-/** A PostgreSQL array literal of finite numbers (`{1,-2,0.5}`), for a bound `?::float8[]` parameter. */
-export function toArrayLiteral(numbers: readonly number[]): string {
-  return `{${numbers.join(',')}}`;
-}

@@ -2,7 +2,7 @@ import type { UsageDataEnvelope } from './envelope-schemas';
 
 /**
  * The top-level facts of a ping, in the camelCase the repositories take; wire names stay in the
- * payload. `stats` (payload.counts) is not among them: the database extracts it from the payload.
+ * payload, which is also where `counts` is read from (`payload -> 'counts'`; it is not stored twice).
  */
 export interface UsageDataFacts {
   uuid: string;

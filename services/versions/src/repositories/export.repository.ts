@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 /**
  * Pages of pings received since `since`, ordered by id, resuming after `afterId` (keyset, so each
  * page is an index range and memory stays bounded by the page). Each row is already one NDJSON
- * line: the payload is spliced in as PostgreSQL's jsonb text, never parsed and re-serialised.
+ * line: the payload is spliced in as stored (the JSON text as sent), never parsed and re-serialised.
  */
 export async function exportPage(
   db: Knex,
@@ -24,6 +24,15 @@ export async function exportPage(
   );
   return result.rows.map((row) => ({
     id: Number(row.id),
-    line: `${row.facts.slice(0, -1)}, "payload" : ${row.payload}}\n`,
+    line: `${row.facts.slice(0, -1)}, "payload" : ${oneLine(row.payload)}}\n`,
   }));
+}
+
+/**
+ * A payload sent pretty-printed keeps its line breaks in `json`. Outside strings they are only
+ * whitespace, and inside strings JSON allows them only escaped, so every raw CR or LF can become a
+ * space: the document is the same and the line stays one NDJSON line.
+ */
+function oneLine(jsonText: string): string {
+  return jsonText.includes('\n') || jsonText.includes('\r') ? jsonText.replace(/[\r\n]/g, ' ') : jsonText;
 }

@@ -56,7 +56,8 @@ export async function listPings(
       'u.edition',
       'u.active_user_count',
       'u.duplicate_count',
-      db.raw(`(SELECT count(*)::int FROM jsonb_object_keys(u.stats)) AS count_keys`),
+      // payload is json (as sent), so a key sent twice is listed twice: count each once, as jsonb did.
+      db.raw(`(SELECT count(DISTINCT k)::int FROM json_object_keys(u.payload -> 'counts') k) AS count_keys`),
       'c.reported as score_reported',
     )
     .where('u.instance_id', instance.id)

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { toArrayLiteral, type PingMetricValues } from '../ingest/ping-metric-values';
+import { mayHoldNumberJsonbRefuses } from '../ingest/json-guards';
+import type { PingMetricValues } from '../ingest/ping-metric-values';
 import type { UsageDataFacts } from '../ingest/usage-data-facts';
 import {
   computeDevopsScore,
@@ -7,6 +8,7 @@ import {
   type DevopsScore,
   type PerUserValues,
 } from '../scoring/devops-score';
+import { float8ArrayBinary, int4ArrayBinary } from './binary-array';
 import { leadersAmongOthers } from './devops-leaders.repository';
 
 export interface StoredPing {
@@ -20,10 +22,8 @@ export interface StoredPing {
 const SCORE_COLUMNS = DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]);
 
 /**
- * PostgreSQL refuses some numbers JSON.parse accepts: jsonb refuses more than 16383 fractional
- * digits or an exponent below -16383 (numeric_value_out_of_range, invalid_text_representation),
- * and extracting metric values as float8 refuses what underflows it, such as 1e-400 (which
- * JSON.parse reads as 0).
+ * PostgreSQL's jsonb refuses some numbers JSON.parse accepts: more than 16383 fractional digits or
+ * an exponent below -16383 (numeric_value_out_of_range, invalid_text_representation).
  */
 const UNREADABLE_JSON_CODES = new Set(['22003', '22P02']);
 
@@ -38,8 +38,11 @@ const UNREADABLE_JSON_CODES = new Set(['22003', '22P02']);
  * instead of inside it changes nothing a client can observe: under read committed, pings of other
  * instances committing meanwhile were invisible inside the old transaction too.
  *
- * `payloadText` is the request body as received, stored as the payload without re-serialising;
- * `payload` is the same document parsed, used only if PostgreSQL cannot read a number in the text.
+ * `payloadText` is the request body as received, stored as the payload (`json`) without
+ * re-serialising or parsing it into jsonb; `payload` is the same document parsed. A body that may
+ * hold a number jsonb cannot read (`mayHoldNumberJsonbRefuses`, rare) is first read as jsonb by
+ * PostgreSQL; if it cannot be, the parsed document is stored re-serialised, so `payload::jsonb`
+ * (the flattening view, analysts' casts) reads every stored row.
  */
 export async function storePing(
   db: Knex,
@@ -56,14 +59,11 @@ export async function storePing(
   const { facts } = input;
   const others = await leadersAmongOthers(db, facts.uuid);
   const score = computeDevopsScore(input.perUser, [others]);
-  let row: IngestRow;
-  try {
-    row = await ingestUsageData(db, input, input.payloadText, score);
-  } catch (err) {
-    if (!UNREADABLE_JSON_CODES.has((err as { code?: string }).code ?? '')) throw err;
-    // JSON.stringify writes every number as a double PostgreSQL can read (1e-20000 becomes 0).
-    row = await ingestUsageData(db, input, JSON.stringify(input.payload), score);
-  }
+  const jsonbReadable =
+    !mayHoldNumberJsonbRefuses(input.payloadText) || (await jsonbReads(db, input.payloadText));
+  // JSON.stringify writes every number as a double PostgreSQL can read (1e-20000 becomes 0).
+  const payloadText = jsonbReadable ? input.payloadText : JSON.stringify(input.payload);
+  const row = await ingestUsageData(db, input, payloadText, score);
   const usageDataId = Number(row.usage_data_id);
   if (row.created) return { usageDataId, created: true, score: row.reported ? score : null };
   return { usageDataId, created: false, score: row.reported ? pickScore(row.score_row) : null };
@@ -94,7 +94,7 @@ async function ingestUsageData(
          p_license_md5 => ?, p_license_sha256 => ?, p_license_id => ?, p_license_plan => ?,
          p_license_user_count => ?, p_license_starts_at => ?, p_license_expires_at => ?,
          p_license_trial => ?, p_license_subscription_id => ?,
-         p_payload => ?::jsonb, p_received_at => ?, p_score => ?::jsonb)),
+         p_payload => ?::json, p_received_at => ?, p_score => ?::jsonb)),
      metric_values_row AS (
        INSERT INTO ping_metric_values (usage_data_id, key_ids, "values", failed_key_ids)
        SELECT usage_data_id, ?::integer[], ?::float8[], ?::integer[] FROM stored WHERE created)
@@ -120,12 +120,23 @@ async function ingestUsageData(
       payloadText,
       input.receivedAt,
       JSON.stringify(score),
-      toArrayLiteral(metricValues.keyIds),
-      toArrayLiteral(metricValues.values),
-      toArrayLiteral(metricValues.failedKeyIds),
+      int4ArrayBinary(metricValues.keyIds),
+      float8ArrayBinary(metricValues.values),
+      int4ArrayBinary(metricValues.failedKeyIds),
     ],
   );
   return result.rows[0]!;
+}
+
+/** Whether PostgreSQL reads `jsonText` as jsonb (false when a number in it is out of numeric's range). */
+async function jsonbReads(db: Knex, jsonText: string): Promise<boolean> {
+  try {
+    await db.raw('SELECT ?::jsonb IS NULL', [jsonText]);
+    return true;
+  } catch (err) {
+    if (UNREADABLE_JSON_CODES.has((err as { code?: string }).code ?? '')) return false;
+    throw err;
+  }
 }
 
 function pickScore(row: Record<string, unknown> | null): DevopsScore | null {

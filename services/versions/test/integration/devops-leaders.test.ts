@@ -165,10 +165,11 @@ describe('payload storage', () => {
     const res = await postJson(svc.baseUrl, '/usage_data', text);
     expect(res.status).toBe(201);
     const { rows } = await svc.versions.db.raw<{ rows: Json[] }>(
-      `SELECT payload ->> 'big' AS big, stats = payload -> 'counts' AS same FROM usage_data WHERE uuid = ?`,
-      [uuid],
+      `SELECT payload ->> 'big' AS big, payload::text = ? AS same, payload::jsonb ->> 'big' AS big_jsonb
+         FROM usage_data WHERE uuid = ?`,
+      [text, uuid],
     );
-    expect(rows).toEqual([{ big: '9223372036854775807', same: true }]);
+    expect(rows).toEqual([{ big: '9223372036854775807', same: true, big_jsonb: '9223372036854775807' }]);
   });
 
   it('falls back to the parsed document for a number PostgreSQL cannot read', async () => {
@@ -180,6 +181,12 @@ describe('payload storage', () => {
     const row = await svc.versions.db('usage_data').where({ uuid }).first();
     expect(row.payload.tiny).toBe(0.1111111111111111);
     expect(await svc.versions.db('usage_data').where({ uuid }).count({ n: '*' })).toEqual([{ n: '1' }]);
+    // Stored re-serialised, so jsonb (the flattening view, analysts' casts) reads it too.
+    const { rows } = await svc.versions.db.raw<{ rows: Json[] }>(
+      `SELECT payload::jsonb ->> 'tiny' AS tiny FROM usage_data WHERE uuid = ?`,
+      [uuid],
+    );
+    expect(rows).toEqual([{ tiny: '0.1111111111111111' }]);
   });
 });
 

@@ -15,7 +15,7 @@ const count = async (table: string, where: Record<string, unknown> = {}) =>
   Number((await svc.versions.db(table).where(where).count<{ count: string }[]>({ count: '*' }))[0]!.count);
 
 describe('POST /usage_data', () => {
-  it("stores a ping, its facts as columns and counts as stats, and answers only the id on an instance's first ping", async () => {
+  it("stores a ping, its facts as columns and the payload as sent, and answers only the id on an instance's first ping", async () => {
     const payload = makePayload({ uuid: 'first-ping-instance', extra: { some_new_metric: { nested: 5 } } });
     const res = await postJson(svc.baseUrl, '/usage_data', payload);
     expect(res.status).toBe(201);
@@ -29,10 +29,13 @@ describe('POST /usage_data', () => {
       active_user_count: '10',
       license_plan: 'ultimate',
       license_trial: false,
-      stats: payload.counts,
       received_at: clock.now,
     });
     expect(row.payload.some_new_metric).toEqual({ nested: 5 });
+    // counts are stored once, in the payload; latest_usage_data derives stats from it.
+    expect(row).not.toHaveProperty('stats');
+    const latest = await svc.versions.db('latest_usage_data').where({ uuid: 'first-ping-instance' }).first();
+    expect(latest.stats).toEqual(payload.counts);
     const instance = await svc.versions.db('instances').where({ uuid: 'first-ping-instance' }).first();
     expect(instance).toMatchObject({ ping_count: 1, last_version: '16.11.2', last_ping_at: clock.now });
   });
@@ -45,7 +48,7 @@ describe('POST /usage_data', () => {
     const res = await postJson(svc.baseUrl, '/usage_data', payload);
     expect(res.status).toBe(201);
     const { rows } = await svc.versions.db.raw<{ rows: { sum: string; kind: string }[] }>(
-      `SELECT payload->'counts'->>'huge_sum' AS sum, jsonb_typeof(stats->'huge_sum') AS kind
+      `SELECT payload->'counts'->>'huge_sum' AS sum, json_typeof(payload->'counts'->'huge_sum') AS kind
          FROM usage_data WHERE id = ?`,
       [res.body.conv_index.usage_data_id],
     );

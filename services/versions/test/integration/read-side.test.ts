@@ -194,6 +194,25 @@ describe('GET /api/v1/export', () => {
     ]);
   });
 
+  it('keeps a payload sent pretty-printed on one line', async () => {
+    const sent = makePayload({ uuid: 'pretty', recordedAt: '2025-06-22T00:00:00Z', counts: { issues: 4 } });
+    clock.now = new Date('2025-06-22T00:00:00Z');
+    const stored = await postJson(
+      svc.baseUrl,
+      '/usage_data',
+      JSON.stringify(sent, null, 2).replace(/\n/g, '\r\n'),
+    );
+    expect(stored.status).toBe(201);
+    const res = await fetch(`${svc.baseUrl}/api/v1/export?since=2025-06-22T00:00:00Z`, {
+      headers: { authorization: `Bearer ${READ_TOKEN}` },
+    });
+    const lines = (await res.text()).trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l).payload)).toEqual([sent]);
+    await svc.versions.db('usage_data').where({ uuid: 'pretty' }).delete();
+    await svc.versions.db('instances').where({ uuid: 'pretty' }).delete();
+    clock.now = new Date('2025-06-20T12:00:00.000Z');
+  });
+
   it('pages through more rows than one page holds', async () => {
     clock.now = new Date('2025-06-21T00:00:00Z');
     for (let i = 0; i < 450; i += 50) {
