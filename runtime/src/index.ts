@@ -18,14 +18,19 @@ export {
   type OwnedConnection,
 } from './worker-lifecycle';
 export { readDatabaseFacts, type SqlQueryable } from './database-facts';
+export { SEND_MODES, type SendMode, type InstanceSettings } from './servping-database/instance-settings';
 export {
-  INSTANCE_SETTINGS_COLUMNS,
-  SEND_MODES,
-  toInstanceSettings,
-  type SendMode,
-  type InstanceSettings,
-  type InstanceSettingsRow,
-} from './instance-settings';
+  SettingsRepository,
+  type DeploymentFacts,
+  type SettingsChange,
+} from './servping-database/settings.repository';
+export {
+  RunsRepository,
+  type CreateRunResult,
+  type RunOutcome,
+  type RunRecord,
+} from './servping-database/runs.repository';
+export { RawUsageDataRepository, type StoredPayload } from './servping-database/raw-usage-data.repository';
 export { readDictionaryFiles, MAX_DEFINITION_FILE_BYTES, type DictionaryFile } from './dictionary-files';
 export { createRateLimit } from './rate-limit';
 export { limitRequests, type RequestLimitOptions } from './request-limit';

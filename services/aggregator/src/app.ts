@@ -15,18 +15,18 @@ import {
   startOpsServer,
   stopWorkers,
   type Logger,
+  RawUsageDataRepository,
   repeatedErrorLog,
+  RunsRepository,
+  SettingsRepository,
 } from '@servping/runtime';
 import type { AggregatorConfig } from './config';
 import { aggregateRun } from './jobs/aggregate-run.job';
 import { enqueueUnsentPayloads } from './jobs/enqueue-unsent';
 import { SUBMIT_BACKOFF } from './jobs/submit-job-options';
 import { submitPayload } from './jobs/submit-payload.job';
-import { createRawUsageDataRepository } from './repositories/raw-usage-data.repository';
-import { createRunChildrenRepository } from './repositories/run-children.repository';
-import { createRunsRepository } from './repositories/runs.repository';
-import { createSettingsRepository } from './repositories/settings.repository';
-import { createVersionsClient } from './repositories/versions-client.repository';
+import { RunChildrenRepository } from './repositories/run-children.repository';
+import { VersionsClient } from './repositories/versions-client.repository';
 
 type AggregateJobName = Extract<JobName, 'aggregate-run' | 'submit-payload'>;
 
@@ -66,16 +66,17 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
   const metricsQueue = new Queue(JOB_QUEUE['compute-metric'], queueOptions);
   const lightQueue = new Queue(JOB_QUEUE['compute-light-metric'], queueOptions);
 
-  const rawUsageData = createRawUsageDataRepository(servpingDb);
-  const settings = createSettingsRepository(servpingDb);
+  const rawUsageData = new RawUsageDataRepository(servpingDb);
+  const settings = new SettingsRepository(servpingDb);
+  const runs = new RunsRepository(servpingDb);
   const jobLogger = logger.child({ component: 'jobs' });
 
   const handlers: { [N in AggregateJobName]: (job: Job<JobDataByName[N]>) => Promise<unknown> } = {
     'aggregate-run': (job) =>
       aggregateRun(job, {
-        children: createRunChildrenRepository([metricsQueue, lightQueue]),
+        children: new RunChildrenRepository([metricsQueue, lightQueue]),
         rawUsageData,
-        runs: createRunsRepository(servpingDb),
+        runs,
         submitQueue,
         submitRetryDelaysMs: config.submitRetryDelaysMs,
         logger: jobLogger,
@@ -84,7 +85,7 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
       submitPayload(job, {
         rawUsageData,
         settings,
-        versionsClient: (baseUrl) => createVersionsClient({ baseUrl, timeoutMs: config.submitTimeoutMs }),
+        versionsClient: (baseUrl) => new VersionsClient({ baseUrl, timeoutMs: config.submitTimeoutMs }),
         versionsUrlOverride: config.versionsUrl,
         logger: jobLogger,
         now: () => new Date(),

@@ -15,8 +15,11 @@ import {
   limitFailedAuth,
   listen,
   repeatedErrorLog,
+  RawUsageDataRepository,
   requireSameOriginWrites,
+  RunsRepository,
   securityHeaders,
+  SettingsRepository,
 } from '@servping/runtime';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { JOB_QUEUE, scheduleCron, type JobDataByName } from '@servping/shared';
@@ -38,9 +41,6 @@ import { createCollectorMetrics } from './observability/collector-metrics';
 import { RunPlanner, type PlanResult } from './planning/run-planner';
 import { createRunQueues } from './queues/run-queues';
 import { InstanceStatsRepository } from './repositories/instance-stats.repository';
-import { RawUsageDataRepository } from './repositories/raw-usage-data.repository';
-import { RunsRepository } from './repositories/runs.repository';
-import { SettingsRepository } from './repositories/settings.repository';
 import { runPages } from './routes/run-pages';
 import { runsRoutes } from './routes/runs.routes';
 import { usageDataRoutes } from './routes/usage-data.routes';

@@ -10,16 +10,15 @@ import {
   type MetricResult,
   type PlannedMetric,
 } from '@servping/shared';
-import type { Logger } from '@servping/runtime';
-import type { RawUsageDataRepository } from '../repositories/raw-usage-data.repository';
+import type { Logger, RawUsageDataRepository, RunsRepository } from '@servping/runtime';
 import type { RunChildrenRepository } from '../repositories/run-children.repository';
-import type { RunsRepository } from '../repositories/runs.repository';
 import { submitJobOptions } from './submit-job-options';
 
 export interface AggregateRunDeps {
   children: RunChildrenRepository;
-  rawUsageData: RawUsageDataRepository;
-  runs: RunsRepository;
+  /** The collector's tables, through the part this job uses. */
+  rawUsageData: Pick<RawUsageDataRepository, 'upsert'>;
+  runs: Pick<RunsRepository, 'finish'>;
   submitQueue: Queue;
   submitRetryDelaysMs: readonly number[];
   logger: Logger;

@@ -1,7 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Logger } from '@servping/runtime';
-import type { RawUsageDataRepository } from '../repositories/raw-usage-data.repository';
-import type { SettingsRepository } from '../repositories/settings.repository';
+import type { Logger, RawUsageDataRepository, SettingsRepository } from '@servping/runtime';
 import { submitJobOptions } from './submit-job-options';
 
 /**
@@ -12,8 +10,8 @@ import { submitJobOptions } from './submit-job-options';
  * Returns how many payloads were (re)queued.
  */
 export async function enqueueUnsentPayloads(deps: {
-  rawUsageData: RawUsageDataRepository;
-  settings: SettingsRepository;
+  rawUsageData: Pick<RawUsageDataRepository, 'listUnsent'>;
+  settings: Pick<SettingsRepository, 'get'>;
   submitQueue: Queue;
   retryDelaysMs: readonly number[];
   logger: Logger;
@@ -21,7 +19,7 @@ export async function enqueueUnsentPayloads(deps: {
   const unsent = await deps.rawUsageData.listUnsent();
   // The settings row is read only when there is something to send: an aggregator may start
   // before the collector has created it.
-  if (unsent.length === 0 || (await deps.settings.read()).sendMode === 'collect_only') return 0;
+  if (unsent.length === 0 || (await deps.settings.get()).sendMode === 'collect_only') return 0;
   let queued = 0;
   for (const { id, ...identity } of unsent) {
     const options = submitJobOptions(identity, deps.retryDelaysMs);

@@ -1,14 +1,13 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { errorText, SubmissionError, toWireErrorReport, type JobDataByName } from '@servping/shared';
-import type { Logger } from '@servping/runtime';
-import type { RawUsageDataRepository } from '../repositories/raw-usage-data.repository';
-import type { SettingsRepository } from '../repositories/settings.repository';
+import type { Logger, RawUsageDataRepository, SettingsRepository } from '@servping/runtime';
 import type { VersionsClient } from '../repositories/versions-client.repository';
 import { submitJobId } from './submit-job-options';
 
 export interface SubmitPayloadDeps {
-  rawUsageData: RawUsageDataRepository;
-  settings: SettingsRepository;
+  /** The collector's tables, through the part this job uses. */
+  rawUsageData: Pick<RawUsageDataRepository, 'find' | 'markSent' | 'recordFailure'>;
+  settings: Pick<SettingsRepository, 'get'>;
   /** The Versions client for a base URL (the settings' versions_url unless configuration overrides it). */
   versionsClient: (baseUrl: string) => VersionsClient;
   /** `VERSIONS_URL`, when set. */
@@ -39,7 +38,7 @@ export async function submitPayload(
     log.warn('stored payload is gone; nothing to submit');
     return { usageDataId: null, skipped: 'not stored' };
   }
-  const settings = await deps.settings.read();
+  const settings = await deps.settings.get();
   // The setting is read at send time, not at trigger time: switching to collect-only also stops
   // a payload already on its way (a run triggered before the switch, a retry waiting its delay).
   if (settings.sendMode === 'collect_only') {

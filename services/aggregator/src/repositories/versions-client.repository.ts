@@ -17,18 +17,34 @@ export interface VersionsClientOptions {
  * The three Versions endpoints an instance calls (GitLab's SubmitService, research §9.4). Every
  * failure is a `SubmissionError` whose `retryable` says whether trying again can help.
  */
-export function createVersionsClient(options: VersionsClientOptions) {
-  // URL resolution drops the last path segment of a base without a trailing slash.
-  const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+export class VersionsClient {
+  private readonly base: string;
 
-  async function post(path: string, body: unknown): Promise<unknown> {
+  constructor(private readonly options: VersionsClientOptions) {
+    // URL resolution drops the last path segment of a base without a trailing slash.
+    this.base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+  }
+
+  async postUsageData(payload: PayloadObject): Promise<UsageDataAnswer> {
+    return parseUsageDataAnswer(await this.post('usage_data', payload));
+  }
+
+  async postMetadata(metadata: WireTimingsMetadata): Promise<void> {
+    await this.post('usage_ping_metadata', { metadata });
+  }
+
+  async postError(body: unknown): Promise<void> {
+    await this.post('usage_ping_errors', body);
+  }
+
+  private async post(path: string, body: unknown): Promise<unknown> {
     let response: Response;
     try {
-      response = await fetch(new URL(path, base), {
+      response = await fetch(new URL(path, this.base), {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (err) {
       // Refused connection, DNS failure, timeout: the network may come back.
@@ -44,21 +60,7 @@ export function createVersionsClient(options: VersionsClientOptions) {
     }
     return text ? parseJson(text) : undefined;
   }
-
-  return {
-    async postUsageData(payload: PayloadObject): Promise<UsageDataAnswer> {
-      return parseUsageDataAnswer(await post('usage_data', payload));
-    },
-    async postMetadata(metadata: WireTimingsMetadata): Promise<void> {
-      await post('usage_ping_metadata', { metadata });
-    },
-    async postError(body: unknown): Promise<void> {
-      await post('usage_ping_errors', body);
-    },
-  };
 }
-
-export type VersionsClient = ReturnType<typeof createVersionsClient>;
 
 function causeOf(err: unknown): unknown {
   return err instanceof Error && err.cause !== undefined ? err.cause : err;

@@ -1,8 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
+import type { RunsRepository, SettingsRepository } from '@servping/runtime';
 import type { TokenTable } from '../http/auth';
-import type { RunsRepository } from '../repositories/runs.repository';
-import type { SettingsRepository } from '../repositories/settings.repository';
 import type { RunTrigger } from '../runs/run-trigger';
 import type { RunViews } from '../runs/run-view';
 import type { ConsoleRepository } from './console.repository';

@@ -15,11 +15,10 @@ import {
   type PlannedMetric,
   type ShardRange,
 } from '@servping/shared';
+import type { RunsRepository, SettingsRepository } from '@servping/runtime';
 import type { DictionarySource } from '../dictionary/dictionary-source';
 import type { CollectorMetrics } from '../observability/collector-metrics';
 import type { InstanceStatsRepository } from '../repositories/instance-stats.repository';
-import type { RunsRepository } from '../repositories/runs.repository';
-import type { SettingsRepository } from '../repositories/settings.repository';
 import type { RunTrigger } from '../runs/run-trigger';
 import { selectMetrics } from './metric-selection';
 import { runFacts } from './run-facts';

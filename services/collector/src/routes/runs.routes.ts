@@ -1,12 +1,11 @@
 import express, { type Router } from 'express';
 import type { JSONSchemaType } from 'ajv';
 import { DATA_CATEGORIES, type DataCategory } from '@servping/shared';
-import { SEND_MODES, type SendMode } from '@servping/runtime';
+import { SEND_MODES, type SendMode, type SettingsRepository } from '@servping/runtime';
 import { ApiError } from '../http/api-error';
 import { requireScope, type TokenTable } from '../http/auth';
 import { jsonBody } from '../http/json-body';
 import { validateBody } from '../http/validate-body';
-import type { SettingsRepository } from '../repositories/settings.repository';
 import type { Preview } from '../runs/preview';
 import type { RunTrigger } from '../runs/run-trigger';
 import type { RunViews } from '../runs/run-view';

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { JSONSchemaType } from 'ajv';
-import type { RedisClient } from '@servping/runtime';
+import type { RawUsageDataRepository, RedisClient, SettingsRepository } from '@servping/runtime';
 import {
   counterKey,
   definitionsToYaml,
@@ -17,8 +17,6 @@ import { requireScope, type TokenTable } from '../http/auth';
 import { authThenJson } from '../http/json-body';
 import { validateBody } from '../http/validate-body';
 import { createEventTracker, type EventTracker } from '../repositories/event-tracking.repository';
-import type { RawUsageDataRepository } from '../repositories/raw-usage-data.repository';
-import type { SettingsRepository } from '../repositories/settings.repository';
 import { planTracking, trackingDictionary, type TrackingDictionary } from '../tracking/tracking-plan';
 import { nonSqlExport, queriesExport, type ExportFacts } from '../usage-data/export-shapes';
 

@@ -1,5 +1,4 @@
-import type { RawUsageDataRepository } from '../repositories/raw-usage-data.repository';
-import type { RunsRepository } from '../repositories/runs.repository';
+import type { RawUsageDataRepository, RunsRepository } from '@servping/runtime';
 import type { RunTrigger } from './run-trigger';
 
 export type PreviewAnswer =

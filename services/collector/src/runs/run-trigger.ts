@@ -1,10 +1,9 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import { DefinitionError, JOB_QUEUE, type JobDataByName } from '@servping/shared';
+import { DefinitionError, JOB_QUEUE, type JobDataByName, type RequestedBy } from '@servping/shared';
+import type { RunsRepository, SettingsRepository } from '@servping/runtime';
 import type { DictionarySource } from '../dictionary/dictionary-source';
 import type { CollectorMetrics, TriggerOutcome } from '../observability/collector-metrics';
-import type { RequestedBy, RunsRepository } from '../repositories/runs.repository';
-import type { SettingsRepository } from '../repositories/settings.repository';
 import { RunAlreadyInProgressError, ServicePingDisabledError } from './run-errors';
 
 /** BullMQ deduplication id of run jobs: while one is waiting, delayed or planning, another is dropped. */

@@ -1,9 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { MetricProgress, MetricResult, MetricValue, RunView } from '@servping/shared';
 export type { MetricProgress, RunView } from '@servping/shared';
+import type { RawUsageDataRepository, RunRecord, RunsRepository, StoredPayload } from '@servping/runtime';
 import { aggregateJobId } from '../planning/run-flow';
-import type { RawUsageDataRepository, StoredPayload } from '../repositories/raw-usage-data.repository';
-import type { RunRecord, RunsRepository } from '../repositories/runs.repository';
 
 /** A run's progress as the console polls it. */
 export interface RunProgress {

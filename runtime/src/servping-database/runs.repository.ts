@@ -1,9 +1,5 @@
 import type { Pool } from 'pg';
-import type { JobDataByName } from '@servping/shared';
-
-export const RUN_STATES = ['planned', 'running', 'finished', 'failed'] as const;
-export type RunState = (typeof RUN_STATES)[number];
-export type RequestedBy = JobDataByName['trigger-run']['requestedBy'];
+import type { RequestedBy, RunState } from '@servping/shared';
 
 export interface RunRecord {
   id: string;
@@ -60,8 +56,20 @@ function toRun(row: RunRow): RunRecord {
 export type CreateRunResult =
   { created: true; run: RunRecord } | { created: false; active: RunRecord | undefined };
 
+/** How the aggregator ends a run. */
+export interface RunOutcome {
+  state: 'finished' | 'failed';
+  metricsDone: number;
+  fallbacks: number;
+  error?: string;
+}
+
 const UNIQUE_VIOLATION = '23505';
 
+/**
+ * The `runs` table of the servping database (schema: docs/architecture.md). The collector
+ * records, plans and lists runs; the aggregator ends them (`finish`).
+ */
 export class RunsRepository {
   constructor(private readonly pool: Pool) {}
 
@@ -148,5 +156,15 @@ export class RunsRepository {
 
   async remove(id: string): Promise<void> {
     await this.pool.query(`DELETE FROM runs WHERE id = $1 AND state = 'planned'`, [id]);
+  }
+
+  /** Ends a run; a run the collector never recorded (a CLI run, a pruned row) is left alone. */
+  async finish(runId: string, outcome: RunOutcome): Promise<void> {
+    await this.pool.query(
+      `UPDATE runs
+          SET state = $2, finished_at = now(), metrics_done = $3, fallbacks = $4, error = $5
+        WHERE id = $1`,
+      [runId, outcome.state, outcome.metricsDone, outcome.fallbacks, outcome.error ?? null],
+    );
   }
 }

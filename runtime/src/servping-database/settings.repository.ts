@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
-import type { DataCategory } from '@servping/shared';
+import { ServpingError, type DataCategory } from '@servping/shared';
 import {
   INSTANCE_SETTINGS_COLUMNS,
   toInstanceSettings,
   type InstanceSettings,
   type InstanceSettingsRow,
-} from '@servping/runtime';
+} from './instance-settings';
 
 /** Facts the deployment states at every start (env), as opposed to state an admin changes. */
 export type DeploymentFacts = Pick<
@@ -17,6 +17,10 @@ export type SettingsChange = Partial<
   Pick<InstanceSettings, 'enabled' | 'permittedDataCategories' | 'license' | 'sendMode'>
 >;
 
+/**
+ * The single `settings` row of the servping database (schema: docs/architecture.md). The
+ * collector creates and changes it; the aggregator only reads it (`get`).
+ */
 export class SettingsRepository {
   constructor(private readonly pool: Pool) {}
 
@@ -37,12 +41,18 @@ export class SettingsRepository {
     return toInstanceSettings(rows[0] as InstanceSettingsRow);
   }
 
+  /** Throws when the row is missing: the collector creates it at start (`initialize`). */
   async get(): Promise<InstanceSettings> {
     const { rows } = await this.pool.query<InstanceSettingsRow>(
       `SELECT ${INSTANCE_SETTINGS_COLUMNS} FROM settings WHERE id = 1`,
     );
     const row = rows[0];
-    if (!row) throw new Error('settings row missing: the collector initializes it at start');
+    if (!row) {
+      throw new ServpingError(
+        'SERVPING_CONFIG',
+        'servping settings row is missing: the collector creates it at start (is it migrated?)',
+      );
+    }
     return toInstanceSettings(row);
   }
 
