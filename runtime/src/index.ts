@@ -18,6 +18,12 @@ export {
   type OwnedConnection,
 } from './worker-lifecycle';
 export { readDatabaseFacts, type SqlQueryable } from './database-facts';
+export {
+  createJobMetrics,
+  type JobEventSource,
+  type JobMetrics,
+  type JobMetricsOptions,
+} from './job-metrics';
 export { SEND_MODES, type SendMode, type InstanceSettings } from './servping-database/instance-settings';
 export {
   SettingsRepository,

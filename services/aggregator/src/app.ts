@@ -1,5 +1,4 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Counter, Histogram } from 'prom-client';
 import {
   JOB_QUEUE,
   ServpingError,
@@ -8,6 +7,7 @@ import {
   type JobName,
 } from '@servping/shared';
 import {
+  createJobMetrics,
   createMetricsRegistry,
   createPgPool,
   createRedis,
@@ -95,18 +95,12 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
   assertHandlers(Object.keys(handlers));
 
   const registry = createMetricsRegistry('aggregator');
-  const jobSeconds = new Histogram({
-    name: 'servping_aggregator_job_duration_seconds',
-    help: 'Wall time of aggregate and submit jobs.',
-    labelNames: ['name'],
-    buckets: [0.05, 0.1, 0.5, 1, 5, 15, 60],
-    registers: [registry],
-  });
-  const jobsTotal = new Counter({
-    name: 'servping_aggregator_jobs_total',
-    help: 'Aggregate and submit jobs by outcome.',
-    labelNames: ['name', 'outcome'],
-    registers: [registry],
+  const jobMetrics = createJobMetrics({
+    registry,
+    prefix: 'servping_aggregator',
+    durationHelp: 'Wall time of aggregate and submit jobs.',
+    totalHelp: 'Aggregate and submit jobs by outcome.',
+    bucketsS: [0.05, 0.1, 0.5, 1, 5, 15, 60],
   });
 
   const worker = new Worker(
@@ -114,12 +108,7 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
     async (job: Job) => {
       const handler = handlers[job.name as AggregateJobName] as ((j: Job) => Promise<unknown>) | undefined;
       if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on the aggregate queue`);
-      const end = jobSeconds.startTimer({ name: job.name });
-      try {
-        return await handler(job);
-      } finally {
-        end();
-      }
+      return jobMetrics.time({ name: job.name }, () => handler(job));
     },
     {
       connection: workerRedis,
@@ -133,11 +122,7 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
       },
     },
   );
-  worker.on('completed', (job) => jobsTotal.inc({ name: job.name, outcome: 'completed' }));
-  worker.on('failed', (job, err) => {
-    jobsTotal.inc({ name: job?.name ?? 'unknown', outcome: 'failed' });
-    jobLogger.warn({ jobId: job?.id, name: job?.name, err }, 'job failed');
-  });
+  jobMetrics.observe(worker, jobLogger);
   // Redis outages surface as bursts of 'error'; BullMQ reconnects by itself, so they are warnings.
   worker.on('error', repeatedErrorLog(logger, 'worker error'));
   const onQueueError = repeatedErrorLog(logger, 'queue error');

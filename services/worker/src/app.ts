@@ -1,9 +1,10 @@
 import { Queue, Worker, type Job } from 'bullmq';
-import { Counter, Histogram } from 'prom-client';
+import { Counter } from 'prom-client';
 import { createRedisUsageReader, InstanceDbRepository } from '@servping/compute';
 import { JOB_QUEUE, type JobDataByName, type MetricResult } from '@servping/shared';
 import {
   stopWorkers,
+  createJobMetrics,
   createMetricsRegistry,
   createRedis,
   runWorkers,
@@ -51,18 +52,13 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
   const readPass = passJobReader(passQueue);
 
   const registry = createMetricsRegistry('worker');
-  const jobSeconds = new Histogram({
-    name: 'servping_worker_job_duration_seconds',
-    help: 'Wall time of metric and shard jobs, by job name and metric kind.',
-    labelNames: ['name', 'kind'],
-    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900],
-    registers: [registry],
-  });
-  const jobsTotal = new Counter({
-    name: 'servping_worker_jobs_total',
-    help: 'Metric and shard jobs by outcome (completed, failed).',
-    labelNames: ['name', 'outcome'],
-    registers: [registry],
+  const jobMetrics = createJobMetrics({
+    registry,
+    prefix: 'servping_worker',
+    durationHelp: 'Wall time of metric and shard jobs, by job name and metric kind.',
+    totalHelp: 'Metric and shard jobs by outcome (completed, failed).',
+    durationLabels: ['kind'],
+    bucketsS: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900],
   });
   const fallbacksTotal = new Counter({
     name: 'servping_worker_metric_fallbacks_total',
@@ -85,9 +81,8 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
     job: Job<JobDataByName['compute-metric'] | JobDataByName['compute-light-metric']>,
     signal: AbortSignal | undefined,
     token: string | undefined,
-  ): Promise<MetricResult> => {
-    const end = jobSeconds.startTimer({ name: job.name, kind: job.data.metric.spec.kind });
-    try {
+  ): Promise<MetricResult> =>
+    jobMetrics.time({ name: job.name, kind: job.data.metric.spec.kind }, async () => {
       const result = await computeMetricJob(
         job,
         () =>
@@ -109,10 +104,7 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
         );
       }
       return result;
-    } finally {
-      end();
-    }
-  };
+    });
   const metricsWorker = new Worker<JobDataByName['compute-metric'], MetricResult>(
     JOB_QUEUE['compute-metric'],
     (job, token, signal) => processMetric(job, signal, token),
@@ -133,14 +125,11 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
         targetStatementMs: config.targetStatementMs,
         signal,
       };
-      const end = jobSeconds.startTimer({ name: job.name, kind: 'database' });
-      try {
-        return 'pass' in job.data
-          ? await computePass(job as Job<JobDataByName['compute-pass']>, deps)
-          : await computeShard(job as Job<JobDataByName['compute-shard']>, deps);
-      } finally {
-        end();
-      }
+      return jobMetrics.time({ name: job.name, kind: 'database' }, (): Promise<unknown> =>
+        'pass' in job.data
+          ? computePass(job as Job<JobDataByName['compute-pass']>, deps)
+          : computeShard(job as Job<JobDataByName['compute-shard']>, deps),
+      );
     },
     workerOptions(shardsRedis),
   );
@@ -152,11 +141,7 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
   // reconnect errors to stderr, outside the structured log.
   countersRedis.on('error', onWorkerError);
   for (const worker of workers) {
-    worker.on('completed', (job: Job) => jobsTotal.inc({ name: job.name, outcome: 'completed' }));
-    worker.on('failed', (job: Job | undefined, err: Error) => {
-      jobsTotal.inc({ name: job?.name ?? 'unknown', outcome: 'failed' });
-      logger.warn({ jobId: job?.id, name: job?.name, err }, 'job failed');
-    });
+    jobMetrics.observe(worker, logger);
     worker.on('error', onWorkerError);
   }
 
