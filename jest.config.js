@@ -9,6 +9,9 @@ const packages = {
   '@servping/aggregator': 'services/aggregator',
   '@servping/collector': 'services/collector',
   '@servping/versions': 'services/versions',
+  '@servping/demo': 'demo',
+  '@servping/stack': 'stack',
+  '@servping/bench': 'bench',
 };
 module.exports = {
   testEnvironment: 'node',
@@ -16,6 +19,9 @@ module.exports = {
     '<rootDir>/shared',
     '<rootDir>/runtime',
     '<rootDir>/compute',
+    '<rootDir>/demo',
+    '<rootDir>/stack',
+    '<rootDir>/bench',
     '<rootDir>/services',
     '<rootDir>/test',
   ],

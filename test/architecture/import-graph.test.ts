@@ -8,6 +8,15 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 
+/** What the bench may use; the CLI fronts the bench too. */
+const BENCH_IMPORTS = [
+  '@servping/shared',
+  '@servping/runtime',
+  '@servping/compute',
+  '@servping/demo',
+  '@servping/stack',
+] as const;
+
 /** Every package's source folder, and the packages it may import (transitively downward). */
 const PACKAGES: Readonly<Record<string, { dir: string; mayImport: readonly string[] }>> = {
   '@servping/shared': { dir: 'shared/src', mayImport: [] },
@@ -29,12 +38,17 @@ const PACKAGES: Readonly<Record<string, { dir: string; mayImport: readonly strin
     dir: 'services/versions/src',
     mayImport: ['@servping/shared', '@servping/runtime'],
   },
-  // The CLI seeds the demo's Redis events with the collector's own tracker, so that the demo
-  // writes keys exactly as tracking does; it imports no other service.
-  '@servping/cli': {
-    dir: 'services/cli/src',
+  // The demo seeds its Redis events with the collector's own tracker, so that it writes keys
+  // exactly as tracking does; it imports no other service.
+  '@servping/demo': {
+    dir: 'demo/src',
     mayImport: ['@servping/shared', '@servping/runtime', '@servping/compute', '@servping/collector'],
   },
+  // The stack starts the services' built processes; it imports none of their code.
+  '@servping/stack': { dir: 'stack/src', mayImport: [] },
+  '@servping/bench': { dir: 'bench/src', mayImport: BENCH_IMPORTS },
+  // A thin front: it parses flags and calls the packages; it imports no service.
+  '@servping/cli': { dir: 'services/cli/src', mayImport: [...BENCH_IMPORTS, '@servping/bench'] },
 };
 
 const IMPORT =

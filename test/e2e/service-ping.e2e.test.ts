@@ -19,10 +19,8 @@ import {
 } from '@servping/shared';
 import { CollectorClient, readDictionaryFiles } from '@servping/runtime';
 import { demoSeedCommand } from '../../services/cli/src/commands/demo-seed';
-import { computeGroundTruth } from '../../services/cli/src/demo/ground-truth.repository';
-import { dropDatabase, ensureDatabase } from '../../services/cli/src/demo/instance-schema.repository';
-import { freePorts } from '../../services/cli/src/stack/free-ports';
-import { startStack, type RunningStack } from '../../services/cli/src/stack/service-stack';
+import { computeGroundTruth, dropDatabase, ensureDatabase } from '@servping/demo';
+import { freePorts, startStack, type RunningStack } from '@servping/stack';
 import { postgresUrl, redisUrl } from '@servping/test-servers';
 
 const REPO = path.resolve(__dirname, '..', '..');

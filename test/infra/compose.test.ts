@@ -211,7 +211,7 @@ describe('docker-compose.yml semantics', () => {
     );
     expect(initScript).toContain('--file /servping/instance-db/roles.sql');
     expect(compose.services.postgres!.volumes).toContain(
-      './infra/instance-db/roles.sql:/servping/instance-db/roles.sql:ro',
+      './demo/schema/roles.sql:/servping/instance-db/roles.sql:ro',
     );
   });
 

@@ -128,7 +128,7 @@ describe('Dockerfile build stage', () => {
   it('copies into the image what the services read at run time', () => {
     const copied = build.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args.split(/\s+/)[0]);
     // The metric dictionary, both knex migration folders, and the demo instance schema for the CLI.
-    for (const needed of ['shared', 'services', 'infra/instance-db']) expect(copied).toContain(needed);
+    for (const needed of ['shared', 'services', 'demo', 'stack', 'bench']) expect(copied).toContain(needed);
     expect(stages.find((s) => s.name === 'runtime')!.instructions).toContainEqual({
       keyword: 'COPY',
       args: '--from=build /app /app',
@@ -137,11 +137,10 @@ describe('Dockerfile build stage', () => {
 
   it('keeps runtime files in the build context and host builds out of it', () => {
     const matchers = dockerignoreMatchers();
-    const contextFiles = ['shared', 'runtime', 'services', 'infra/instance-db'].flatMap(filesUnder);
+    const contextFiles = ['shared', 'runtime', 'services', 'demo', 'stack', 'bench'].flatMap(filesUnder);
     const needed = contextFiles.filter(
       (f) =>
-        /\/(migrations|metrics|instance-db)\//.test(f) ||
-        (/\/src\/.*\.ts$/.test(f) && !f.endsWith('.test.ts')),
+        /\/(migrations|metrics|schema)\//.test(f) || (/\/src\/.*\.ts$/.test(f) && !f.endsWith('.test.ts')),
     );
     expect(needed.length).toBeGreaterThan(50);
     expect(needed.filter((f) => ignored(f, matchers))).toEqual([]);
@@ -151,6 +150,7 @@ describe('Dockerfile build stage', () => {
       'shared/dist/index.js',
       'services/collector/test/integration/a.test.ts',
       'shared/src/hll/codec.test.ts',
+      'bench/results/2026-12-06-rows-2e7.json',
       '.git/HEAD',
       '.env',
     ]) {

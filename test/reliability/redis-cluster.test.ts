@@ -17,7 +17,7 @@ import { countOf, definition } from './support/dictionary-files';
 import { startFullStack, type FullStack } from './support/full-stack';
 import { rawRequest } from './support/http-client';
 import { startRedisCluster, type OwnRedisCluster } from './support/redis-cluster';
-import { writeRedisEvents } from '../../services/cli/src/demo/redis-events.repository';
+import { writeRedisEvents } from '@servping/demo';
 
 const ROWS = 12_000;
 const WEEK_MS = 7 * 86_400_000;

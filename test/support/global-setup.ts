@@ -8,11 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import {
-  ensureBackingServices,
-  type BackingServices,
-} from '../../services/cli/src/backing-services/backing-services';
-import { embeddedServerPrograms } from '../../services/cli/src/backing-services/embedded-postgres';
+import { embeddedServerPrograms, ensureBackingServices, type BackingServices } from '../../stack/src';
 import { TEST_SERVER_DEFAULTS, TEST_SERVER_VARIABLES } from './test-servers';
 
 declare global {

@@ -12,7 +12,7 @@ import { InstanceDbRepository } from '../../src/repositories/instance-db.reposit
 import { databaseContext } from '../support/database-context';
 import { createTestDatabase } from '../support/database-fixture';
 import { countQuery, plannedMetric } from '../../../shared/test/support/definitions';
-import { freePorts } from '../../../services/cli/src/stack/free-ports';
+import { freePorts } from '@servping/stack';
 
 const ROWS = 20_000;
 const MAX_KILLS = 6;

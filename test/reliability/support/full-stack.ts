@@ -1,6 +1,6 @@
 import { CollectorClient } from '@servping/runtime';
 import type { RunView } from '@servping/shared';
-import { startStack, type RunningStack } from '../../../services/cli/src/stack/service-stack';
+import { freePorts, startStack, type RunningStack } from '@servping/stack';
 import { waitFor } from './bounded-wait';
 import {
   ADMIN_TOKEN,
@@ -8,7 +8,6 @@ import {
   type CollectorEnvironment,
   type DatabaseServers,
 } from './collector-process';
-import { freePorts } from '../../../services/cli/src/stack/free-ports';
 import { logDirectory, REPO_ROOT } from './service-process';
 import { createTempDatabase, type TempDatabase } from './temp-database';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
 import { waitFor } from './bounded-wait';
-import { freePorts } from '../../../services/cli/src/stack/free-ports';
+import { freePorts } from '@servping/stack';
 
 const run = promisify(execFile);
 

@@ -5,10 +5,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFlags, UsageError, type Command } from '../command';
-import { defaultHllMax, scaleLabel, type BenchOptions } from '../bench/bench-options';
-import { modeBars, renderMarkdown, renderModeChart } from '../bench/bench-report';
-import type { BenchResult } from '../bench/bench-result';
-import { runBench } from '../bench/run-bench';
+import {
+  defaultHllMax,
+  modeBars,
+  renderMarkdown,
+  renderModeChart,
+  runBench,
+  scaleLabel,
+  type BenchOptions,
+  type BenchResult,
+} from '@servping/bench';
 
 /** The checkout root; the same depth from `src/commands` and `dist/commands`. */
 const REPO_ROOT = path.resolve(__dirname, '../../../..');

@@ -17,12 +17,9 @@ import {
 } from '@servping/shared';
 import { CollectorClient, readDictionaryFiles } from '@servping/runtime';
 import { parseFlags, UsageError, type Command, type CommandIo } from '../command';
-import { ensureDatabase } from '../demo/instance-schema.repository';
-import { ensureBackingServices, type BackingServices } from '../backing-services/backing-services';
-import { startStack, type RunningStack } from '../stack/service-stack';
-import { planInternalEvents } from '../demo/internal-event-plan';
-import { planRowCounts } from '../demo/row-plan';
-import { DEFAULT_DEFINITIONS_DIR, demoSeedCommand } from './demo-seed';
+import { ensureBackingServices, startStack, type BackingServices, type RunningStack } from '@servping/stack';
+import { CATALOG_DIR, ensureDatabase, planInternalEvents, planRowCounts } from '@servping/demo';
+import { demoSeedCommand } from './demo-seed';
 
 const FLAGS = {
   rows: { type: 'number' },
@@ -158,7 +155,7 @@ function collectorClient(stack: RunningStack, env: NodeJS.ProcessEnv): Collector
  * count only in all-time totals until it is complete.
  */
 async function trackThisWeek(client: CollectorClient, rows: number, seed: number): Promise<number> {
-  const files = await readDictionaryFiles(DEFAULT_DEFINITIONS_DIR);
+  const files = await readDictionaryFiles(CATALOG_DIR);
   const now = new Date();
   const week = JSON.stringify(isoWeek(now));
   const plan = planRowCounts(rows);

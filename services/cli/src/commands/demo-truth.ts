@@ -7,7 +7,7 @@ import { commonEnv, readEnv } from '@servping/shared';
 import { createPgPool } from '@servping/runtime';
 import { parseFlags, UsageError, type Command } from '../command';
 import { loadDefinitionsOrReport } from '../load-definitions';
-import { computeGroundTruth } from '../demo/ground-truth.repository';
+import { computeGroundTruth } from '@servping/demo';
 
 const FLAGS = {
   definitions: { type: 'string' },

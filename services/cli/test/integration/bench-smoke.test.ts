@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { runCli } from '../../src/main';
-import { benchDatabases } from '../../src/bench/bench-options';
-import { deleteQueueKeys } from '../../src/bench/bench-state.repository';
-import { dropDatabase } from '../../src/demo/instance-schema.repository';
+import { benchDatabases, deleteQueueKeys } from '@servping/bench';
+import { dropDatabase } from '@servping/demo';
 import { postgresServerUrl, redisUrl } from '@servping/test-servers';
 
 const PG = postgresServerUrl;

@@ -32,11 +32,14 @@ import {
 } from '@servping/compute';
 import { definitionsValidateCommand } from '../../src/commands/definitions-validate';
 import { demoSeedCommand } from '../../src/commands/demo-seed';
-import { computeGroundTruth, databaseMetrics } from '../../src/demo/ground-truth.repository';
-import { dropDatabase } from '../../src/demo/instance-schema.repository';
-import { planInternalEvents } from '../../src/demo/internal-event-plan';
-import { planRedisEvents } from '../../src/demo/redis-event-plan';
-import { planRowCounts } from '../../src/demo/row-plan';
+import {
+  computeGroundTruth,
+  databaseMetrics,
+  dropDatabase,
+  planInternalEvents,
+  planRedisEvents,
+  planRowCounts,
+} from '@servping/demo';
 import { runCaptured } from '../support/captured-io';
 import { postgresUrl, redisUrl } from '@servping/test-servers';
 

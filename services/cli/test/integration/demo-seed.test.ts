@@ -5,8 +5,7 @@
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { demoSeedCommand } from '../../src/commands/demo-seed';
-import { dropDatabase } from '../../src/demo/instance-schema.repository';
-import { DEMO_TABLES, planRowCounts, plannedTotal } from '../../src/demo/row-plan';
+import { DEMO_TABLES, dropDatabase, planRowCounts, plannedTotal } from '@servping/demo';
 import { runCaptured } from '../support/captured-io';
 import { postgresUrl, redisUrl } from '@servping/test-servers';
 
@@ -76,10 +75,10 @@ describe('demo seed', () => {
     expect(firstOutput).toContain('created the instance database');
     expect(firstOutput).toContain('applied migrations: 001_tables.sql, 002_ci_and_deploy_tables.sql');
     expect(firstOutput).toMatch(
-      /seeded 100000 rows in [\d.]+ s \(\d+ rows\/s; load [\d.]+ s, 55 indexes and ANALYZE/,
+      /seeded 100000 rows in [\d.]+ s \(\d+ rows\/s; load [\d.]+ s, 56 indexes and ANALYZE/,
     );
     expect(firstOutput).toContain('load 100000/100000 rows (100%)');
-    expect(firstOutput).toContain('index 55/55 indexes (100%)');
+    expect(firstOutput).toContain('index 56/56 indexes (100%)');
   });
 
   it('fills every table with exactly the planned rows, activity tables largest', async () => {
@@ -153,7 +152,7 @@ describe('demo seed', () => {
     const indexes = await client.query<{ n: string }>(
       `SELECT COUNT(*) AS n FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'index\\_%'`,
     );
-    expect(Number(indexes.rows[0]!.n)).toBe(43);
+    expect(Number(indexes.rows[0]!.n)).toBe(44);
   });
 
   it('creates servping_reader, which may read but not write', async () => {

@@ -5,10 +5,9 @@
  */
 import type { RunView } from '@servping/shared';
 import { CollectorClient } from '@servping/runtime';
-import { startStack } from '../stack/service-stack';
+import { freePorts, startStack } from '@servping/stack';
 import { startActivitySampler, type SampledStatement } from './activity-sampler.repository';
 import { payloadSubmission } from './bench-state.repository';
-import { freePorts } from '../stack/free-ports';
 import { readProcessMemory, type ProcessMemory } from './process-memory';
 import { slowestMetrics, type MetricTime } from './slowest-metrics';
 

@@ -1,6 +1,6 @@
 /**
  * Creating and migrating the demo instance database from the plain SQL files in
- * `infra/instance-db/`: numbered migrations applied once each in file-name order (recorded in
+ * `demo/schema/`: numbered migrations applied once each in file-name order (recorded in
  * `schema_migrations`), then the read-only counting role when the connecting user may create it.
  */
 import { createHash } from 'node:crypto';
@@ -8,8 +8,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client } from 'pg';
 
-/** `infra/instance-db` of this checkout; the same depth from `src/demo` and `dist/demo`. */
-export const INSTANCE_DB_DIR = path.resolve(__dirname, '../../../../infra/instance-db');
+/** `demo/schema` of this checkout; the same depth from `src` and `dist`. */
+export const INSTANCE_DB_DIR = path.resolve(__dirname, '../schema');
 
 const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 

@@ -1,4 +1,4 @@
-import { sequentialLoad } from '../../test/support/database-load-fixture';
+import { sequentialLoad } from '../test/support/database-load-fixture';
 import { modeBars, renderMarkdown, renderModeChart } from './bench-report';
 import type { BenchResult } from './bench-result';
 import { ratios, targetsOf } from './servping-verdicts';

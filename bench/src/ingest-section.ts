@@ -6,8 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { dropDatabase, ensureDatabase } from '../demo/instance-schema.repository';
-import { freePorts } from '../stack/free-ports';
+import { dropDatabase, ensureDatabase } from '@servping/demo';
+import { freePorts } from '@servping/stack';
 import { readProcessMemory, type ProcessMemory } from './process-memory';
 
 export interface IngestOptions {

@@ -1,4 +1,4 @@
-import type { DatabaseLoad } from '../../src/bench/database-load';
+import type { DatabaseLoad } from '../../src/database-load';
 
 /** A mode's load that read `rowsRead` rows by sequential scans and nothing through indexes. */
 export function sequentialLoad(rowsRead: number): DatabaseLoad {

@@ -10,8 +10,8 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { errorText } from '@servping/shared';
-import type { CommandIo } from '../command';
-import { databaseNameOf } from '../demo/instance-schema.repository';
+import type { BenchIo } from './bench-io';
+import { databaseNameOf } from '@servping/demo';
 import { loadBenchCatalog, type BenchCatalog } from './bench-catalog';
 import { benchDatabases, type BenchDatabases, type BenchOptions } from './bench-options';
 import { prepareBenchState, storedPayload } from './bench-state.repository';
@@ -39,7 +39,7 @@ interface BenchContext {
   result: BenchResult;
   say: (line: string) => void;
   save: (partial: BenchResult) => Promise<void>;
-  io: CommandIo;
+  io: BenchIo;
   logRoot: string;
 }
 
@@ -49,7 +49,7 @@ interface BenchContext {
  */
 export async function runBench(
   options: BenchOptions,
-  io: CommandIo,
+  io: BenchIo,
   save: (partial: BenchResult) => Promise<void> = async () => undefined,
 ): Promise<BenchResult> {
   const dbs = benchDatabases(options.pgUrl, options.dbPrefix);

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { createRedis } from '@servping/runtime';
-import { dropDatabase, ensureDatabase } from '../demo/instance-schema.repository';
+import { dropDatabase, ensureDatabase } from '@servping/demo';
 import type { BenchDatabases } from './bench-options';
 
 /**

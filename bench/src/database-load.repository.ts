@@ -6,7 +6,7 @@
  * closes. So the "after" snapshot is taken only once every session of the mode has closed (the
  * mode closes its pools; `pg_stat_force_next_flush()` would flush only the caller's own session).
  */
-import { databaseNameOf } from '../demo/instance-schema.repository';
+import { databaseNameOf } from '@servping/demo';
 import { errorText } from '@servping/shared';
 import {
   isProductTable,

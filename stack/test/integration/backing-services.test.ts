@@ -10,8 +10,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { postgresUrl, redisUrl } from '@servping/test-servers';
-import { ensureBackingServices } from '../../src/backing-services/backing-services';
-import { answers } from '../../src/backing-services/tcp-probe';
+import { answers, ensureBackingServices } from '../../src';
 
 // Port 1 on loopback: nothing listens there.
 const NOWHERE = {

@@ -1,5 +1,5 @@
 import type { DatabaseOperation } from '@servping/shared';
-import { countQuery, plannedMetric } from '../../../../shared/test/support/definitions';
+import { countQuery, plannedMetric } from '../../shared/test/support/definitions';
 import type { BenchCatalog } from './bench-catalog';
 import { clockIndependentExactMetrics, compareValues, payloadValues } from './mode-agreement';
 

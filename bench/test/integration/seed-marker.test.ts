@@ -6,13 +6,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { instanceSchemaDigest } from '../../src/demo/instance-schema.repository';
+import { instanceSchemaDigest } from '@servping/demo';
 import {
   clearSeedMarker,
   readSeedMarker,
   writeSeedMarker,
   type SeedMarker,
-} from '../../src/bench/seed-marker.repository';
+} from '../../src/seed-marker.repository';
 import { postgresUrl } from '@servping/test-servers';
 
 const DB_NAME = `servping_seed_marker_test_${process.pid}_${Date.now()}`;

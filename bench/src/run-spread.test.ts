@@ -1,4 +1,4 @@
-import { sequentialLoad } from '../../test/support/database-load-fixture';
+import { sequentialLoad } from '../test/support/database-load-fixture';
 import { spreadOf, spreadOfRuns } from './run-spread';
 
 describe('spreadOf', () => {

@@ -1,11 +1,11 @@
 /**
- * Seeds the bench's instance database through `servping demo seed` itself unless the marker says
- * the same rows and seed are already there in today's schema (an index added to
- * `infra/instance-db` reseeds), then VACUUMs it (`vacuumInstance`).
+ * Seeds the bench's instance database as `servping demo seed` does (`seedDemo`) unless the marker
+ * says the same rows and seed are already there in today's schema (an index added to
+ * `demo/schema` reseeds), then VACUUMs it (`vacuumInstance`).
  */
-import type { CommandIo } from '../command';
-import { demoSeedCommand } from '../commands/demo-seed';
-import { instanceSchemaDigest } from '../demo/instance-schema.repository';
+import { commonEnv, readEnv } from '@servping/shared';
+import { instanceSchemaDigest, seedDemo } from '@servping/demo';
+import type { BenchIo } from './bench-io';
 import { vacuumInstance } from './instance-vacuum.repository';
 import { clearSeedMarker, readSeedMarker, writeSeedMarker, type SeedMarker } from './seed-marker.repository';
 
@@ -19,7 +19,7 @@ export async function ensureSeeded(
   instanceUrl: string,
   rows: number,
   seed: number,
-  io: CommandIo,
+  io: BenchIo,
 ): Promise<SeedOutcome> {
   const existing = await readSeedMarker(instanceUrl);
   const schema = await instanceSchemaDigest();
@@ -32,11 +32,11 @@ export async function ensureSeeded(
   // vouch for a seed interrupted this time.
   await clearSeedMarker(instanceUrl);
   const now = new Date().toISOString();
-  const code = await demoSeedCommand.run(['--rows', String(rows), '--seed', String(seed), '--now', now], {
-    ...io,
-    env: { ...io.env, INSTANCE_DATABASE_URL: instanceUrl },
-  });
-  if (code !== 0) throw new Error(`demo seed exited with code ${code}`);
+  const { redisUrl } = readEnv(io.env, { redisUrl: commonEnv.redisUrl });
+  await seedDemo(
+    { instanceDatabaseUrl: instanceUrl, redisUrl, rows, seed, now: new Date(now), connections: 2 },
+    io.stdout,
+  );
   const marker: SeedMarker = { rows, seed, schema, now, seededAt: new Date().toISOString() };
   await writeSeedMarker(instanceUrl, marker);
   await vacuumInstance(instanceUrl);
