@@ -1,5 +1,6 @@
 /**
- * Every real GitLab definition of research §13 must load; this table pins down which of them
+ * Every real GitLab definition in shared/test/fixtures/gitlab-definitions (copied from GitLab's
+ * metric dictionary, `config/metrics/<time frame>/`) must load; this table pins down which of them
  * servping computes and, for the rest, why not.
  */
 import { join } from 'node:path';

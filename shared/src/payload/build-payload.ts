@@ -30,7 +30,8 @@ export interface BuiltPayload {
 }
 
 /**
- * The payload of a run, following GitLab's `ServicePing::BuildPayload` (research §9.2): a result
+ * The payload of a run, following GitLab's `ServicePing::BuildPayload`
+ * (`lib/service_ping/build_payload.rb`): a result
  * is sent iff its key_path has a definition whose status is active or broken and whose data
  * category is permitted; results without a definition are dropped. Deprecated metrics are sent
  * as -1000 (docs/metric-definitions.md, "Lifecycle"), whatever value they carry. Instance facts

@@ -1,5 +1,7 @@
 /**
- * The values GitLab reports instead of a count when it could not compute one (research §4). They
+ * The values GitLab reports instead of a count when it could not compute one: `FALLBACK`,
+ * `HISTOGRAM_FALLBACK` and `DISTRIBUTED_HLL_FALLBACK` of `lib/gitlab/utils/usage_data.rb`, and
+ * `Gitlab::UsageData::DEPRECATED_VALUE` (`lib/gitlab/usage_data.rb`). They
  * are negative on purpose: a real count can never be negative, so anyone reading a payload can
  * tell "failed" from "zero" without the metadata, and Versions' dashboards already filter them.
  */

@@ -1,6 +1,7 @@
 /**
  * When a failed submission is tried again. GitLab's ServicePing worker retries 3 times, after
- * (count + 1) × 8 hours (research §9.3); servping takes the delays as a list from configuration.
+ * (count + 1) × 8 hours (`sidekiq_retry_in` in `app/workers/gitlab_service_ping_worker.rb`);
+ * servping takes the delays as a list from configuration.
  */
 
 /** GitLab's delays: 8 h, 16 h, 24 h. */

@@ -8,7 +8,8 @@ export interface UsageDataAnswer {
 }
 
 /**
- * Reads the `/usage_data` answer as GitLab's SubmitService does (research §9.4): the id is
+ * Reads the `/usage_data` answer as GitLab's SubmitService does
+ * (`app/services/service_ping/submit_service.rb`): the id is
  * `conv_index.usage_data_id`, or `dev_ops_score.usage_data_id` from older Versions, and must be
  * an integer > 0. Anything else throws `SubmissionError` "Invalid usage_data_id in response: <v>";
  * it is retryable, since a later answer from a fixed Versions can be valid.

@@ -19,7 +19,8 @@ export interface SubmitPayloadDeps {
 export type SubmitPayloadOutcome = { usageDataId: number | null; skipped?: 'not stored' | 'collect only' };
 
 /**
- * Sends one stored payload, then its timings (GitLab's SubmitService, research §9.4). On failure
+ * Sends one stored payload, then its timings (GitLab's `ServicePing::SubmitService`,
+ * `app/services/service_ping/submit_service.rb`). On failure
  * it records the attempt on the row, reports the error to Versions (best effort) and throws, so
  * BullMQ retries after the configured delay; a refusal no retry can fix (4xx but 408/429) throws
  * `UnrecoverableError` and the payload stays unsent until the next start re-sends it. Sending

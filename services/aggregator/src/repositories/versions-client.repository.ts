@@ -14,7 +14,8 @@ export interface VersionsClientOptions {
 }
 
 /**
- * The three Versions endpoints an instance calls (GitLab's SubmitService, research §9.4). Every
+ * The three Versions endpoints an instance calls (GitLab's `ServicePing::SubmitService`,
+ * `app/services/service_ping/submit_service.rb`). Every
  * failure is a `SubmissionError` whose `retryable` says whether trying again can help.
  */
 export class VersionsClient {
