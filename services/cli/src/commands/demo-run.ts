@@ -215,7 +215,7 @@ function printSummary(
     `  run view            ${stack.collectorUrl}/runs/${view.id}   (user any, password ${adminToken})`,
     `  queues (bull-board) ${stack.collectorUrl}/admin/queues   (same login)`,
     `  payload             curl -H 'PRIVATE-TOKEN: ${adminToken}' ${stack.collectorUrl}/api/v4/usage_data/service_ping`,
-    `  Versions dashboard  ${stack.versionsUrl}/dashboard?token=${first(env.VERSIONS_READ_TOKENS)}`,
+    `  Versions dashboard  ${stack.versionsUrl}/dashboard   (sign in with the read token ${first(env.VERSIONS_READ_TOKENS)})`,
     '',
   ];
   io.stdout.write(lines.join('\n'));
