@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * The weekly cron of an instance, derived from its uuid as GitLab's service ping worker does
- * (research §9.3): every instance reports once a week at a stable time of its own, so a fleet's
+ * (`cron_for_service_ping`, config/settings.rb): every instance reports once a week at a stable time of its own, so a fleet's
  * pings spread over the whole week instead of hitting Versions at the same minute.
  * `uuid-not-set` is GitLab's stand-in when the instance has no uuid yet.
  */
