@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 
 /**
  * The weekly cron of an instance, derived from its uuid as GitLab's service ping worker does
- * (`cron_for_service_ping`, config/settings.rb): every instance reports once a week at a stable time of its own, so a fleet's
- * pings spread over the whole week instead of hitting Versions at the same minute.
+ * (`cron_for_service_ping`, config/settings.rb): every instance reports once a week at a stable
+ * time of its own, so a fleet's pings spread over the whole week instead of hitting Versions at
+ * the same minute.
  * `uuid-not-set` is GitLab's stand-in when the instance has no uuid yet.
  */
 export function scheduleCron(uuid: string | null | undefined): string {
