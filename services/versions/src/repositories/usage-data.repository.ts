@@ -2,14 +2,8 @@ import type { Knex } from 'knex';
 import { mayHoldNumberJsonbRefuses } from '../ingest/json-guards';
 import type { PingMetricValues } from '../ingest/ping-metric-values';
 import type { UsageDataFacts } from '../ingest/usage-data-facts';
-import {
-  computeDevopsScore,
-  DEVOPS_METRICS,
-  type DevopsScore,
-  type PerUserValues,
-} from '../scoring/devops-score';
+import { DEVOPS_METRICS, type DevopsScore, type PerUserValues } from '../scoring/devops-score';
 import { float8ArrayBinary, int4ArrayBinary } from './binary-array';
-import { leadersAmongOthers } from './devops-leaders.repository';
 
 export interface StoredPing {
   usageDataId: number;
@@ -28,15 +22,14 @@ const SCORE_COLUMNS = DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${
 const UNREADABLE_JSON_CODES = new Set(['22003', '22P02']);
 
 /**
- * Stores one ping, its metric values and its DevOps score. Two round trips: the leaders among
- * other instances (one row of the leader snapshot), then one statement:
+ * Stores one ping, its metric values and its DevOps score in one statement (one round trip):
  * ingest_usage_data() upserts the instance (locking its row, which serialises concurrent pings of
- * one instance), inserts the usage_data row or finds the existing one, and for a new ping writes
- * the score and the instance's leader values; the same statement writes the ping's
- * ping_metric_values row when the ping is new. Being one statement it is atomic: whoever sees the
- * usage_data row also sees its values and score, and a failure leaves nothing. Reading the leaders just before the statement
- * instead of inside it changes nothing a client can observe: under read committed, pings of other
- * instances committing meanwhile were invisible inside the old transaction too.
+ * one instance), inserts the usage_data row or finds the existing one, and for a new ping reads the
+ * leaders among other instances (one row of the leader snapshot), scores the ping's per-user values
+ * against them (devops_score(), GitLab's formula as computeDevopsScore writes it) and writes the
+ * score and the instance's leader values; the same statement writes the ping's ping_metric_values
+ * row when the ping is new. Being one statement it is atomic: whoever sees the usage_data row also
+ * sees its values and score, and a failure leaves nothing.
  *
  * `payloadText` is the request body as received, stored as the payload (`json`) without
  * re-serialising or parsing it into jsonb; `payload` is the same document parsed. A body that may
@@ -56,32 +49,30 @@ export async function storePing(
     receivedAt: Date;
   },
 ): Promise<StoredPing> {
-  const { facts } = input;
-  const others = await leadersAmongOthers(db, facts.uuid);
-  const score = computeDevopsScore(input.perUser, [others]);
   const jsonbReadable =
     !mayHoldNumberJsonbRefuses(input.payloadText) || (await jsonbReads(db, input.payloadText));
   // JSON.stringify writes every number as a double PostgreSQL can read (1e-20000 becomes 0).
   const payloadText = jsonbReadable ? input.payloadText : JSON.stringify(input.payload);
-  const row = await ingestUsageData(db, input, payloadText, score);
-  const usageDataId = Number(row.usage_data_id);
-  if (row.created) return { usageDataId, created: true, score: row.reported ? score : null };
-  return { usageDataId, created: false, score: row.reported ? pickScore(row.score_row) : null };
+  const row = await ingestUsageData(db, input, payloadText);
+  return {
+    usageDataId: Number(row.usage_data_id),
+    created: row.created,
+    score: row.reported ? pickScore(row.score_row) : null,
+  };
 }
 
 interface IngestRow {
   usage_data_id: string;
   created: boolean;
   reported: boolean;
-  /** The stored conversational_development_indices row, on a re-send only. */
+  /** The ping's conversational_development_indices row (none for a re-send of an unscored ping). */
   score_row: Record<string, unknown> | null;
 }
 
 async function ingestUsageData(
   db: Knex,
-  input: { facts: UsageDataFacts; metricValues: PingMetricValues; receivedAt: Date },
+  input: { facts: UsageDataFacts; metricValues: PingMetricValues; perUser: PerUserValues; receivedAt: Date },
   payloadText: string,
-  score: DevopsScore,
 ): Promise<IngestRow> {
   const { facts, metricValues } = input;
   // The CTE runs the function once (it is referenced twice, so it is materialised); the INSERT
@@ -94,7 +85,7 @@ async function ingestUsageData(
          p_license_md5 => ?, p_license_sha256 => ?, p_license_id => ?, p_license_plan => ?,
          p_license_user_count => ?, p_license_starts_at => ?, p_license_expires_at => ?,
          p_license_trial => ?, p_license_subscription_id => ?,
-         p_payload => ?::json, p_received_at => ?, p_score => ?::jsonb)),
+         p_payload => ?::json, p_received_at => ?, p_per_user => ?::float8[])),
      metric_values_row AS (
        INSERT INTO ping_metric_values (usage_data_id, key_ids, "values", failed_key_ids)
        SELECT usage_data_id, ?::integer[], ?::float8[], ?::integer[] FROM stored WHERE created)
@@ -119,7 +110,7 @@ async function ingestUsageData(
       facts.licenseSubscriptionId,
       payloadText,
       input.receivedAt,
-      JSON.stringify(score),
+      float8ArrayBinary(DEVOPS_METRICS.map((metric) => input.perUser[metric])),
       int4ArrayBinary(metricValues.keyIds),
       float8ArrayBinary(metricValues.values),
       int4ArrayBinary(metricValues.failedKeyIds),

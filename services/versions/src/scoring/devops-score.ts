@@ -48,7 +48,11 @@ export function perUserValues(payload: Record<string, unknown>): PerUserValues {
   return out;
 }
 
-/** The score of `instance` against `others` (each other instance's latest per-user values). */
+/**
+ * The score of `instance` against `others` (each other instance's latest per-user values). The
+ * ingest computes it inside its statement with devops_score() (migration 20261206000100), the
+ * same float8 operations in the same order; this is the reference the tests hold that to.
+ */
 export function computeDevopsScore(instance: PerUserValues, others: readonly PerUserValues[]): DevopsScore {
   const score = {} as DevopsScore;
   for (const metric of DEVOPS_METRICS) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { Client } from 'pg';
 import {
   computeDevopsScore,
@@ -200,9 +201,8 @@ describe('ingest_usage_data()', () => {
   });
 
   it('writes nothing when its last step fails', async () => {
-    // A score without its percentages: the score row violates NOT NULL after the instance, the
-    // usage_data row and the instance update were written in the same statement.
-    const score = { leader_issues: 1, instance_issues: 1 };
+    // Per-user values for one metric only: the score row violates NOT NULL (instance_notes) after
+    // the instance, the usage_data row and the instance update were written in the same statement.
     await expect(
       svc.versions.db.raw(
         `SELECT * FROM ingest_usage_data(p_uuid => 'half', p_hostname => 'h', p_recorded_at => now(),
@@ -210,10 +210,9 @@ describe('ingest_usage_data()', () => {
            p_historical_max_users => NULL, p_license_md5 => NULL, p_license_sha256 => NULL, p_license_id => NULL,
            p_license_plan => NULL, p_license_user_count => NULL, p_license_starts_at => NULL,
            p_license_expires_at => NULL, p_license_trial => NULL, p_license_subscription_id => NULL,
-           p_payload => '{"counts":{"issues":1}}', p_received_at => now(), p_score => ?::jsonb)`,
-        [JSON.stringify(score)],
+           p_payload => '{"counts":{"issues":1}}', p_received_at => now(), p_per_user => '{1}')`,
       ),
-    ).rejects.toThrow(/null value in column "percentage_/);
+    ).rejects.toThrow(/null value in column "instance_notes"/);
     for (const table of [
       'instances',
       'usage_data',
@@ -221,6 +220,42 @@ describe('ingest_usage_data()', () => {
       'devops_leader_values',
     ])
       expect(await svc.versions.db(table).count({ n: '*' })).toEqual([{ n: '0' }]);
+  });
+});
+
+describe('devops_score()', () => {
+  let svc: RunningVersions;
+  beforeAll(async () => {
+    svc = await startVersions();
+  });
+  afterAll(async () => {
+    await svc.close();
+  });
+
+  // Values where rounding is decided: ties at the 4th and 2nd decimal (float8's round() would go
+  // to even), tiny and subnormal values (float8 division underflows where JavaScript's does not),
+  // huge ones and zeros.
+  const perUser = fc.oneof(
+    fc.constantFrom(0, 0.00005, 0.00015, 1.23445, 2.5, 0.125, 1e-7, 5e-324, 1e-310, 9.2e18, 10_000, 1 / 3),
+    fc.integer({ min: 0, max: 1_000_000 }).map((n) => n / 10_000),
+    fc.double({ min: 0, max: 1e6, noNaN: true }),
+    fc.tuple(fc.nat(100_000), fc.integer({ min: 1, max: 5_000 })).map(([n, users]) => n / users),
+  );
+  const values = fc.array(perUser, { minLength: DEVOPS_METRICS.length, maxLength: DEVOPS_METRICS.length });
+
+  it('scores exactly as computeDevopsScore does', async () => {
+    await fc.assert(
+      fc.asyncProperty(values, values, async (own, others) => {
+        const byMetric = (list: number[]) =>
+          Object.fromEntries(DEVOPS_METRICS.map((m, i) => [m, list[i]!])) as PerUser;
+        const { rows } = await svc.versions.db.raw<{ rows: Json[] }>(
+          'SELECT * FROM devops_score(?::float8[], ?::float8[])',
+          [own, others],
+        );
+        expect(rows[0]).toEqual(computeDevopsScore(byMetric(own), [byMetric(others)]));
+      }),
+      { seed: 16, numRuns: 300 },
+    );
   });
 });
 

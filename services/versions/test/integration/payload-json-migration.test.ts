@@ -6,6 +6,8 @@ import { postgresUrl } from '@servping/test-servers';
 
 /** The last migration that stored the payload as jsonb with its counts beside it as stats. */
 const JSONB_MIGRATION = '20261205000300_versions_ingest_write_path.js';
+/** The migration this file tests. */
+const JSON_MIGRATION = '20261206000000_versions_payload_json.js';
 
 const ADMIN_URL = postgresUrl('test');
 const dbName = `versions_payload_json_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
@@ -74,7 +76,11 @@ describe('storing the payload once, as json', () => {
     ]);
     expect((await leaves()).rows).toEqual(before);
 
-    await db.migrate.down();
+    for (;;) {
+      const [, reverted] = (await db.migrate.down()) as [number, string[]];
+      if (reverted.includes(JSON_MIGRATION)) break;
+      if (reverted.length === 0) throw new Error(`${JSON_MIGRATION} was never reverted`);
+    }
     const down = await db.raw<{ rows: Array<Record<string, unknown>> }>(
       `SELECT pg_typeof(payload)::text AS type, stats::text AS stats FROM usage_data`,
     );
