@@ -33,10 +33,15 @@ export {
 export {
   RunsRepository,
   type CreateRunResult,
+  type RunDuration,
   type RunOutcome,
   type RunRecord,
 } from './servping-database/runs.repository';
-export { RawUsageDataRepository, type StoredPayload } from './servping-database/raw-usage-data.repository';
+export {
+  RawUsageDataRepository,
+  type StoredPayload,
+  type StoredRef,
+} from './servping-database/raw-usage-data.repository';
 export { readDictionaryFiles, MAX_DEFINITION_FILE_BYTES, type DictionaryFile } from './dictionary-files';
 export { createRateLimit } from './rate-limit';
 export { limitRequests, type RequestLimitOptions } from './request-limit';

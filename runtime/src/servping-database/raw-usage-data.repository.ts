@@ -2,6 +2,12 @@ import type { Pool } from 'pg';
 import type { PayloadObject, WireTimingsMetadata } from '@servping/shared';
 
 /** A stored payload: what was (or would be) sent, and whether and how Versions took it. */
+/** Where a run's payload is stored and whether Versions took it. */
+export interface StoredRef {
+  id: string;
+  usageDataId: number | null;
+}
+
 export interface StoredPayload {
   /** `raw_usage_data.id`, a bigint kept as text. */
   id: string;
@@ -13,6 +19,8 @@ export interface StoredPayload {
   sentAt: Date | null;
   /** Versions' id for the payload, once it accepted it. */
   usageDataId: number | null;
+  /** Versions' answer besides the id: GitLab's DevOps score (`conv_index`), once sent. */
+  convIndex: Record<string, unknown> | null;
   submitAttempts: number;
   lastError: string | null;
 }
@@ -26,12 +34,13 @@ interface PayloadRow {
   metadata: WireTimingsMetadata | null;
   sent_at: Date | null;
   version_usage_data_id_value: string | null;
+  conv_index: Record<string, unknown> | null;
   submit_attempts: number | null;
   last_error: string | null;
 }
 
 const COLUMNS = `d.id::text AS id, d.run_id, d.recorded_at, d.created_at, d.payload, d.metadata, d.sent_at,
-  d.version_usage_data_id_value, d.submit_attempts, d.last_error`;
+  d.version_usage_data_id_value, d.conv_index, d.submit_attempts, d.last_error`;
 
 const toStored = (row: PayloadRow): StoredPayload => ({
   id: row.id,
@@ -42,6 +51,7 @@ const toStored = (row: PayloadRow): StoredPayload => ({
   metadata: row.metadata,
   sentAt: row.sent_at,
   usageDataId: row.version_usage_data_id_value === null ? null : Number(row.version_usage_data_id_value),
+  convIndex: row.conv_index,
   submitAttempts: row.submit_attempts ?? 0,
   lastError: row.last_error,
 });
@@ -76,6 +86,31 @@ export class RawUsageDataRepository {
 
   find(id: string): Promise<StoredPayload | undefined> {
     return this.one('WHERE d.id = $1', [id]);
+  }
+
+  /** The payload Versions last accepted. */
+  lastSent(): Promise<StoredPayload | undefined> {
+    return this.one('WHERE d.sent_at IS NOT NULL');
+  }
+
+  /** The newest payload no run sent: a preview or a collect-only run (the aggregator built both). */
+  lastUnsent(): Promise<StoredPayload | undefined> {
+    return this.one('WHERE d.sent_at IS NULL');
+  }
+
+  /** The stored payload of each run that has one: its id and Versions' id once sent. */
+  async storedRefs(runIds: readonly string[]): Promise<Map<string, StoredRef>> {
+    const { rows } = await this.pool.query<{ run_id: string; id: string; usage_data_id: string | null }>(
+      `SELECT DISTINCT ON (run_id) run_id, id::text AS id, version_usage_data_id_value::text AS usage_data_id
+       FROM raw_usage_data WHERE run_id = ANY($1) ORDER BY run_id, recorded_at DESC`,
+      [runIds],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.run_id,
+        { id: r.id, usageDataId: r.usage_data_id === null ? null : Number(r.usage_data_id) },
+      ]),
+    );
   }
 
   /**

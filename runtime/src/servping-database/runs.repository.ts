@@ -56,6 +56,14 @@ function toRun(row: RunRow): RunRecord {
 export type CreateRunResult =
   { created: true; run: RunRecord } | { created: false; active: RunRecord | undefined };
 
+/** A finished or failed run's wall time, for the console's duration chart. */
+export interface RunDuration {
+  id: string;
+  state: string;
+  durationS: number;
+  createdAt: Date;
+}
+
 /** How the aggregator ends a run. */
 export interface RunOutcome {
   state: 'finished' | 'failed';
@@ -125,6 +133,22 @@ export class RunsRepository {
       limit,
     ]);
     return rows.map(toRun);
+  }
+
+  /** Wall time of the last `limit` runs that ended, oldest first. */
+  async durations(limit: number): Promise<RunDuration[]> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      state: string;
+      created_at: Date;
+      duration_s: number;
+    }>(
+      `SELECT id, state, created_at, extract(epoch FROM finished_at - created_at)::float8 AS duration_s FROM (
+         SELECT * FROM runs WHERE finished_at IS NOT NULL ORDER BY created_at DESC LIMIT $1
+       ) last ORDER BY created_at`,
+      [limit],
+    );
+    return rows.map((r) => ({ id: r.id, state: r.state, createdAt: r.created_at, durationS: r.duration_s }));
   }
 
   /** Fixes the run's clock once: a retried plan reuses the first `recorded_at`. */

@@ -25,7 +25,6 @@ import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { JOB_QUEUE, scheduleCron, type JobDataByName } from '@servping/shared';
 import type { CollectorConfig } from './config';
 import { CONSOLE_PATH, consoleRouter } from './console/console.routes';
-import { ConsoleRepository } from './console/console.repository';
 import { BULL_BOARD_CSP, dashboardRouter, DASHBOARD_PATH } from './dashboard/bull-board';
 import { migrateServpingDatabase } from './database/servping-database';
 import { cachedDictionary } from './dictionary/cached-dictionary';
@@ -191,7 +190,7 @@ export function buildCollector(config: CollectorConfig, options: CollectorOption
       runs,
       views,
       trigger,
-      repository: new ConsoleRepository(servpingPool),
+      payloads,
       metricsQueue: runQueues.queues[JOB_QUEUE['compute-metric']],
       schedule: { enabled: config.scheduleEnabled, splayS: config.scheduleSplaySeconds },
       // Without a configured secret, sessions last as long as this process (and work only on it).

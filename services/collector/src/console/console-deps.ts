@@ -1,10 +1,9 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { RunsRepository, SettingsRepository } from '@servping/runtime';
+import type { RawUsageDataRepository, RunsRepository, SettingsRepository } from '@servping/runtime';
 import type { TokenTable } from '../http/auth';
 import type { RunTrigger } from '../runs/run-trigger';
 import type { RunViews } from '../runs/run-view';
-import type { ConsoleRepository } from './console.repository';
 
 /** What the console's routes use, handed in by the collector's wiring. */
 export interface ConsoleDeps {
@@ -13,7 +12,7 @@ export interface ConsoleDeps {
   runs: RunsRepository;
   views: RunViews;
   trigger: RunTrigger;
-  repository: ConsoleRepository;
+  payloads: RawUsageDataRepository;
   metricsQueue: Queue;
   /** SERVPING_SCHEDULE_ENABLED and SERVPING_SCHEDULE_SPLAY_SECONDS, to say when the next run is. */
   schedule: { enabled: boolean; splayS: number };

@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import type { ConsoleDeps } from '../console-deps';
+import { consolePayload, isPayloadId } from '../console-payload';
 import { diffPayloads } from '../payload-diff';
 import { previewPage } from '../views/preview.view';
 import { pageContext, sendPage, startRun } from './page-response';
@@ -10,8 +11,8 @@ export function previewRoutes(deps: ConsoleDeps, base: string): Router {
 
   router.get('/preview', async (req, res) => {
     const [preview, lastSent, active] = await Promise.all([
-      deps.repository.lastUnsent(),
-      deps.repository.lastSent(),
+      deps.payloads.lastUnsent().then(consolePayload),
+      deps.payloads.lastSent().then(consolePayload),
       deps.runs.findActive(),
     ]);
     const page = previewPage(pageContext(res, base, deps.session.secret), {
@@ -36,7 +37,7 @@ export function previewRoutes(deps: ConsoleDeps, base: string): Router {
   );
 
   router.get('/payloads/:id/download', async (req, res) => {
-    const stored = await deps.repository.byId(req.params.id);
+    const stored = isPayloadId(req.params.id) ? await deps.payloads.find(req.params.id) : undefined;
     if (!stored) return void res.status(404).type('text').send('no such payload');
     const stamp = stored.recordedAt.toISOString().replace(/[:.]/g, '-');
     // The bytes the aggregator would post: the stored JSON, serialized as its client does.

@@ -25,7 +25,7 @@ export function runsRoutes(deps: ConsoleDeps, base: string): Router {
 
   router.get('/runs', async (req, res) => {
     const views = await deps.views.list(RUNS_LISTED);
-    const stored = await deps.repository.storedPayloads(views.map((v) => v.id));
+    const stored = await deps.payloads.storedRefs(views.map((v) => v.id));
     const items = views.map((view) => ({ view, stored: stored.get(view.id) }));
     sendPage(res, runsPage(context(res), items, req.query.notice));
   });
@@ -37,7 +37,7 @@ export function runsRoutes(deps: ConsoleDeps, base: string): Router {
     const sort = parseSort(req.query.sort);
     const reverse = req.query.reverse === '1';
     const table = metricsTable(context(res), view.id, sortMetrics(rows, sort, reverse), sort, reverse);
-    const stored = await deps.repository.storedPayloads([view.id]);
+    const stored = await deps.payloads.storedRefs([view.id]);
     return { view, details: runDetails(context(res), view, table, stored.get(view.id)) };
   };
   router.get('/runs/:id', async (req, res) => {

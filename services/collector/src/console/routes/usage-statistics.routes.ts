@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { DATA_CATEGORIES, type DataCategory } from '@servping/shared';
 import { SEND_MODES, type SendMode } from '@servping/runtime';
 import type { ConsoleDeps } from '../console-deps';
+import { consolePayload } from '../console-payload';
 import { nextScheduledRun } from '../next-run';
 import { usageStatisticsPage } from '../views/usage-statistics.view';
 import { pageContext, sendPage } from './page-response';
@@ -17,10 +18,10 @@ export function usageStatisticsRoutes(deps: ConsoleDeps, base: string): Router {
   router.get('/', async (req, res) => {
     const [settings, lastSent, lastUnsent, active, durations] = await Promise.all([
       deps.settings.get(),
-      deps.repository.lastSent(),
-      deps.repository.lastUnsent(),
+      deps.payloads.lastSent().then(consolePayload),
+      deps.payloads.lastUnsent().then(consolePayload),
       deps.runs.findActive(),
-      deps.repository.durations(DURATIONS_CHARTED),
+      deps.runs.durations(DURATIONS_CHARTED),
     ]);
     const newest = [lastSent, lastUnsent]
       .filter((p) => p !== undefined)

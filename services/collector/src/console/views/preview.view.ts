@@ -1,5 +1,5 @@
 import type { RunView } from '../../runs/run-view';
-import type { ConsolePayload } from '../console.repository';
+import type { ConsolePayload } from '../console-payload';
 import type { PayloadDiff } from '../payload-diff';
 import { html, type SafeHtml } from './html';
 import { notice, page, postForm, progressBar, shortValue, when, type PageContext } from './layout';

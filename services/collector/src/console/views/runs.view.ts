@@ -1,5 +1,5 @@
+import type { StoredRef } from '@servping/runtime';
 import type { RunView } from '../../runs/run-view';
-import type { StoredRef } from '../console.repository';
 import { METRIC_SORTS, type MetricRow, type MetricSort } from '../metric-order';
 import { html, type SafeHtml } from './html';
 import {

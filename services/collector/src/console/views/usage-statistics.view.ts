@@ -1,6 +1,6 @@
 import { DATA_CATEGORIES } from '@servping/shared';
-import type { InstanceSettings } from '@servping/runtime';
-import type { ConsolePayload, RunDuration } from '../console.repository';
+import type { InstanceSettings, RunDuration } from '@servping/runtime';
+import type { ConsolePayload } from '../console-payload';
 import type { NextRun } from '../next-run';
 import type { RunView } from '../../runs/run-view';
 import { barList, columnChart } from './charts';
