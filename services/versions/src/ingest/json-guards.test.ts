@@ -83,6 +83,8 @@ describe('mayHoldNumberJsonbRefuses', () => {
     ['an exponent of -16384', '{"a":1e-16384}', true],
     ['an exponent of four digits before a space', '{"a": 2.5E-1000 }', true],
     ['an exponent as the last token', '1e-20000', true],
+    ['an exponent of 100 digits', `[1e-${'0'.repeat(96)}1234]`, true],
+    ['a hyphenated word', '{"a":"pre-release","b":"e-1234x"}', false],
     ['a uuid segment that looks like an exponent', '{"id":"3e-4123-8f2e"}', false],
   ])('%s', (_name, text, expected) => {
     expect(mayHoldNumberJsonbRefuses(text)).toBe(expected);

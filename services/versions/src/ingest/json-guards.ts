@@ -50,8 +50,7 @@ const NUMERIC_MAX_SCALE = 16383;
  * Whether JSON text may hold a number jsonb cannot read (scale above 16383). Such a number has
  * more than 8191 digits after its point, or a negative exponent of at least 4 digits: with neither,
  * its scale is at most 8191 + 999. Conservative (a string holding such text also answers true),
- * and a scan for `.` plus one short regular expression, so it costs a few microseconds on a 62 KB
- * body. Versions stores the payload as `json`, which does not parse numbers; a body that answers
+ * and three indexOf scans (`.`, `e-`, `E-`), so it costs a few microseconds on a 62 KB body. Versions stores the payload as `json`, which does not parse numbers; a body that answers
  * true is checked by PostgreSQL before it is stored, so that `payload::jsonb` reads every row.
  */
 export function mayHoldNumberJsonbRefuses(jsonText: string): boolean {
@@ -63,8 +62,20 @@ export function mayHoldNumberJsonbRefuses(jsonText: string): boolean {
   }
   // A number token ends at `,`, `}`, `]`, whitespace or the end of the text; requiring it keeps
   // uuids such as `…3e-4123-…` from matching.
-  return /\d[eE]-\d{4,}(?:[\s,}\]]|$)/.test(jsonText);
+  return hasLongNegativeExponent(jsonText, 'e-') || hasLongNegativeExponent(jsonText, 'E-');
 }
+
+function hasLongNegativeExponent(jsonText: string, marker: 'e-' | 'E-'): boolean {
+  for (let at = jsonText.indexOf(marker); at !== -1; at = jsonText.indexOf(marker, at + 1)) {
+    if (at > 0 && LONG_NEGATIVE_EXPONENT.test(jsonText.slice(at - 1, at + MAX_EXPONENT_PROBE))) return true;
+  }
+  return false;
+}
+
+/** A digit, the exponent marker, then 4 digits or more and the end of the token. */
+const LONG_NEGATIVE_EXPONENT = /^\d[eE]-\d{4,}(?:[\s,}\]]|$)/;
+/** Characters of the text a candidate exponent is tested on; longer exponents are cut at it. */
+const MAX_EXPONENT_PROBE = 64;
 
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
