@@ -1,12 +1,41 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
+// Type-aware rules (typescript-eslint's recommendedTypeChecked) read one TypeScript program over the sources
+// and the tests, built from tsconfig.eslint.json (the package tsconfigs leave the tests out). Issue #17.
+//
+// Still excluded from the type-aware rules: code being changed by other work, to be fixed and removed
+// from this list next (findings counted when the rules were turned on, 2026-12-06):
+//   services/versions/**          9 in src, 144 in tests
+//   services/collector/src/**     11 in src, 3 in the tests beside it
+//   services/aggregator/src/**    2
+//   runtime/src/**                1 in src, 10 in worker-lifecycle.test.ts
+//   shared/src/payload/**         0
+//   services/worker/src/app.ts    0
+const notYetTypeChecked = [
+  'services/versions/**',
+  'services/collector/src/**',
+  'services/aggregator/src/**',
+  'runtime/src/**',
+  'shared/src/payload/**',
+  'services/worker/src/app.ts',
+  // Not fixed yet by the change that turned the rules on (findings then):
+  'shared/src/hll/*.test.ts', //   9: jest's asymmetric matchers are typed any
+  'compute/test/**', //            17
+  'services/cli/**', //            7, in tests
+  'services/worker/test/**', //    13
+  'services/aggregator/test/**', // 23
+  'services/collector/test/**', // 29
+  'test/**', //                    85
+];
+
 module.exports = tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', 'coverage/**', '.servping/**'] },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
+      parserOptions: { project: './tsconfig.eslint.json', tsconfigRootDir: __dirname },
       globals: {
         require: 'readonly',
         module: 'writable',
@@ -21,4 +50,7 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  // Plain JavaScript (knex migrations, bench scripts, this file) is not in the TypeScript program.
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
+  { files: notYetTypeChecked, ...tseslint.configs.disableTypeChecked },
 );

@@ -39,7 +39,8 @@ export async function startActivitySampler(
   };
   const seen = new Set<string>();
   let stopped = false;
-  let failure: unknown;
+  // Boxed: the loop may reject with any value, undefined included.
+  let failure: { error: unknown } | undefined;
 
   const loop = (async () => {
     while (!stopped) {
@@ -69,7 +70,7 @@ export async function startActivitySampler(
     }
   })().catch((error: unknown) => {
     // Kept for stop(): a rejection nobody awaits yet would crash the bench process.
-    failure = error;
+    failure = { error };
   });
 
   return {
@@ -80,7 +81,7 @@ export async function startActivitySampler(
       } finally {
         await client.end();
       }
-      if (failure !== undefined) throw failure;
+      if (failure) throw failure.error;
       return { ...result, statementsSeen: seen.size };
     },
   };

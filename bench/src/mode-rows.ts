@@ -17,8 +17,8 @@ export interface ModeRow {
 /** "error: …" or "skipped (…)" for a section that did not measure, else null. */
 export function problem(section: unknown): string | null {
   if (section && typeof section === 'object') {
-    if ('error' in section) return `error: ${String((section as { error: unknown }).error)}`;
-    if ('skipped' in section) return `skipped (${String((section as { skipped: unknown }).skipped)})`;
+    if ('error' in section) return `error: ${String(section.error)}`;
+    if ('skipped' in section) return `skipped (${String(section.skipped)})`;
   }
   return null;
 }

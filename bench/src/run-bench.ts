@@ -50,7 +50,7 @@ interface BenchContext {
 export async function runBench(
   options: BenchOptions,
   io: BenchIo,
-  save: (partial: BenchResult) => Promise<void> = async () => undefined,
+  save: (partial: BenchResult) => Promise<void> = () => Promise.resolve(),
 ): Promise<BenchResult> {
   const dbs = benchDatabases(options.pgUrl, options.dbPrefix);
   const ctx: BenchContext = {

@@ -5,14 +5,10 @@ describe('StatementTimer', () => {
     const ticks = [0, 5, 10, 40, 50, 52];
     const timer = new StatementTimer(() => ticks.shift() ?? 0);
     timer.currentMetric = 'counts.a';
-    await timer.time('SELECT   1', async () => 1);
+    await timer.time('SELECT   1', () => Promise.resolve(1));
     timer.currentMetric = 'counts.b';
-    await timer.time('SELECT\n2', async () => 2);
-    await expect(
-      timer.time('SELECT 3', async () => {
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
+    await timer.time('SELECT\n2', () => Promise.resolve(2));
+    await expect(timer.time('SELECT 3', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(timer.snapshot()).toEqual({
       count: 3,
       totalMs: 37,

@@ -25,7 +25,7 @@ export async function withDeadline<T>(
       : undefined;
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => reject(controller.signal.reason);
+    onAbort = () => reject(abortReason(controller.signal));
     if (controller.signal.aborted) onAbort();
     else controller.signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -44,4 +44,10 @@ export async function withDeadline<T>(
 
 function formatSeconds(ms: number): string {
   return String(Math.round(ms) / 1000);
+}
+
+/** The signal's reason as an Error: every abort here passes one, but a parent signal may carry anything. */
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error(`aborted: ${String(reason)}`, { cause: reason });
 }

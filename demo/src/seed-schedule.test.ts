@@ -79,11 +79,11 @@ describe('runSeedTasks', () => {
   });
 
   it.each([
-    [[{ group: 'a', after: ['missing'], run: async () => undefined }], 'waits for unknown group missing'],
+    [[{ group: 'a', after: ['missing'], run: () => Promise.resolve() }], 'waits for unknown group missing'],
     [
       [
-        { group: 'a', after: ['b'], run: async () => undefined },
-        { group: 'b', after: ['a'], run: async () => undefined },
+        { group: 'a', after: ['b'], run: () => Promise.resolve() },
+        { group: 'b', after: ['a'], run: () => Promise.resolve() },
       ],
       'seed tasks wait on each other: a',
     ],

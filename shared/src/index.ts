@@ -244,6 +244,8 @@ export { mergePartials, finalValue, type PartialResult } from './counting/partia
 export { partialFromRows, readUnbatchedValue } from './counting/batch-rows';
 export type { ResultRow } from './counting/result-row';
 export { exactToValue, integerFromSql, type ExactNumber } from './counting/exact-number';
+/** `String(raw)` of a value pg returned, except a plain object (json), shown as JSON; never throws. */
+export { sqlValueText } from './counting/sql-value-text';
 export { hashableType } from './counting/hashable-type';
 export { narrowingTimestamp, windowBoundsQuery } from './counting/window-range';
 export { nullGroupCountQuery, withNullGroup } from './counting/histogram-null-group';

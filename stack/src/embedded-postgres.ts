@@ -179,8 +179,11 @@ async function serverHome(
       .digest('hex')
       .slice(0, 16),
   );
-  const version = JSON.parse(await readFile(path.join(native, '..', 'package.json'), 'utf8'))
-    .version as string;
+  const manifestPath = path.join(native, '..', 'package.json');
+  const manifest: unknown = JSON.parse(await readFile(manifestPath, 'utf8'));
+  const version =
+    typeof manifest === 'object' && manifest !== null && 'version' in manifest ? manifest.version : undefined;
+  if (typeof version !== 'string') throw new Error(`${manifestPath} names no version`);
   const copied = path.join(home, `native-${version}`);
   if (!existsSync(copied)) {
     log(`the postgres user cannot enter ${parent}: PostgreSQL runs from ${home} (linked from ${dir})`);

@@ -115,7 +115,8 @@ async function waitHealthy(
   logDir: string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let exited: number | null = null;
+  // Widened on purpose: the 'exit' listener sets it, which TypeScript's narrowing cannot see.
+  let exited = null as number | null;
   child.once('exit', (code) => {
     exited = code ?? -1;
   });

@@ -10,6 +10,4 @@ export function deferredError(metric: PlannedMetric): ServpingError {
 }
 
 /** The counter of kinds (or sources) that need the whole run: it refuses, naming the metric. */
-export const refuseDeferred: Counter = async (_spec, metric) => {
-  throw deferredError(metric);
-};
+export const refuseDeferred: Counter = (_spec, metric) => Promise.reject(deferredError(metric));

@@ -71,10 +71,13 @@ function redactUrl(value: unknown): unknown {
   }
 }
 
-/** Field parsers. Each throws with a message that completes "VARIABLE …". */
+/**
+ * Field parsers. Each throws with a message that completes "VARIABLE …". Arrow functions: specs
+ * hold them unbound (`parse: parse.boolean`).
+ */
 export const parse = {
   string: (raw: string): string => raw,
-  url(protocols: readonly string[]) {
+  url: (protocols: readonly string[]) => {
     return (raw: string): string => {
       let url: URL;
       try {
@@ -89,11 +92,11 @@ export const parse = {
     };
   },
   /** A REDIS_URL in either form `redisConnectionPlan` reads; returned as written. */
-  redisUrl(raw: string): string {
+  redisUrl: (raw: string): string => {
     redisConnectionPlan(raw);
     return raw;
   },
-  int(min: number, max: number) {
+  int: (min: number, max: number) => {
     return (raw: string): number => {
       if (!/^-?\d+$/.test(raw.trim())) throw new Error(`must be an integer, got ${JSON.stringify(raw)}`);
       const n = Number(raw);
@@ -101,20 +104,20 @@ export const parse = {
       return n;
     };
   },
-  boolean(raw: string): boolean {
+  boolean: (raw: string): boolean => {
     const v = raw.trim().toLowerCase();
     if (['1', 'true', 'yes', 'on'].includes(v)) return true;
     if (['0', 'false', 'no', 'off'].includes(v)) return false;
     throw new Error(`must be true or false, got ${JSON.stringify(raw)}`);
   },
-  oneOf<T extends string>(values: readonly T[]) {
+  oneOf: <T extends string>(values: readonly T[]) => {
     return (raw: string): T => {
       if (!(values as readonly string[]).includes(raw))
         throw new Error(`must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
       return raw as T;
     };
   },
-  list(raw: string): string[] {
+  list: (raw: string): string[] => {
     return raw
       .split(',')
       .map((s) => s.trim())

@@ -184,7 +184,10 @@ describe('countInBatches', () => {
       return { kind: 'number', value: e - s };
     });
     const sleeps: number[] = [];
-    const sleep = async (ms: number) => void sleeps.push(ms);
+    const sleep = (ms: number) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    };
     const plan: BatchPlan = { operation: 'count', start: 0, finish: 22_000, batchSize: 22_000 };
     await countInBatches(plan, runBatch, { sleepMs: 10, sleep });
     // timeout → sleep, [0, 11 000) → sleep, [11 000, 22 000) is last → no sleep.
@@ -280,10 +283,10 @@ describe('countInBatches', () => {
 function timedRun(msFor: (start: number, end: number, call: number) => number) {
   let clockMs = 0;
   const calls: Array<[number, number]> = [];
-  const runBatch: RunBatch = async (s, e) => {
+  const runBatch: RunBatch = (s, e) => {
     clockMs += msFor(s, e, calls.length);
     calls.push([s, e]);
-    return { kind: 'number', value: e - s };
+    return Promise.resolve({ kind: 'number', value: e - s });
   };
   return { calls, runBatch, now: () => clockMs };
 }
@@ -388,14 +391,14 @@ describe('countInBatches with adaptive sizing', () => {
   it('shrink-stop: a timeout at the kept size lowers it', async () => {
     let clockMs = 0;
     const calls: Array<[number, number]> = [];
-    const runBatch: RunBatch = async (s, e) => {
+    const runBatch: RunBatch = (s, e) => {
       calls.push([s, e]);
       if (calls.length === 4) {
         clockMs += 15_000;
-        throw new QueryTimeoutError('canceling statement due to statement timeout');
+        return Promise.reject(new QueryTimeoutError('canceling statement due to statement timeout'));
       }
       clockMs += 600;
-      return { kind: 'number', value: e - s };
+      return Promise.resolve({ kind: 'number', value: e - s });
     };
     const plan: BatchPlan = { operation: 'count', start: 0, finish: 160_000, batchSize: 40_000 };
     const walk = await walkBatches(
@@ -421,14 +424,14 @@ describe('countInBatches with adaptive sizing', () => {
   it('still halves on a statement timeout and retries the same start, then grows from there', async () => {
     let clockMs = 0;
     const calls: Array<[number, number]> = [];
-    const runBatch: RunBatch = async (s, e) => {
+    const runBatch: RunBatch = (s, e) => {
       calls.push([s, e]);
       if (calls.length === 1) {
         clockMs += 15_000;
-        throw new QueryTimeoutError('canceling statement due to statement timeout');
+        return Promise.reject(new QueryTimeoutError('canceling statement due to statement timeout'));
       }
       clockMs += 10;
-      return { kind: 'number', value: e - s };
+      return Promise.resolve({ kind: 'number', value: e - s });
     };
     const plan: BatchPlan = { operation: 'count', start: 0, finish: 100_000, batchSize: 40_000 };
     await expect(
@@ -486,13 +489,13 @@ describe('countInBatches with servping guards', () => {
     const calls: Array<[bigint, bigint]> = [];
     const total = await countOverBigints(
       { operation: 'count', start: 1n, finish: top + 1n, batchSize: 2 },
-      async (s, e) => {
+      (s, e) => {
         calls.push([s, e]);
         const next = islands.find((id) => id >= e);
-        return {
+        return Promise.resolve({
           partial: { kind: 'number', value: BigInt(islands.filter((id) => id >= s && id < e).length) },
           nextKey: next ?? null,
-        };
+        });
       },
       servping,
     );
@@ -514,19 +517,19 @@ describe('countInBatches with servping guards', () => {
     let clockMs = 0;
     const total = await countOverBigints(
       { operation: 'count', start: 0n, finish: ids.at(-1)! + 1n, batchSize: 1 },
-      async (s, e) => {
+      (s, e) => {
         clockMs += 1;
         batchRows.push(rowsIn(s, e));
-        return { kind: 'number', value: BigInt(rowsIn(s, e)) };
+        return Promise.resolve({ kind: 'number', value: BigInt(rowsIn(s, e)) });
       },
       {
         ...servping,
         adaptive: { targetMs: 250, now: () => clockMs },
         rowBudget: {
           rows: 64,
-          endAfter: async (s, rows, finish) => {
+          endAfter: (s, rows, finish) => {
             probes.push(rows);
-            return ids.filter((id) => id >= s && id < finish)[rows] ?? null;
+            return Promise.resolve(ids.filter((id) => id >= s && id < finish)[rows] ?? null);
           },
         },
       },
@@ -543,12 +546,12 @@ describe('countInBatches with servping guards', () => {
     const calls: Array<[bigint, bigint]> = [];
     await countOverBigints(
       { operation: 'count', start: 0n, finish: 1_000n, batchSize: 512 },
-      async (s, e) => {
+      (s, e) => {
         calls.push([s, e]);
-        if (calls.length === 1) throw new QueryTimeoutError('statement timeout');
-        return { kind: 'number', value: e - s };
+        if (calls.length === 1) return Promise.reject(new QueryTimeoutError('statement timeout'));
+        return Promise.resolve({ kind: 'number', value: e - s });
       },
-      { ...servping, rowBudget: { rows: 100, endAfter: async (s) => s + 100n } },
+      { ...servping, rowBudget: { rows: 100, endAfter: (s) => Promise.resolve(s + 100n) } },
     );
     expect(calls.slice(0, 2)).toEqual([
       [0n, 100n],

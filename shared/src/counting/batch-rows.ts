@@ -9,6 +9,7 @@ import { bitsFromRows, type DistinctBits } from './distinct-bits';
 import { exactFromSql, exactToValue, type ExactNumber } from './exact-number';
 import { usesDistinctBits } from './query-sql';
 import type { ResultRow } from './result-row';
+import { sqlValueText } from './sql-value-text';
 
 /**
  * The partial of one batch from the rows of `buildBatchStatement(query, …)`. An empty grouped
@@ -53,7 +54,7 @@ export function partialFromRows(
 function bitsByGroup(rows: readonly ResultRow[]): Map<string, DistinctBits> {
   const rowsByGroup = new Map<string, ResultRow[]>();
   for (const row of rows) {
-    const key = row.group_key === null || row.group_key === undefined ? '' : String(row.group_key);
+    const key = row.group_key === null || row.group_key === undefined ? '' : sqlValueText(row.group_key);
     const list = rowsByGroup.get(key);
     if (list) list.push(row);
     else rowsByGroup.set(key, [row]);
@@ -81,14 +82,17 @@ function keyed<T extends ExactNumber | string>(
   const out: Record<string, T> = {};
   for (const row of rows) {
     const key = row[keyColumn];
-    out[key === null || key === undefined ? '' : String(key)] = read(row.value, 'value');
+    out[key === null || key === undefined ? '' : sqlValueText(key)] = read(row.value, 'value');
   }
   return out;
 }
 
 function textOf(raw: unknown): string | null {
   if (raw === null || raw === undefined || typeof raw === 'string') return raw ?? null;
-  throw new ServpingError('SERVPING_AGGREGATION', `batch row column registers is not text: ${String(raw)}`);
+  throw new ServpingError(
+    'SERVPING_AGGREGATION',
+    `batch row column registers is not text: ${sqlValueText(raw)}`,
+  );
 }
 
 function numberOf(raw: unknown, column: string): number {

@@ -1,4 +1,4 @@
-import { partialFromWire, partialToWire } from './partial-wire';
+import { partialFromWire, partialToWire, type PartialWire } from './partial-wire';
 import { finalValue, mergePartials, type PartialResult } from './partial-result';
 import { emptyRegisters } from '../hll/registers';
 
@@ -42,7 +42,7 @@ describe('partial wire form', () => {
       },
     ],
   ])('%s survives JSON unchanged', (_name, partial) => {
-    const back = partialFromWire(JSON.parse(JSON.stringify(partialToWire(partial))));
+    const back = partialFromWire(JSON.parse(JSON.stringify(partialToWire(partial))) as PartialWire);
     expect(back).toEqual(partial);
     expect(finalValue(mergePartials(back, partial))).toEqual(finalValue(mergePartials(partial, partial)));
   });

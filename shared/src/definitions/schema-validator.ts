@@ -77,9 +77,11 @@ function describe(error: ErrorObject, doc: unknown, root: SchemaObject): SchemaI
       break;
     case 'additionalProperties': {
       field = `${field}/${String(params.additionalProperty)}`;
-      const allowed = Object.keys(
-        (schemaAt(root, error.schemaPath.replace(/\/additionalProperties$/, '')) ?? {}).properties ?? {},
-      );
+      const properties: unknown = schemaAt(
+        root,
+        error.schemaPath.replace(/\/additionalProperties$/, ''),
+      )?.properties;
+      const allowed = properties !== null && typeof properties === 'object' ? Object.keys(properties) : [];
       message = `is not a known field (expected one of: ${allowed.join(', ')})`;
       break;
     }
@@ -122,7 +124,7 @@ function schemaAt(root: SchemaObject, schemaPath: string): SchemaObject | undefi
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[segment];
   }
-  return node !== null && typeof node === 'object' ? (node as SchemaObject) : undefined;
+  return node !== null && typeof node === 'object' ? node : undefined;
 }
 
 function hintsAlong(root: SchemaObject, schemaPath: string): string[] {

@@ -17,6 +17,7 @@ import {
   ServpingError,
   CounterConfigError,
   integerFromSql,
+  sqlValueText,
   usesDistinctBits,
   windowBoundsQuery,
   withAverageStrategy,
@@ -211,7 +212,7 @@ export function rowBudget(
 export function batchKey(raw: unknown): bigint | null {
   if (raw === null || raw === undefined) return null;
   const key = integerFromSql(raw);
-  if (key === null) throw new CounterConfigError(`batch column value ${String(raw)} is not an integer`);
+  if (key === null) throw new CounterConfigError(`batch column value ${sqlValueText(raw)} is not an integer`);
   return key;
 }
 
