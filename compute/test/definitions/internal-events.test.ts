@@ -2,6 +2,7 @@
  * Internal Events in the dictionary: metrics over the events of the event dictionary (GitLab's
  * config/events), and the problems that name file, key_path and field when they disagree.
  */
+import { expect } from '@jest/globals';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadDictionary } from '@servping/shared';

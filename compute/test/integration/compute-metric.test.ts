@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -361,7 +362,7 @@ describe('kind table', () => {
   it('rejects a table with a missing, an unknown or a misfiled kind', () => {
     const { prometheus: _dropped, ...missing } = KINDS;
     expect(() => assertKindTable(missing)).toThrow("no counter for kind 'prometheus'");
-    const graphql = { kind: 'graphql', counter: async () => ({ value: 1 }) };
+    const graphql = { kind: 'graphql', counter: () => Promise.resolve({ value: 1 }) };
     expect(() => assertKindTable({ ...KINDS, graphql })).toThrow("counter for unknown kind 'graphql'");
     expect(() => assertKindTable({ ...KINDS, setting: KINDS.license })).toThrow(
       "kind 'license' is filed under 'setting'",

@@ -5,6 +5,7 @@
  * statement, never the process (an unhandled 'error' event would fail this file); a transient
  * fault is retried on a fresh connection; a definitive error is not retried.
  */
+import { expect } from '@jest/globals';
 import { Client } from 'pg';
 import { classifyDatabaseError } from '@servping/shared';
 import { computeMetric } from '../../src/compute-metric';

@@ -366,7 +366,7 @@ describe('shrink-stop', () => {
   it('reports the batch size kept when every batch costs the same whatever its rows', async () => {
     // A database where each batch statement takes 40 ms more than it should, as a plan that
     // ignores the batch range does: halving cannot bring it under the 20 ms target.
-    const slow: typeof db = Object.create(db);
+    const slow = Object.create(db) as typeof db;
     slow.runBatch = async (sql, params, signal) => {
       const rows = await db.runBatch(sql, params, signal);
       if (sql.includes('OFFSET 0')) await new Promise((resolve) => setTimeout(resolve, 40));

@@ -152,11 +152,11 @@ describe('identifier injection', () => {
 });
 
 async function activeStatements(tag: string): Promise<number> {
-  const { rows } = await fixture.client.query(
+  const { rows } = await fixture.client.query<{ n: number }>(
     "SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()",
     [`%${tag}%`],
   );
-  return rows[0].n as number;
+  return rows[0]!.n;
 }
 
 async function waitForActiveStatement(tag: string): Promise<void> {
@@ -166,11 +166,11 @@ async function waitForActiveStatement(tag: string): Promise<void> {
     // Polls pg_stat_activity: PostgreSQL offers no notification when a statement starts.
     const giveUpAt = performance.now() + 10_000;
     while (performance.now() < giveUpAt) {
-      const { rows } = await probe.query(
+      const { rows } = await probe.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE $1 AND pid <> pg_backend_pid()",
         [`%${tag}%`],
       );
-      if (rows[0].n > 0) return;
+      if (rows[0]!.n > 0) return;
     }
     throw new Error(`statement ${tag} never became active`);
   } finally {

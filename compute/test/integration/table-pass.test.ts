@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { finalValue, type DatabaseQuery, type TimeFrame } from '@servping/shared';
 import type { InstanceDbPort } from '../../src/ports/instance-db.port';
 import { InstanceDbRepository } from '../../src/repositories/instance-db.repository';

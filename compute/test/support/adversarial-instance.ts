@@ -199,7 +199,7 @@ export function queryOf(definition: MetricDefinition): DatabaseQuery {
 export async function plainSqlValue(client: Client, definition: MetricDefinition): Promise<MetricValue> {
   const query = queryOf(definition);
   const statement = renderUnbatchedQuery(query, databaseWindow(RECORDED_AT, definition.timeFrame));
-  const { rows } = await client.query({ text: statement.text, values: statement.params as unknown[] });
+  const { rows } = await client.query({ text: statement.text, values: statement.params });
   return readUnbatchedValue(query, rows);
 }
 

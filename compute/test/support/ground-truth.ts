@@ -18,7 +18,7 @@ export function groundTruthOn(
 ): (query: DatabaseQuery, timeFrame: TimeFrame) => Promise<MetricValue> {
   return async (query, timeFrame) => {
     const statement = renderUnbatchedQuery(query, databaseWindow(recordedAt, timeFrame));
-    const { rows } = await client().query({ text: statement.text, values: statement.params as unknown[] });
+    const { rows } = await client().query({ text: statement.text, values: statement.params });
     return readUnbatchedValue(query, rows);
   };
 }

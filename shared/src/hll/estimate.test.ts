@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { estimate } from './estimate';
 import { emptyRegisters, HLL_REGISTER_COUNT } from './registers';
 

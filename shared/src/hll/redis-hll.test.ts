@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { decodeRedisHll } from './redis-hll';
 
 const header = (encoding: number) => [0x48, 0x59, 0x4c, 0x4c, encoding, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80];

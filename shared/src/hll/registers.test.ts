@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { applyRegisterText, emptyRegisters, mergeRegisters, rankOf } from './registers';
 
 describe('rankOf', () => {

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { emptyRegisters } from './registers';
 import { deserializeSketch, serializeSketch } from './sketch-codec';
 
