@@ -63,9 +63,10 @@ export class CollectorClient {
     });
     const answer = body as { runId?: unknown; message?: unknown; error?: unknown; problems?: unknown };
     if (status === 202 && typeof answer.runId === 'string') return answer.runId;
+    const reason = [answer.message, answer.error].find((text) => typeof text === 'string');
     throw new RunNotStartedError(
       status,
-      String(answer.message ?? answer.error ?? JSON.stringify(body)),
+      typeof reason === 'string' ? reason : JSON.stringify(body),
       typeof answer.runId === 'string' ? answer.runId : undefined,
       Array.isArray(answer.problems) ? (answer.problems as RunProblem[]) : [],
     );

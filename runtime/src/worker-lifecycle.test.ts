@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import pino from 'pino';
 import { closeWorkersWithin, runWorkers, stopWorkers, type QueueWorker } from './worker-lifecycle';
 
@@ -6,7 +7,7 @@ function fakeWorker(events: string[], name: string) {
   let release: () => void = () => undefined;
   const jobsDone = new Promise<void>((resolve) => (release = resolve));
   const worker: QueueWorker = {
-    run: async () => undefined,
+    run: () => Promise.resolve(),
     close: async (force = false) => {
       events.push(`${name}.close(${force})`);
       if (force) release();
@@ -39,7 +40,7 @@ describe('closeWorkersWithin when even a forced close hangs (Redis unreachable)'
   it('gives up after a second budget and answers false, so the caller can drop its connections', async () => {
     const events: string[] = [];
     const stuck: QueueWorker = {
-      run: async () => undefined,
+      run: () => Promise.resolve(),
       close: (force = false) => {
         events.push(`close(${force})`);
         return new Promise<void>(() => undefined);
@@ -60,7 +61,7 @@ describe('closeWorkersWithin when even a forced close hangs (Redis unreachable)'
 describe('stopWorkers', () => {
   const silent = pino({ level: 'silent' });
   const connection = (events: string[], name: string) => ({
-    quit: async () => events.push(`${name}.quit`),
+    quit: () => Promise.resolve(events.push(`${name}.quit`)),
     disconnect: () => events.push(`${name}.disconnect`),
   });
 
@@ -72,7 +73,7 @@ describe('stopWorkers', () => {
       workers: [a.worker],
       running: Promise.resolve(),
       timeoutMs: 60_000,
-      dependents: [{ close: async () => events.push('queue.close') }],
+      dependents: [{ close: () => Promise.resolve(events.push('queue.close')) }],
       connections: [connection(events, 'redis')],
       logger: silent,
     });
@@ -82,14 +83,14 @@ describe('stopWorkers', () => {
   it('drops the connections without quitting when even the forced close hangs', async () => {
     const events: string[] = [];
     const stuck: QueueWorker = {
-      run: async () => undefined,
+      run: () => Promise.resolve(),
       close: () => new Promise<void>(() => undefined),
     };
     await stopWorkers({
       workers: [stuck],
       running: new Promise<void>(() => undefined),
       timeoutMs: 5,
-      dependents: [{ close: async () => events.push('queue.close') }],
+      dependents: [{ close: () => Promise.resolve(events.push('queue.close')) }],
       connections: [connection(events, 'redis')],
       logger: silent,
     });
@@ -102,8 +103,8 @@ describe('runWorkers', () => {
     const lines: string[] = [];
     const logger = pino({ base: null, timestamp: false }, { write: (line: string) => lines.push(line) });
     const workers: QueueWorker[] = [
-      { run: async () => undefined, close: async () => undefined },
-      { run: async () => Promise.reject(new Error('connection lost')), close: async () => undefined },
+      { run: () => Promise.resolve(), close: () => Promise.resolve() },
+      { run: () => Promise.reject(new Error('connection lost')), close: () => Promise.resolve() },
     ];
     await expect(runWorkers(workers, logger)).resolves.toBeUndefined();
     expect(lines.map((line) => JSON.parse(line) as { msg: string; err: { message: string } })).toEqual([

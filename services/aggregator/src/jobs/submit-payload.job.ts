@@ -35,7 +35,8 @@ export async function submitPayload(
   const row = await deps.rawUsageData.find(rawUsageDataId);
   // A job left from an earlier servping database names a row id the new database reuses for
   // another payload (perhaps a preview's, which must never be sent): the identity must match.
-  if (!row || job.id !== submitJobId({ uuid: String(row.payload.uuid), recordedAt: row.recordedAt })) {
+  const uuid = row?.payload.uuid;
+  if (!row || typeof uuid !== 'string' || job.id !== submitJobId({ uuid, recordedAt: row.recordedAt })) {
     log.warn('stored payload is gone; nothing to submit');
     return { usageDataId: null, skipped: 'not stored' };
   }
@@ -64,8 +65,10 @@ export async function submitPayload(
     const attempts = await deps.rawUsageData.recordFailure(rawUsageDataId, message);
     const failedAt = deps.now();
     // The report names the instance as the payload it failed to deliver does (the run's facts).
-    const named = (key: 'uuid' | 'hostname' | 'version') =>
-      typeof row.payload[key] === 'string' ? (row.payload[key] as string) : settings[key];
+    const named = (key: 'uuid' | 'hostname' | 'version') => {
+      const value = row.payload[key];
+      return typeof value === 'string' ? value : settings[key];
+    };
     await versions
       .postError(
         toWireErrorReport({

@@ -4,7 +4,7 @@ import { nextScheduledRun } from './next-run';
 describe('nextScheduledRun', () => {
   it('is the first time after now that matches the uuid cron, followed by the splay window', () => {
     const uuid = '8a5e0f7c-3b1d-4e52-9f3a-0c6b2d7e4a19';
-    const [minute, hour, , , day] = scheduleCron(uuid).split(' ').map(Number) as number[];
+    const [minute, hour, , , day] = scheduleCron(uuid).split(' ').map(Number);
     const now = new Date('2026-12-04T12:00:00Z');
     const next = nextScheduledRun(uuid, 60, now);
     expect(next.cron).toBe(scheduleCron(uuid));

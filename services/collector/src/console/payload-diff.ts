@@ -1,4 +1,4 @@
-import { DISTRIBUTED_HLL_FALLBACK, FALLBACK, type MetricValue } from '@servping/shared';
+import { DISTRIBUTED_HLL_FALLBACK, FALLBACK } from '@servping/shared';
 
 /** A stored payload as the diff reads it: the JSON and its timings metadata (metric names, errors). */
 export interface DiffSide {
@@ -78,7 +78,7 @@ export function diffPayloads(before: DiffSide, after: DiffSide): PayloadDiff {
     }
     const from = old.get(keyPath);
     const error = errors.get(keyPath);
-    if (isFallback(value as MetricValue, error) && !isFallback(from, beforeErrors.get(keyPath))) {
+    if (isFallback(value, error) && !isFallback(from, beforeErrors.get(keyPath))) {
       diff.fellBack.push({ keyPath, from, to: value, ...(error === undefined ? {} : { error }) });
     } else if (sameJson(from, value)) {
       diff.unchanged += 1;

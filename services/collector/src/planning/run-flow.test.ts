@@ -151,7 +151,9 @@ describe('buildRunFlow with a shared table pass', () => {
       pass: { id: 'issues/all/0', members },
       shards: passPlan.passes[0]?.shards,
     });
-    expect(passJob?.children?.map((s) => [s.name, s.opts?.jobId, s.data.range])).toEqual([
+    expect(
+      passJob?.children?.map((s) => [s.name, s.opts?.jobId, (s.data as { range?: unknown }).range]),
+    ).toEqual([
       ['compute-pass', 'run-1700000000000-p-0-s-0', { start: '1', finish: '101' }],
       ['compute-pass', 'run-1700000000000-p-0-s-1', { start: '101', finish: '201' }],
     ]);

@@ -75,8 +75,8 @@ export function runsRoutes(deps: RunsRoutesDeps): Router {
   });
 
   router.get('/runs/:id', async (req, res) => {
-    const view = await deps.views.get(req.params.id as string);
-    if (!view) throw new ApiError(404, `no run ${req.params.id as string}`);
+    const view = await deps.views.get(req.params.id);
+    if (!view) throw new ApiError(404, `no run ${req.params.id}`);
     res.json(view);
   });
 

@@ -103,7 +103,8 @@ export function usageDataRoutes(deps: UsageDataRoutesDeps): Router {
 
   // Anonymous, as in GitLab: the dictionary is public documentation.
   router.get('/metric_definitions', async (req, res) => {
-    const includePaths = ['true', '1'].includes(String(req.query.include_paths ?? ''));
+    const flag = req.query.include_paths;
+    const includePaths = typeof flag === 'string' && ['true', '1'].includes(flag);
     const yaml = definitionsToYaml(await deps.dictionary(), { includePaths });
     res.type('application/yaml').send(yaml);
   });

@@ -9,8 +9,9 @@ import { pageContext, sendPage } from './page-response';
 
 const DURATIONS_CHARTED = 20;
 
+/** A form field as a list of its text values (one checkbox sends a string, several an array). */
 const asList = (v: unknown): string[] =>
-  Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
+  (Array.isArray(v) ? v : [v]).filter((item): item is string => typeof item === 'string');
 
 /** `/`: the usage statistics page, and `POST /settings`: its settings form. */
 export function usageStatisticsRoutes(deps: ConsoleDeps, base: string): Router {

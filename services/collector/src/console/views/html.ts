@@ -20,7 +20,12 @@ function render(value: unknown): string {
   if (value instanceof SafeHtml) return value.text;
   if (Array.isArray(value)) return value.map(render).join('');
   if (value === undefined || value === null || value === false) return '';
-  return escapeHtml(String(value));
+  if (typeof value === 'string') return escapeHtml(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return escapeHtml(String(value));
+  }
+  // An object has no text of its own: its JSON, never "[object Object]".
+  return escapeHtml(JSON.stringify(value) ?? '');
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { MetricValue } from '@servping/shared';
 import { html, type SafeHtml } from './html';
 
 /** What every signed-in page needs besides its body. */
@@ -44,7 +43,7 @@ export function page(
             )}
             <li><a href="/admin/queues">Queues</a></li>
           </ul>
-          ${postForm(ctx as PageContext, '/logout', html`<button type="submit" class="link">Sign out</button>`, 'signout')}
+          ${postForm(ctx, '/logout', html`<button type="submit" class="link">Sign out</button>`, 'signout')}
         </nav>`
       : '';
   return html`<!doctype html>
@@ -74,7 +73,7 @@ export function seconds(value: number | undefined): string {
 }
 
 /** A metric value on one line: numbers and strings as they are, objects as compact JSON. */
-export function shortValue(value: MetricValue | unknown): string {
+export function shortValue(value: unknown): string {
   if (value === undefined) return '';
   return typeof value === 'string' ? value : JSON.stringify(value);
 }

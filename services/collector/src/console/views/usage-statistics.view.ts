@@ -5,7 +5,7 @@ import type { NextRun } from '../next-run';
 import type { RunView } from '../../runs/run-view';
 import { barList, columnChart } from './charts';
 import { html, type SafeHtml } from './html';
-import { notice, page, postForm, progressBar, when, type PageContext } from './layout';
+import { notice, page, postForm, progressBar, shortValue, when, type PageContext } from './layout';
 
 export interface UsageStatisticsData {
   settings: InstanceSettings;
@@ -100,7 +100,7 @@ function devopsScore(score: Record<string, unknown>): SafeHtml {
     metrics.set(name, { ...metrics.get(name), [match ? (match[1] as string) : 'value']: value });
   }
   if (metrics.size === 0) return html`<p>Versions returned no DevOps score with it.</p>`;
-  const cell = (v: unknown) => html`<td class="num">${v === undefined ? '' : String(v)}</td>`;
+  const cell = (v: unknown) => html`<td class="num">${shortValue(v)}</td>`;
   const rows = [...metrics].sort(([a], [b]) => (a < b ? -1 : 1));
   return html`<details class="devops">
     <summary>DevOps score returned by Versions (${rows.length} metrics)</summary>
