@@ -69,16 +69,12 @@ interface IngestRow {
   score_row: Record<string, unknown> | null;
 }
 
-async function ingestUsageData(
-  db: Knex,
-  input: { facts: UsageDataFacts; metricValues: PingMetricValues; perUser: PerUserValues; receivedAt: Date },
-  payloadText: string,
-): Promise<IngestRow> {
-  const { facts, metricValues } = input;
-  // The CTE runs the function once (it is referenced twice, so it is materialised); the INSERT
-  // runs whether or not the outer query reads it, and only for a ping stored just now.
-  const result = await db.raw<{ rows: IngestRow[] }>(
-    `WITH stored AS (
+/**
+ * The ingest statement. The CTE runs the function once (it is referenced twice, so it is
+ * materialised); the INSERT runs whether or not the outer query reads it, and only for a ping
+ * stored just now.
+ */
+const INGEST_SQL = `WITH stored AS (
        SELECT * FROM ingest_usage_data(
          p_uuid => ?, p_hostname => ?, p_recorded_at => ?, p_version => ?, p_edition => ?,
          p_installation_type => ?, p_active_user_count => ?, p_historical_max_users => ?,
@@ -89,8 +85,16 @@ async function ingestUsageData(
      metric_values_row AS (
        INSERT INTO ping_metric_values (usage_data_id, key_ids, "values", failed_key_ids)
        SELECT usage_data_id, ?::integer[], ?::float8[], ?::integer[] FROM stored WHERE created)
-     SELECT * FROM stored`,
-    [
+     SELECT * FROM stored`;
+
+async function ingestUsageData(
+  db: Knex,
+  input: { facts: UsageDataFacts; metricValues: PingMetricValues; perUser: PerUserValues; receivedAt: Date },
+  payloadText: string,
+): Promise<IngestRow> {
+  const { facts, metricValues } = input;
+  const result = await db
+    .raw<{ rows: IngestRow[] }>(INGEST_SQL, [
       facts.uuid,
       facts.hostname,
       facts.recordedAt,
@@ -114,8 +118,11 @@ async function ingestUsageData(
       int4ArrayBinary(metricValues.keyIds),
       float8ArrayBinary(metricValues.values),
       int4ArrayBinary(metricValues.failedKeyIds),
-    ],
-  );
+    ])
+    // A named statement is parsed and planned once per connection: ~0.2 ms of PostgreSQL CPU a ping
+    // (backend CPU over 400 calls in one session, 1.10 → 0.83-0.93 ms for the statement without
+    // payload and values).
+    .options({ name: 'versions_ingest_usage_data' });
   return result.rows[0]!;
 }
 
