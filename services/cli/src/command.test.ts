@@ -49,9 +49,9 @@ describe('dispatch', () => {
     name,
     summary: `does ${name}`,
     usage: `usage: servping ${name}`,
-    async run(args) {
+    run(args) {
       calls.push([name, ...args]);
-      return code;
+      return Promise.resolve(code);
     },
   });
   const commands = [command('demo'), command('demo run', 3), command('definitions validate')];

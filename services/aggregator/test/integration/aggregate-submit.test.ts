@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { FlowProducer, Queue, QueueEvents, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -9,6 +10,18 @@ import { submitJobId } from '../../src/jobs/submit-job-options';
 import { createServpingTestDatabase, deadUrl, nextJobEvent, startVersionsStub } from './test-support';
 import { plannedMetric } from '../../../../shared/test/support/definitions';
 import { redisUrl } from '@servping/test-servers';
+
+/** The columns of raw_usage_data this test reads back. */
+interface RawUsageDataRow {
+  run_id: string;
+  recorded_at: Date;
+  payload: Record<string, unknown> & { database: { version: string } };
+  metadata: unknown;
+  sent_at: Date | null;
+  version_usage_data_id_value: string | null;
+  conv_index: unknown;
+  submit_attempts: number;
+}
 
 const REDIS_URL = redisUrl();
 const prefix = `{agg-test-${randomUUID().slice(0, 8)}}`;
@@ -92,12 +105,12 @@ beforeAll(async () => {
   aggregateEvents = new QueueEvents('aggregate', { connection: { url: REDIS_URL }, prefix });
   await aggregateEvents.waitUntilReady();
   metricsRedis = redis.duplicate();
-  metricsWorker = new Worker(
+  metricsWorker = new Worker<{ metric: PlannedMetric }, MetricResult>(
     'metrics',
-    async (job): Promise<MetricResult> => {
-      const { keyPath } = job.data.metric as PlannedMetric;
-      if (!(keyPath in VALUES)) throw new Error(`worker crashed on ${keyPath}`);
-      return { keyPath, value: VALUES[keyPath] as number, timeElapsedS: 0.01 };
+    (job) => {
+      const { keyPath } = job.data.metric;
+      if (!(keyPath in VALUES)) return Promise.reject(new Error(`worker crashed on ${keyPath}`));
+      return Promise.resolve({ keyPath, value: VALUES[keyPath] as number, timeElapsedS: 0.01 });
     },
     { connection: metricsRedis, prefix },
   );
@@ -141,8 +154,10 @@ describe('aggregator', () => {
       });
       await delivered;
 
-      const { rows } = await pool.query('SELECT * FROM raw_usage_data WHERE id = $1', [rawUsageDataId]);
-      const row = rows[0];
+      const { rows } = await pool.query<RawUsageDataRow>('SELECT * FROM raw_usage_data WHERE id = $1', [
+        rawUsageDataId,
+      ]);
+      const row = rows[0]!;
       expect(row.run_id).toBe(runId);
       expect(row.recorded_at.toISOString()).toBe(recordedAt);
       const { uuid, database, ...rest } = row.payload;
@@ -237,12 +252,12 @@ describe('aggregator', () => {
     await restarted.start();
     try {
       expect(await sent).toMatchObject({ event: 'completed' });
-      const row = await pool.query(
+      const row = await pool.query<Pick<RawUsageDataRow, 'sent_at' | 'version_usage_data_id_value'>>(
         'SELECT sent_at, version_usage_data_id_value FROM raw_usage_data WHERE id = $1',
         [rawUsageDataId],
       );
-      expect(row.rows[0].sent_at).toBeInstanceOf(Date);
-      expect(row.rows[0].version_usage_data_id_value).toBe('4242');
+      expect(row.rows[0]?.sent_at).toBeInstanceOf(Date);
+      expect(row.rows[0]?.version_usage_data_id_value).toBe('4242');
       expect(versions.calls.filter((c) => c.path === '/usage_data').map((c) => c.status)).toEqual([200]);
     } finally {
       await restarted.stop();

@@ -214,7 +214,8 @@ describe('metric catalog on the demo instance', () => {
       let expected: number | undefined;
       if (spec.kind === 'redis_counter') {
         expected = counterBy.get(spec.key);
-        if (value !== expected) problems.push(`${definition.keyPath}: ${String(value)} expected ${expected}`);
+        if (value !== expected)
+          problems.push(`${definition.keyPath}: ${JSON.stringify(value)} expected ${expected}`);
         continue;
       }
       const union =
@@ -230,7 +231,7 @@ describe('metric catalog on the demo instance', () => {
       }
       expected = users.size;
       if (typeof value !== 'number' || relativeError(value, expected) > 0.02) {
-        problems.push(`${definition.keyPath}: ${String(value)} expected about ${expected}`);
+        problems.push(`${definition.keyPath}: ${JSON.stringify(value)} expected about ${expected}`);
       }
     }
     expect(problems).toEqual([]);
@@ -281,14 +282,14 @@ describe('metric catalog on the demo instance', () => {
       const matching = selections.flatMap((s) => counted(s, timeFrame).map((o) => ({ o, unique: s.unique })));
       if (selections.every((s) => !s.unique)) {
         if (value !== matching.length)
-          problems.push(`${keyPath}: ${String(value)} expected ${matching.length}`);
+          problems.push(`${keyPath}: ${JSON.stringify(value)} expected ${matching.length}`);
         continue;
       }
       const distinct = new Set(
         matching.map(({ o, unique }) => String(o.body[identifierOf[unique as keyof typeof identifierOf]])),
       ).size;
       if (typeof value !== 'number' || relativeError(value, distinct) > 0.02 || distinct === 0) {
-        problems.push(`${keyPath}: ${String(value)} expected about ${distinct}`);
+        problems.push(`${keyPath}: ${JSON.stringify(value)} expected about ${distinct}`);
       }
     }
     expect(problems).toEqual([]);

@@ -2,6 +2,7 @@
  * `servping metrics compute` end to end: a real dictionary directory, a real instance database
  * and real Redis keys, through `runCli` as an operator runs it.
  */
+import { expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

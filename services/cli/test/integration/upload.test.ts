@@ -32,8 +32,11 @@ async function rowsFor(uuid: string): Promise<number> {
   const client = new Client({ connectionString: versions.databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT count(*)::int AS n FROM usage_data WHERE uuid = $1', [uuid]);
-    return rows[0].n as number;
+    const { rows } = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM usage_data WHERE uuid = $1',
+      [uuid],
+    );
+    return rows[0]!.n;
   } finally {
     await client.end();
   }

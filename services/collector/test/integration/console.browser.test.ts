@@ -5,6 +5,7 @@
  * against the last payload sent, download the payload, upload it with `servping upload`, and find
  * it at Versions once. CONSOLE_SCREENSHOTS=<dir> saves a screenshot of each page (docs/console/).
  */
+import { expect } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,11 +41,16 @@ const countOf = (keyPath: string, table: string) => ({
   options: { operation: 'count', table },
 });
 
+/** What the tests read of a DOM element, written out: the tests compile without the DOM lib. */
+interface KeyPathElement {
+  getAttribute(name: string): string | null;
+}
+
 async function versionsRows(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
   const client = new Client({ connectionString: versions.databaseUrl });
   await client.connect();
   try {
-    return (await client.query(sql, params)).rows;
+    return (await client.query<Record<string, unknown>>(sql, params)).rows;
   } finally {
     await client.end();
   }
@@ -196,9 +202,12 @@ describe('the console in Chromium', () => {
     expect(byName).toEqual(['counts.boards', 'counts.issues', 'counts.notes']);
     await expect(page.locator('th[aria-sort]').innerText()).resolves.toContain('key_path');
 
-    const row = await h.sql.query('SELECT sent_at, payload FROM raw_usage_data WHERE run_id = $1', [runId]);
-    expect(row.rows[0].sent_at).toBeNull();
-    const uuid = row.rows[0].payload.uuid as string;
+    const row = await h.sql.query<{ sent_at: Date | null; payload: { uuid: string } }>(
+      'SELECT sent_at, payload FROM raw_usage_data WHERE run_id = $1',
+      [runId],
+    );
+    expect(row.rows[0]!.sent_at).toBeNull();
+    const uuid = row.rows[0]!.payload.uuid;
     expect(await versionsRows('SELECT id FROM usage_data WHERE uuid = $1', [uuid])).toHaveLength(1);
 
     await page.getByRole('link', { name: 'Runs', exact: true }).click();
@@ -223,7 +232,7 @@ describe('the console in Chromium', () => {
     await page.getByLabel('Search key_path').fill('issues');
     const visible = await page
       .locator('#payload-tree li[data-key-path]:visible')
-      .evaluateAll((els) => els.map((el) => el.getAttribute('data-key-path')));
+      .evaluateAll((els: KeyPathElement[]) => els.map((el) => el.getAttribute('data-key-path')));
     expect(visible).toEqual(['counts', 'counts.issues']);
     await shot('preview-search');
   });
@@ -237,8 +246,10 @@ describe('the console in Chromium', () => {
     const file = path.join(userDataDir, download.suggestedFilename());
     await download.saveAs(file);
     const downloaded = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    const stored = await h.sql.query('SELECT payload FROM raw_usage_data WHERE sent_at IS NULL');
-    expect(downloaded).toEqual(stored.rows[0].payload);
+    const stored = await h.sql.query<{ payload: Record<string, unknown> }>(
+      'SELECT payload FROM raw_usage_data WHERE sent_at IS NULL',
+    );
+    expect(downloaded).toEqual(stored.rows[0]?.payload);
 
     const first = await runCaptured(['upload', file, '--versions-url', versions.baseUrl]);
     expect(first).toMatchObject({ code: 0, stderr: '' });

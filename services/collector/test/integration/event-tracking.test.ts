@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { HLL_KEY_EXPIRY_S, hllKey, windowKeys, type ServpingError } from '@servping/shared';

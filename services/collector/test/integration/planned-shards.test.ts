@@ -1,4 +1,4 @@
-import { databaseWindow, type DatabaseQuery, type PlannedMetric, type ShardRange } from '@servping/shared';
+import { databaseWindow, type DatabaseQuery, type JobDataByName, type ShardRange } from '@servping/shared';
 import { ADMIN_TOKEN, startHarness, type Harness } from './collector-harness';
 
 let h: Harness;
@@ -62,7 +62,8 @@ it('plans shards over a 28d window’s ids when an index finds it, and distinct 
   expect(await h.waitForRunJob(runId)).toBe('completed');
 
   const aggregate = await h.collector.queues.aggregate.getJob(`${runId}-aggregate`);
-  const window = databaseWindow(new Date(aggregate!.data.recordedAt as string), '28d')!;
+  const { recordedAt } = aggregate!.data as JobDataByName['aggregate-run'];
+  const window = databaseWindow(new Date(recordedAt), '28d')!;
   const { rows } = await h.sql.query<{ min: string; max: string }>(
     'SELECT MIN(id) AS min, MAX(id) AS max FROM events WHERE created_at BETWEEN $1 AND $2',
     [window.from, window.to],
@@ -75,9 +76,9 @@ it('plans shards over a 28d window’s ids when an index finds it, and distinct 
   const passOf: Record<string, string | undefined> = {};
   for (let i = 0; i < 8; i += 1) {
     const job = await h.collector.queues.metrics.getJob(`${runId}-m-${i}`);
-    const metric = job!.data.metric as PlannedMetric;
-    shardsOf[metric.keyPath] = job!.data.shards as ShardRange[] | undefined;
-    passOf[metric.keyPath] = (job!.data.pass as { jobId: string } | undefined)?.jobId;
+    const { metric, shards, pass } = job!.data as JobDataByName['compute-metric'];
+    shardsOf[metric.keyPath] = shards;
+    passOf[metric.keyPath] = pass?.jobId;
     if (metric.spec.kind === 'database') queryOf[metric.keyPath] = metric.spec.query;
   }
   const span = (shards: ShardRange[] | undefined) => ({
@@ -97,7 +98,7 @@ it('plans shards over a 28d window’s ids when an index finds it, and distinct 
   expect(passOf['counts_all.event_authors']).toBe(passOf['counts_all.events']);
   expect(queryOf['counts_all.event_authors']!.distinctBy).toBe('bitmap');
   const passJob = await h.collector.queues.shards.getJob(passOf['counts_all.events']!);
-  const passShards = passJob!.data.shards as ShardRange[];
+  const passShards = (passJob!.data as JobDataByName['compute-pass']).shards!;
   expect(span(passShards)).toEqual({ start: '1', finish: '20001' });
   expect(passShards.length).toBeGreaterThanOrEqual(2);
 

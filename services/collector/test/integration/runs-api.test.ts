@@ -1,4 +1,4 @@
-import { scheduleCron } from '@servping/shared';
+import { scheduleCron, type JobDataByName } from '@servping/shared';
 import { aggregateJobId } from '@servping/collector';
 import { ADMIN_TOKEN, READER_TOKEN, startHarness, type ErrorAnswer, type Harness } from './collector-harness';
 
@@ -133,11 +133,9 @@ describe('POST /api/v1/runs', () => {
 
     const aggregate = await h.collector.queues.aggregate.getJob(`${runId}-aggregate`);
     expect(aggregate?.name).toBe('aggregate-run');
-    expect(aggregate?.data.submit).toBe(false);
-    expect(aggregate?.data.deferred.map((m: { keyPath: string }) => m.keyPath).sort()).toEqual([
-      'counts.old',
-      'counts.total',
-    ]);
+    const aggregateData = aggregate?.data as JobDataByName['aggregate-run'] | undefined;
+    expect(aggregateData?.submit).toBe(false);
+    expect(aggregateData?.deferred.map((m) => m.keyPath).sort()).toEqual(['counts.old', 'counts.total']);
     const deps = await aggregate!.getDependencies();
     expect(deps.unprocessed?.map((k) => k.slice(k.lastIndexOf(':') + 1)).sort()).toEqual([
       `${runId}-m-0`,
@@ -152,12 +150,14 @@ describe('POST /api/v1/runs', () => {
           (await h.collector.queues.light.getJob(`${runId}-m-${i}`)),
       ),
     );
-    const byKeyPath = Object.fromEntries(metricJobs.map((j) => [j!.data.metric.keyPath, j!]));
+    // The light queue's jobs carry the same data less shards and pass.
+    const metricData = metricJobs.map((j) => j!.data as JobDataByName['compute-metric']);
+    const byKeyPath = Object.fromEntries(metricData.map((d) => [d.metric.keyPath, d]));
     expect(Object.keys(byKeyPath).sort()).toEqual(['counts.events', 'counts.issues', 'counts.pushes']);
-    expect(byKeyPath['counts.issues']!.data.shards).toBeUndefined();
+    expect(byKeyPath['counts.issues']!.shards).toBeUndefined();
     // 20 000 ids, 4 000 rows per shard: 5 shards, cut at pg_stats quantiles of events.id, bounds
     // as decimal text (ids reach 2⁶³ − 1). Contiguous over [1, 20 001), about 4 000 rows each.
-    const shards = byKeyPath['counts.events']!.data.shards as { start: string; finish: string }[];
+    const shards = byKeyPath['counts.events']!.shards!;
     expect(shards).toHaveLength(5);
     expect(shards[0]!.start).toBe('1');
     expect(shards.at(-1)!.finish).toBe('20001');
@@ -170,7 +170,7 @@ describe('POST /api/v1/runs', () => {
       expect(Math.abs(Number(rows[0]!.n) - 4000)).toBeLessThanOrEqual(250);
     }
     expect(await jobCount('shards')).toBe(5);
-    expect(metricJobs[0]!.data.recordedAt).toBe(aggregate!.data.recordedAt);
+    expect(metricData[0]!.recordedAt).toBe(aggregateData!.recordedAt);
 
     const view = (await (await h.fetchAs(ADMIN_TOKEN, `/api/v1/runs/${runId}`)).json()) as {
       perMetric: unknown[];
@@ -269,10 +269,10 @@ describe('POST /api/v1/runs', () => {
       expect(await runJobIds()).toEqual(before.runs);
       expect(await jobCount('metrics')).toBe(before.metrics);
       expect(await jobCount('aggregate')).toBe(before.aggregate);
-      const { rows } = await h.sql.query(
+      const { rows } = await h.sql.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM runs WHERE state IN ('planned', 'running')`,
       );
-      expect(rows[0].n).toBe(0);
+      expect(rows[0]?.n).toBe(0);
     } finally {
       await h.removeDefinition('counts_all/broken.yml');
     }

@@ -18,6 +18,7 @@ import {
   type PlannedMetric,
   type RunFacts,
   type ShardRange,
+  type WireTimingsMetadata,
 } from '@servping/shared';
 import { createServpingTestDatabase, nextJobEvent } from '../../../aggregator/test/integration/test-support';
 import { startVersions, type RunningVersions } from '../../../versions/test/integration/versions-harness';
@@ -175,22 +176,22 @@ describe('the adversarial instance through the pipeline with shards', () => {
     );
     await flows.add(runFlow(runId, metrics));
     expect(await nextJobEvent(events, runId)).toMatchObject({ event: 'completed' });
-    const { rows } = await client.query('SELECT payload, metadata FROM raw_usage_data WHERE run_id = $1', [
-      runId,
-    ]);
-    const errors = (rows[0].metadata.metrics as Array<{ name: string; error?: string }>).filter(
-      (m) => m.error,
+    const { rows } = await client.query<{ payload: Record<string, unknown>; metadata: WireTimingsMetadata }>(
+      'SELECT payload, metadata FROM raw_usage_data WHERE run_id = $1',
+      [runId],
     );
+    const stored = rows[0]!;
+    const errors = stored.metadata.metrics.filter((m) => m.error);
     expect(errors).toEqual([]);
     const received = await versionsPayload(facts.instance.uuid);
     for (const definition of definitions) {
       const exact = await plainSqlValue(client, definition);
       for (const [where, payload] of [
-        ['raw_usage_data', rows[0].payload],
+        ['raw_usage_data', stored.payload],
         ['versions', received],
       ] as const) {
-        const stored = valueAt(payload, definition.keyPath) as MetricValue;
-        expectPlainSqlAnswer(`${where} ${definition.keyPath}`, definition, stored, exact);
+        const value = valueAt(payload, definition.keyPath) as MetricValue;
+        expectPlainSqlAnswer(`${where} ${definition.keyPath}`, definition, value, exact);
       }
     }
     // Independent of the engine's own conversion: PostgreSQL's digits of the sum, in both tables.
@@ -198,7 +199,7 @@ describe('the adversarial instance through the pipeline with shards', () => {
       'SELECT SUM(value)::text AS total FROM islands',
     );
     expect(BigInt(sums[0]!.total)).toBeGreaterThan(2n ** 63n);
-    expect(valueAt(rows[0].payload, 'counts.islands_value_sum')).toBe(sums[0]!.total);
+    expect(valueAt(stored.payload, 'counts.islands_value_sum')).toBe(sums[0]!.total);
     const { rows: atVersions } = await versions.versions.db.raw<{ rows: { total: string }[] }>(
       `SELECT payload #>> '{counts,islands_value_sum}' AS total FROM usage_data WHERE uuid = ?`,
       [facts.instance.uuid],
@@ -210,8 +211,11 @@ describe('the adversarial instance through the pipeline with shards', () => {
 /** The payload Versions stored for `uuid`, once the aggregator's submit job delivered it. */
 async function versionsPayload(uuid: string): Promise<Record<string, unknown>> {
   for (let attempt = 0; attempt < 300; attempt++) {
-    const row = await versions.versions.db('usage_data').where({ uuid }).first();
-    if (row) return row.payload as Record<string, unknown>;
+    const row = await versions.versions
+      .db<{ uuid: string; payload: Record<string, unknown> }>('usage_data')
+      .where({ uuid })
+      .first();
+    if (row) return row.payload;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Versions stored no ping of ${uuid} within 30 s`);

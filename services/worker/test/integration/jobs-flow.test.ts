@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { FlowProducer, QueueEvents, type FlowJob } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -7,6 +8,7 @@ import {
   renderUnbatchedQuery,
   type PlannedMetric,
   type RunFacts,
+  type WireTimingsMetadata,
 } from '@servping/shared';
 // The pipeline test reuses the aggregator's fixtures (migrated servping database, Versions stub).
 import {
@@ -161,12 +163,13 @@ describe('worker and aggregator', () => {
     expect(await nextJobEvent(events, runId)).toMatchObject({ event: 'completed' });
     await sent;
 
-    const { rows } = await pool.query(
-      'SELECT payload, metadata, sent_at FROM raw_usage_data WHERE run_id = $1',
-      [runId],
-    );
+    const { rows } = await pool.query<{
+      payload: { uuid: string; counts: Record<string, unknown> };
+      metadata: WireTimingsMetadata;
+      sent_at: Date | null;
+    }>('SELECT payload, metadata, sent_at FROM raw_usage_data WHERE run_id = $1', [runId]);
     expect(rows).toHaveLength(1);
-    const { payload, metadata, sent_at } = rows[0];
+    const { payload, metadata, sent_at } = rows[0]!;
     expect(payload.uuid).toBe(facts.instance.uuid);
     expect(payload.counts).toEqual({
       events: 7,
@@ -180,9 +183,7 @@ describe('worker and aggregator', () => {
     const { rows: unbatched } = await pool.query(gitlab.text, gitlab.params as unknown[]);
     expect(readUnbatchedValue(issuesPerAuthor, unbatched)).toEqual(payload.counts.issues_per_author);
     expect(sent_at).toBeInstanceOf(Date);
-    const errors = Object.fromEntries(
-      (metadata.metrics as Array<{ name: string; error?: string }>).map((m) => [m.name, m.error]),
-    );
+    const errors = Object.fromEntries(metadata.metrics.map((m) => [m.name, m.error]));
     expect(errors).toEqual({
       uuid: undefined,
       'counts.events': undefined,
