@@ -41,7 +41,9 @@ describe('README configuration table', () => {
         return '(none)';
       if (Array.isArray(v.default)) return `\`${v.default.join(',')}\``;
       if (typeof v.default === 'object') return `\`${JSON.stringify(v.default)}\``;
-      return `\`${String(v.default)}\``;
+      if (typeof v.default === 'string' || typeof v.default === 'number' || typeof v.default === 'boolean')
+        return `\`${String(v.default)}\``;
+      throw new Error(`no cell for a default of type ${typeof v.default}`);
     };
     const expected = new Map<string, Set<string>>();
     for (const v of SERVICES.flatMap((service) => serviceVariables(service))) {

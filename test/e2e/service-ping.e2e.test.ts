@@ -100,21 +100,29 @@ describe('a service ping end to end', () => {
     const versions = new Pool({ connectionString: URLS.versions, max: 1 });
     const instance = new Pool({ connectionString: URLS.instance, max: 2 });
     try {
-      const mine = await servping.query(
+      const mine = await servping.query<{
+        payload: Record<string, unknown>;
+        metadata: { metrics: WireMetricTiming[] };
+        id: string | null;
+        recorded_at: Date;
+      }>(
         'SELECT payload, metadata, version_usage_data_id_value AS id, recorded_at FROM raw_usage_data WHERE run_id = $1',
         [runId],
       );
       expect(mine.rowCount).toBe(1);
+      const mineRow = mine.rows[0]!;
       stored = {
-        payload: mine.rows[0].payload,
-        usageDataId: Number(mine.rows[0].id),
-        timings: mine.rows[0].metadata.metrics,
+        payload: mineRow.payload,
+        usageDataId: Number(mineRow.id),
+        timings: mineRow.metadata.metrics,
       };
-      const theirs = await versions.query('SELECT id, payload FROM usage_data');
+      const theirs = await versions.query<{ id: string; payload: Record<string, unknown> }>(
+        'SELECT id, payload FROM usage_data',
+      );
       expect(theirs.rowCount).toBe(1);
-      received = { id: Number(theirs.rows[0].id), payload: theirs.rows[0].payload };
+      received = { id: Number(theirs.rows[0]!.id), payload: theirs.rows[0]!.payload };
       definitions = loadDictionaryOrThrow(await readDictionaryFiles(CATALOG), definitionKinds);
-      truth = await computeGroundTruth(instance, definitions, mine.rows[0].recorded_at as Date);
+      truth = await computeGroundTruth(instance, definitions, mineRow.recorded_at);
     } finally {
       await Promise.all([servping.end(), versions.end(), instance.end()]);
     }

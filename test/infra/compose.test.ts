@@ -248,7 +248,7 @@ describe('docker-compose.yml semantics', () => {
       conf
         .split('\n')
         .filter((l) => l.trim() && !l.startsWith('#'))
-        .map((l) => [l.split(/\s+/)[0], l.split(/\s+/).slice(1).join(' ')]),
+        .map((l) => [l.split(/\s+/)[0] ?? '', l.split(/\s+/).slice(1).join(' ')] as const),
     );
     expect(directives).toMatchObject({ appendonly: 'yes', 'maxmemory-policy': 'noeviction', dir: '/data' });
     expect(redis.volumes).toContain('redisdata:/data');

@@ -12,6 +12,7 @@
  * stack has none), one payload and one Versions row, and the processes that took the fault
  * alive and ready.
  */
+import { expect } from '@jest/globals';
 import { waitFor } from './support/bounded-wait';
 import { type FullStack } from './support/full-stack';
 import { startOwnPostgres, type OwnPostgres } from './support/own-postgres';
@@ -39,11 +40,11 @@ beforeAll(async () => {
     sleepS: 0.25,
     servers: { instance: instancePg.serverUrl, servping: servpingPg.serverUrl },
   });
-  const { rows } = await full.env.instanceDb.client.query(
+  const { rows } = await full.env.instanceDb.client.query<Record<string, number>>(
     `SELECT (SELECT count(*)::int FROM issues) AS issues, (SELECT count(*)::int FROM notes) AS notes,
             (SELECT count(*)::int FROM pipelines) AS pipelines`,
   );
-  truth = rows[0];
+  truth = rows[0]!;
   expect(truth).toEqual({ issues: ROWS, notes: NOTES, pipelines: PIPELINES });
 }, 90_000);
 
@@ -77,7 +78,12 @@ async function expectExactAndDelivered(runId: string, pids: Record<string, numbe
   const view = await full.waitFinished(runId, 90_000);
   expect(view).toMatchObject({ state: 'finished', error: null, metrics: { fallbacks: 0, pending: 0 } });
   expect(view.shards).toBeGreaterThanOrEqual(3);
-  const stored = await full.env.servpingDb.client.query(
+  const stored = await full.env.servpingDb.client.query<{
+    id: number;
+    uuid: string;
+    recorded_at: Date;
+    counts: unknown;
+  }>(
     `SELECT id::int, payload->>'uuid' AS uuid, recorded_at, payload->'counts' AS counts
        FROM raw_usage_data WHERE run_id = $1`,
     [runId],
@@ -85,7 +91,7 @@ async function expectExactAndDelivered(runId: string, pids: Record<string, numbe
   expect(stored.rows).toEqual([
     { id: expect.any(Number), uuid: expect.any(String), recorded_at: expect.any(Date), counts: truth },
   ]);
-  const row = stored.rows[0] as { id: number; uuid: string; recorded_at: Date };
+  const row = stored.rows[0]!;
   const delivered = await waitFor(
     'the payload to reach Versions',
     async () => {

@@ -3,6 +3,7 @@
  * with valid pings: every bad body is refused with a 4xx naming why, nothing 5xx, every valid
  * ping is stored exactly once, and the process is still healthy afterwards.
  */
+import { expect } from '@jest/globals';
 import { gzipSync } from 'node:zlib';
 import { mapLimit } from './support/bounded-wait';
 import { postJson, rawRequest, type RawAnswer } from './support/http-client';
@@ -344,11 +345,11 @@ describe('ingest abuse against a real Versions process', () => {
       "SELECT id::int, duplicate_count FROM usage_data WHERE uuid = 'concurrent-twin'",
     );
     expect(rows).toEqual([{ id: [...ids][0], duplicate_count: 49 }]);
-    const scores = await db.client.query(
+    const scores = await db.client.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM conversational_development_indices WHERE usage_data_id = $1',
       [[...ids][0]],
     );
-    expect(scores.rows[0].n).toBe(1);
+    expect(scores.rows[0]!.n).toBe(1);
   });
 });
 
@@ -374,8 +375,10 @@ describe('ingest rate limit', () => {
       // Bad bodies spend tokens too: a flood of garbage cannot bypass the limit.
       expect((await postJson(limited.url, '/usage_ping_errors', '{')).status).toBe(429);
       expect((await rawRequest(limited.url, { method: 'GET', path: '/healthz' })).status).toBe(200);
-      const { rows } = await limitedDb.client.query('SELECT count(*)::int AS n FROM usage_data');
-      expect(rows[0].n).toBe(5);
+      const { rows } = await limitedDb.client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM usage_data',
+      );
+      expect(rows[0]!.n).toBe(5);
     } finally {
       await limited.proc.stop();
       await limitedDb.drop();

@@ -5,6 +5,7 @@
  * definitions cannot carry SQL; the collector's admin, export and tracking APIs refuse missing,
  * wrong and under-scoped tokens; event tracking refuses unknown events and oversized batches.
  */
+import { expect } from '@jest/globals';
 import {
   ADMIN_TOKEN,
   READER_TOKEN,
@@ -14,7 +15,7 @@ import {
   type CollectorEnvironment,
 } from './support/collector-process';
 import { countOf, definition, dictionaryDir } from './support/dictionary-files';
-import { rawRequest } from './support/http-client';
+import { jsonField, rawRequest } from './support/http-client';
 import { keysMatching } from './support/redis-keys';
 import { logDirectory, runCli, type ServiceProcess } from './support/service-process';
 
@@ -54,8 +55,10 @@ afterAll(async () => {
 });
 
 async function sequenceUntouched(): Promise<boolean> {
-  const { rows } = await env.instanceDb.client.query('SELECT last_value, is_called FROM reliability_seq');
-  return rows[0].last_value === '1' && rows[0].is_called === false;
+  const { rows } = await env.instanceDb.client.query<{ last_value: string; is_called: boolean }>(
+    'SELECT last_value, is_called FROM reliability_seq',
+  );
+  return rows[0]!.last_value === '1' && rows[0]!.is_called === false;
 }
 
 describe('the counting connection cannot write', () => {
@@ -105,10 +108,10 @@ describe('the counting connection cannot write', () => {
       // PostgreSQL before 18 lets lo_create() run in a read-only transaction, and only the
       // per-batch rollback keeps the 5000 large objects it made from being committed; 18 refuses
       // it like any other write (the embedded server of a machine without PostgreSQL is 18).
-      const version = await env.instanceDb.client.query(
+      const version = await env.instanceDb.client.query<{ n: number }>(
         "SELECT current_setting('server_version_num')::int AS n",
       );
-      if (version.rows[0].n >= 180000) {
+      if (version.rows[0]!.n >= 180000) {
         expect(values['counts.large_object']).toEqual({
           value: -1,
           time_elapsed: expect.any(Number),
@@ -117,10 +120,10 @@ describe('the counting connection cannot write', () => {
       } else {
         expect(values['counts.large_object']?.value).toBe(5000);
       }
-      const objects = await env.instanceDb.client.query(
+      const objects = await env.instanceDb.client.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM pg_largeobject_metadata',
       );
-      expect(objects.rows[0].n).toBe(0);
+      expect(objects.rows[0]!.n).toBe(0);
     } finally {
       await dict.destroy();
     }
@@ -149,8 +152,10 @@ describe('the counting connection cannot write', () => {
       for (const file of ['table.yml', 'column.yml', 'filter.yml', 'where_sql.yml']) {
         expect(result.stderr).toMatch(new RegExp(`^${file.replace('.', '\\.')} .*: `, 'm'));
       }
-      const { rows } = await env.instanceDb.client.query('SELECT count(*)::int AS n FROM users');
-      expect(rows[0].n).toBe(2);
+      const { rows } = await env.instanceDb.client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM users',
+      );
+      expect(rows[0]!.n).toBe(2);
     } finally {
       await dict.destroy();
     }
@@ -214,21 +219,21 @@ describe('collector API tokens', () => {
           const answer = await call(method, path, token, body, scheme);
           const want = token === 'none' || token === 'wrong' ? 401 : 403;
           const message = want === 401 ? '401 Unauthorized' : '403 Forbidden';
-          if (answer.status !== want || answer.json?.message !== message)
+          if (answer.status !== want || jsonField(answer, 'message') !== message)
             wrongAnswers.push(
               `${method} ${path} as ${token}/${scheme}: ${answer.status} ${answer.text.slice(0, 120)}`,
             );
-          if (want === 403 && answer.json?.error !== `the token lacks the ${scope} scope`)
+          if (want === 403 && jsonField(answer, 'error') !== `the token lacks the ${scope} scope`)
             wrongAnswers.push(`${method} ${path} as ${token}: 403 does not name ${scope}`);
         }
       }
     }
     expect(wrongAnswers).toEqual([]);
     // None of the refused requests started a run, changed a setting or tracked anything.
-    const runs = await env.servpingDb.client.query('SELECT count(*)::int AS n FROM runs');
-    expect(runs.rows[0].n).toBe(0);
+    const runs = await env.servpingDb.client.query<{ n: number }>('SELECT count(*)::int AS n FROM runs');
+    expect(runs.rows[0]!.n).toBe(0);
     const settings = await call('GET', '/api/v1/settings', 'admin');
-    expect(settings.json.enabled).toBe(true);
+    expect(jsonField(settings, 'enabled')).toBe(true);
     expect(await keysMatching(env.redis, `*${EVENT}*`)).toEqual([]);
     expect(await keysMatching(env.redis, '*RELIABILITY_PUSHES*')).toEqual([]);
   });
@@ -253,20 +258,20 @@ describe('event tracking', () => {
       event: 'i_no_such_event',
     });
     expect(unknown.status).toBe(422);
-    expect(unknown.json.message).toMatch(/^unknown event 'i_no_such_event'/);
+    expect(jsonField(unknown, 'message')).toMatch(/^unknown event 'i_no_such_event'/);
 
     // One unknown name in a batch: the known ones before it are not tracked either.
     const mixed = await call('POST', '/api/v4/usage_data/track_events', 'tracker', {
       events: [{ event: EVENT, user_id: 1 }, { event: 'i_no_such_event' }],
     });
     expect(mixed.status).toBe(422);
-    expect(mixed.json.message).toMatch(/^unknown event 'i_no_such_event'/);
+    expect(jsonField(mixed, 'message')).toMatch(/^unknown event 'i_no_such_event'/);
 
     const oversized = await call('POST', '/api/v4/usage_data/track_events', 'tracker', {
       events: Array.from({ length: 51 }, (_, i) => ({ event: EVENT, user_id: i })),
     });
     expect(oversized.status).toBe(400);
-    expect(oversized.json.message).toBe('Maximum 50 events allowed in one request.');
+    expect(jsonField(oversized, 'message')).toBe('Maximum 50 events allowed in one request.');
 
     const extraField = await call('POST', '/api/v4/usage_data/track_event', 'tracker', {
       event: EVENT,

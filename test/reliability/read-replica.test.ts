@@ -7,6 +7,7 @@
  * retries the batch (a transient fault, shared/src/faults) instead of reporting −1: the run is
  * exact, delivered once, and its payload says it counted on a standby and with what replay lag.
  */
+import { expect } from '@jest/globals';
 import { Client } from 'pg';
 import { waitFor } from './support/bounded-wait';
 import { type FullStack } from './support/full-stack';
@@ -44,8 +45,8 @@ beforeAll(async () => {
       client.on('error', () => undefined);
       try {
         await client.connect();
-        const { rows } = await client.query('SELECT count(*)::int AS n FROM notes');
-        if (rows[0].n === NOTES) return client;
+        const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM notes');
+        if (rows[0]!.n === NOTES) return client;
       } catch {
         // not replayed yet
       }
@@ -58,11 +59,11 @@ beforeAll(async () => {
 
 /** Scans of the counted tables seen by the server of `client`. */
 async function scansOf(client: Client): Promise<number> {
-  const { rows } = await client.query(
+  const { rows } = await client.query<{ scans: number }>(
     `SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0)::int AS scans
        FROM pg_stat_user_tables WHERE relname IN ('issues', 'notes')`,
   );
-  return rows[0].scans as number;
+  return rows[0]!.scans;
 }
 
 afterAll(async () => {
@@ -76,10 +77,10 @@ it('retries a batch cancelled by a recovery conflict and reports the standby wit
   const conflicts = async () =>
     Number(
       (
-        await (standbyClient as Client).query(
+        await (standbyClient as Client).query<{ confl_lock: string }>(
           'SELECT confl_lock FROM pg_stat_database_conflicts WHERE datname = current_database()',
         )
-      ).rows[0].confl_lock,
+      ).rows[0]!.confl_lock,
     );
   const before = await conflicts();
 
@@ -101,7 +102,10 @@ it('retries a batch cancelled by a recovery conflict and reports the standby wit
 
   const view = await full.waitFinished(runId, 60_000);
   expect(view).toMatchObject({ state: 'finished', error: null, metrics: { fallbacks: 0, pending: 0 } });
-  const stored = await env.servpingDb.client.query(
+  const stored = await env.servpingDb.client.query<{
+    counts: unknown;
+    database: { replay_lag_seconds: number };
+  }>(
     "SELECT payload->'counts' AS counts, payload->'database' AS database FROM raw_usage_data WHERE run_id = $1",
     [runId],
   );
@@ -111,7 +115,7 @@ it('retries a batch cancelled by a recovery conflict and reports the standby wit
       database: expect.objectContaining({ standby: true, replay_lag_seconds: expect.any(Number) }),
     },
   ]);
-  const lag = stored.rows[0].database.replay_lag_seconds as number;
+  const lag = stored.rows[0]!.database.replay_lag_seconds;
   expect(lag).toBeGreaterThanOrEqual(0);
   expect(lag).toBeLessThan(30);
   const delivered = await full.delivered();

@@ -63,9 +63,9 @@ async function startOnHost(
   processes.push(proc);
   await waitFor(
     `${name} to start on ${host.namespace}`,
-    async () => {
-      if (!proc.alive()) throw new Error(`${name} exited:\n${proc.log().slice(-2000)}`);
-      return proc.log().includes('"msg":"started"') ? true : undefined;
+    () => {
+      if (!proc.alive()) return Promise.reject(new Error(`${name} exited:\n${proc.log().slice(-2000)}`));
+      return Promise.resolve(proc.log().includes('"msg":"started"') ? true : undefined);
     },
     { timeoutMs: 20_000, intervalMs: 100 },
   );
@@ -86,12 +86,12 @@ beforeAll(async () => {
   full.stack.kill('aggregator', 'SIGTERM');
   await waitFor(
     'the local aggregator to stop',
-    async () => {
+    () => {
       try {
         process.kill(aggregatorPid, 0);
-        return undefined;
+        return Promise.resolve(undefined);
       } catch {
-        return true;
+        return Promise.resolve(true);
       }
     },
     { timeoutMs: 15_000 },
@@ -142,7 +142,7 @@ it('takes over the shards of a host cut off mid-run and delivers the exact run o
   const aggregator = processes.find((p) => p.name === 'aggregator-h2') as ServiceProcess;
   await waitFor(
     'the aggregator on h2 to log the sending',
-    async () => (aggregator.log().includes('"msg":"payload sent"') ? true : undefined),
+    () => Promise.resolve(aggregator.log().includes('"msg":"payload sent"') ? true : undefined),
     { timeoutMs: 5000 },
   );
   expect((processes.find((p) => p.name === 'worker-h1') as ServiceProcess).alive()).toBe(true);

@@ -5,6 +5,7 @@
  * countable still comes out exact; only a metric whose single row outlives the timeout falls
  * back to -1, with why in the timings metadata. Every other metric keeps its exact value.
  */
+import { expect } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { readDictionaryFiles } from '@servping/runtime';
 import {

@@ -10,7 +10,7 @@ import {
   type CollectorEnvironment,
 } from './support/collector-process';
 import { countOf } from './support/dictionary-files';
-import { rawRequest } from './support/http-client';
+import { jsonField, rawRequest } from './support/http-client';
 import { logDirectory, type ServiceProcess } from './support/service-process';
 
 const logs = logDirectory('triggers');
@@ -41,8 +41,8 @@ afterAll(async () => {
 });
 
 async function runRows(): Promise<number> {
-  const { rows } = await env.servpingDb.client.query('SELECT count(*)::int AS n FROM runs');
-  return rows[0].n as number;
+  const { rows } = await env.servpingDb.client.query<{ n: number }>('SELECT count(*)::int AS n FROM runs');
+  return rows[0]!.n;
 }
 
 describe('a broken dictionary', () => {
@@ -68,8 +68,8 @@ describe('a broken dictionary', () => {
     try {
       const answer = await trigger();
       expect(answer.status).toBe(422);
-      expect(answer.json.message).toBe('the metric dictionary is invalid');
-      expect(answer.json.problems).toEqual([expect.objectContaining(problem)]);
+      expect(jsonField(answer, 'message')).toBe('the metric dictionary is invalid');
+      expect(jsonField(answer, 'problems')).toEqual([expect.objectContaining(problem)]);
       expect(await runRows()).toBe(0);
       expect((await env.bullKeys()).sort()).toEqual(keysBefore);
       expect(keysBefore.filter((k) => /:(wait|prioritized|delayed|active|events)$/.test(k))).toEqual([]);
@@ -84,10 +84,10 @@ describe('simultaneous triggers', () => {
     const answers = await Promise.all(Array.from({ length: 8 }, () => trigger()));
     const started = answers.filter((a) => a.status === 202);
     expect(started).toHaveLength(1);
-    const runId = started[0]!.json.runId as string;
+    const runId = jsonField(started[0]!, 'runId') as string;
     const refused = answers.filter((a) => a.status !== 202);
     expect(refused.map((a) => a.status)).toEqual(Array(7).fill(409));
-    for (const a of refused) expect(a.json.message).toBe(`a run is already in progress: ${runId}`);
+    for (const a of refused) expect(jsonField(a, 'message')).toBe(`a run is already in progress: ${runId}`);
     expect(await runRows()).toBe(1);
     const jobKeys = (await env.bullKeys()).filter((k) => /:runs:run-\d+$/.test(k));
     expect(jobKeys).toEqual([`${env.prefix}:runs:${runId}`]);

@@ -4,6 +4,7 @@
  * process and a real Versions process. The payload stays in raw_usage_data throughout, an error
  * report is attempted after each failure, and the ping ends up in Versions exactly once.
  */
+import { expect } from '@jest/globals';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { migrateServpingDatabase } from '@servping/collector';
 import { waitFor } from './support/bounded-wait';
@@ -102,32 +103,38 @@ it('keeps the payload through refused, 503 and timed-out attempts, reports each 
   const sql = env.servpingDb.client;
   const proxyPort = await freePort();
   const proxyUrl = `http://127.0.0.1:${proxyPort}`;
-  const { rows: settings } = await sql.query(
+  const { rows: settings } = await sql.query<{ uuid: string }>(
     `INSERT INTO settings (id, hostname, version, edition, installation_type, versions_url, permitted_data_categories)
      VALUES (1, 'vdown.example.com', '17.0.1', 'CE', 'servping', $1, '{standard,subscription,operational,optional}')
      RETURNING uuid::text AS uuid`,
     [proxyUrl],
   );
-  const uuid = settings[0].uuid as string;
+  const uuid = settings[0]!.uuid;
   const recordedAt = '2026-11-20T06:00:00.000Z';
   const payload = validPing(uuid, recordedAt);
   await sql.query(
     "INSERT INTO runs (id, state, requested_by, submit, recorded_at, finished_at) VALUES ('run-vdown', 'finished', 'api', true, $1, now())",
     [recordedAt],
   );
-  const { rows: stored } = await sql.query(
+  const { rows: stored } = await sql.query<{ id: string }>(
     `INSERT INTO raw_usage_data (recorded_at, run_id, payload, metadata)
      VALUES ($1, 'run-vdown', $2, $3) RETURNING id::text AS id`,
     [recordedAt, payload, { uuid, metrics: [{ name: 'counts.issues', time_elapsed: 0.1 }] }],
   );
-  const rawId = stored[0].id as string;
+  const rawId = stored[0]!.id;
   const row = async () =>
     (
-      await sql.query(
+      await sql.query<{
+        sent_at: Date | null;
+        submit_attempts: number;
+        last_error: string | null;
+        usage_data_id: number | null;
+        payload: unknown;
+      }>(
         'SELECT sent_at, submit_attempts, last_error, version_usage_data_id_value::int AS usage_data_id, payload FROM raw_usage_data WHERE id = $1',
         [rawId],
       )
-    ).rows[0];
+    ).rows[0]!;
 
   // Nothing listens on the proxy port yet: the first attempt is refused.
   const opsPort = await freePort();
@@ -174,7 +181,7 @@ it('keeps the payload through refused, 503 and timed-out attempts, reports each 
   const pings = await waitFor(
     'the late attempt to land in Versions',
     async () => {
-      const { rows } = await versionsDb.client.query(
+      const { rows } = await versionsDb.client.query<{ id: number; duplicate_count: number }>(
         'SELECT id::int, duplicate_count FROM usage_data WHERE uuid = $1',
         [uuid],
       );
@@ -185,7 +192,7 @@ it('keeps the payload through refused, 503 and timed-out attempts, reports each 
   expect(pings).toEqual([{ id: delivered.usage_data_id, duplicate_count: 1 }]);
 
   // An error report after each failure: the refused one could not be delivered, the other two were.
-  const { rows: errors } = await versionsDb.client.query(
+  const { rows: errors } = await versionsDb.client.query<{ message: string }>(
     'SELECT message FROM usage_ping_errors WHERE uuid = $1 ORDER BY id',
     [uuid],
   );
@@ -197,8 +204,10 @@ it('keeps the payload through refused, 503 and timed-out attempts, reports each 
   const metadataRows = await waitFor(
     'the metadata to reach Versions',
     async () => {
-      const { rows } = await versionsDb.client.query('SELECT count(*)::int AS n FROM usage_ping_metadata');
-      return rows[0].n > 0 ? (rows[0].n as number) : undefined;
+      const { rows } = await versionsDb.client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM usage_ping_metadata',
+      );
+      return rows[0]!.n > 0 ? rows[0]!.n : undefined;
     },
     { timeoutMs: 10_000, intervalMs: 25 },
   );

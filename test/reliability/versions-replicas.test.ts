@@ -4,6 +4,7 @@
  * and take turns migrating, a ping posted to both at once is stored once, and the ingest rate
  * limit is one count for both (and survives a restart), not one bucket per process.
  */
+import { expect } from '@jest/globals';
 import { waitFor } from './support/bounded-wait';
 import { postJson, rawRequest, type RawAnswer } from './support/http-client';
 import {
@@ -140,7 +141,7 @@ describe('two Versions replicas on one database', () => {
     expect((await rawRequest(restarted.url, { method: 'GET', path: '/healthz' })).status).toBe(200);
     expect(appliedMigrations(restarted.proc)).toEqual([[]]);
 
-    const { rows } = await db.client.query(`SELECT count(*)::int AS n FROM usage_data`);
-    expect(rows[0].n).toBe(1 + WINDOW_REQUESTS - 2);
+    const { rows } = await db.client.query<{ n: number }>(`SELECT count(*)::int AS n FROM usage_data`);
+    expect(rows[0]!.n).toBe(1 + WINDOW_REQUESTS - 2);
   });
 });

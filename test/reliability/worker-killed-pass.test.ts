@@ -4,6 +4,7 @@
  * both. The surviving worker re-runs the orphaned pass shards once their lock expires; both
  * metrics report their exact values once, each from its own job, naming the pass they rode in.
  */
+import type { WireTimingsMetadata } from '@servping/shared';
 import { waitFor } from './support/bounded-wait';
 import { stalledShardJobs } from './support/redis-keys';
 import { type FullStack } from './support/full-stack';
@@ -48,16 +49,13 @@ it('re-runs the killed worker’s pass shards elsewhere and reports both members
   expect(view).toMatchObject({ state: 'finished', error: null, metrics: { fallbacks: 0, pending: 0 } });
   expect(await stalledShardJobs(env.redis, env.prefix, orphaned)).not.toEqual([]);
 
-  const stored = await env.servpingDb.client.query(
+  const stored = await env.servpingDb.client.query<{ counts: unknown; metadata: WireTimingsMetadata }>(
     "SELECT payload->'counts' AS counts, metadata FROM raw_usage_data WHERE run_id = $1",
     [runId],
   );
   const sum = (ROWS * (ROWS + 1)) / 2;
   expect(stored.rows.map((r) => r.counts)).toEqual([{ issues: ROWS, issues_id_sum: sum, notes: 500 }]);
-  const timings = (stored.rows[0].metadata.metrics as Array<{ name: string; pass?: string }>).map((m) => [
-    m.name,
-    m.pass,
-  ]);
+  const timings = stored.rows[0]!.metadata.metrics.map((m) => [m.name, m.pass]);
   expect(timings).toEqual([
     ['counts.issues', 'issues/all/0'],
     ['counts.issues_id_sum', 'issues/all/0'],

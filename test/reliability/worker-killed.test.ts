@@ -57,8 +57,8 @@ it('re-runs the killed worker’s shards elsewhere and reports the exact count o
   const metricJob = shardJobs[0]!.replace(/:shards:(.*)-s-\d+$/, ':metrics:$1');
   expect(await env.redis.hlen(`${metricJob}:processed`)).toBe(view.shards);
 
-  const truth = await env.instanceDb.client.query('SELECT count(*)::int AS n FROM issues');
-  expect(truth.rows[0].n).toBe(ROWS);
+  const truth = await env.instanceDb.client.query<{ n: number }>('SELECT count(*)::int AS n FROM issues');
+  expect(truth.rows[0]!.n).toBe(ROWS);
   const stored = await env.servpingDb.client.query(
     "SELECT payload->'counts' AS counts FROM raw_usage_data WHERE run_id = $1",
     [runId],
@@ -67,6 +67,6 @@ it('re-runs the killed worker’s shards elsewhere and reports the exact count o
 
   const delivered = await full.delivered();
   expect(delivered).toEqual([{ stats: { issues: ROWS, notes: 500 }, duplicate_count: 0 }]);
-  const runs = await env.servpingDb.client.query('SELECT count(*)::int AS n FROM runs');
-  expect(runs.rows[0].n).toBe(1);
+  const runs = await env.servpingDb.client.query<{ n: number }>('SELECT count(*)::int AS n FROM runs');
+  expect(runs.rows[0]!.n).toBe(1);
 }, 150_000);

@@ -11,18 +11,18 @@ export async function waitFor<T>(
   const intervalMs = options.intervalMs ?? 100;
   const maxTries = Math.ceil(options.timeoutMs / intervalMs) + 1;
   const giveUpAt = Date.now() + options.timeoutMs;
-  let last: unknown;
+  let lastFailure: { error: unknown } | undefined;
   for (let i = 0; i < maxTries && Date.now() <= giveUpAt; i += 1) {
     try {
       const value = await probe();
       if (value !== undefined) return value;
     } catch (err) {
-      last = err;
+      lastFailure = { error: err };
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(
-    `timed out after ${options.timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+    `timed out after ${options.timeoutMs} ms waiting for ${what}${lastFailure ? `: ${String(lastFailure.error)}` : ''}`,
   );
 }
 

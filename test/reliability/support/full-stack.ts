@@ -132,7 +132,7 @@ export async function startFullStack(options: {
       await running().stop();
       stack = undefined;
       await between?.();
-      stack = await (launch as () => Promise<RunningStack>)();
+      stack = await launch();
     },
     close,
   };

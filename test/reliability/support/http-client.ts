@@ -4,8 +4,15 @@ export interface RawAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
+  /** The body parsed as JSON; undefined when it is empty or not JSON. Read fields with `jsonField`. */
+  json: unknown;
+}
+
+/** One field of the answer's JSON body, for an assertion to check; undefined when the body is no JSON object. */
+export function jsonField(answer: RawAnswer, name: string): unknown {
+  const { json } = answer;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  return (json as Record<string, unknown>)[name];
 }
 
 /**
