@@ -4,22 +4,10 @@ const tseslint = require('typescript-eslint');
 // Type-aware rules (typescript-eslint's recommendedTypeChecked) read one TypeScript program over the sources
 // and the tests, built from tsconfig.eslint.json (the package tsconfigs leave the tests out). Issue #17.
 //
-// Still excluded from the type-aware rules: code being changed by other work, to be fixed and removed
-// from this list next (findings counted when the rules were turned on, 2026-12-06):
-//   services/versions/**          9 in src, 144 in tests
-//   services/collector/src/**     11 in src, 3 in the tests beside it
-//   services/aggregator/src/**    2
-//   runtime/src/**                1 in src, 10 in worker-lifecycle.test.ts
-//   shared/src/payload/**         0
-//   services/worker/src/app.ts    0
-const notYetTypeChecked = [
-  'services/versions/**',
-  'services/collector/src/**',
-  'services/aggregator/src/**',
-  'runtime/src/**',
-  'shared/src/payload/**',
-  'services/worker/src/app.ts',
-];
+// Still excluded from the type-aware rules, to be fixed and removed from this list next:
+//   services/versions/**   150 findings on 2026-12-06: 6 in src, 144 in test (mostly pg rows and
+//                          JSON bodies read as any); the ingest is being changed under #16.
+const notYetTypeChecked = ['services/versions/**'];
 
 module.exports = tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', 'coverage/**', '.servping/**'] },
