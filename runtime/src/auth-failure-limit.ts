@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface AuthFailureLimitOptions {
@@ -16,6 +16,8 @@ export interface AuthFailureLimitOptions {
  * Refuses (429) a client that has had `points` answers of 401 within the window, before any
  * authentication code runs; every 401 answered to a client adds a point. Counting the answers
  * rather than hooking each auth check covers every route behind it, whichever check said no.
+ * The point is stored before the 401 leaves (`holdFailureUntilCounted`): counted after it, a
+ * client's next guess could be checked before its last one was counted.
  */
 export function limitFailedAuth(options: AuthFailureLimitOptions): RequestHandler {
   const { limiter } = options;
@@ -36,10 +38,12 @@ export function limitFailedAuth(options: AuthFailureLimitOptions): RequestHandle
             });
           return;
         }
-        res.on('finish', () => {
-          if (res.statusCode === 401)
-            limiter.penalty(ip).catch((err: unknown) => options.onStoreError?.(err));
-        });
+        holdFailureUntilCounted(res, () =>
+          limiter.penalty(ip).then(
+            () => undefined,
+            (err: unknown) => options.onStoreError?.(err),
+          ),
+        );
         next();
       },
       (err: unknown) => {
@@ -48,4 +52,14 @@ export function limitFailedAuth(options: AuthFailureLimitOptions): RequestHandle
       },
     );
   };
+}
+
+/** Delays the end of a 401 response until `count` settled, so the failure is stored first. */
+function holdFailureUntilCounted(res: Response, count: () => Promise<void>): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    if (res.statusCode !== 401) return end(...args);
+    void count().finally(() => end(...args));
+    return res;
+  }) as Response['end'];
 }
