@@ -1,6 +1,6 @@
 /**
  * The ingest section: Versions alone as a child process (its own database), loaded by Versions'
- * own ingest benchmark (`services/versions/bench/ingest-bench.js`, autocannon in a third process
+ * own ingest benchmark (`bench/versions/ingest-bench.js`, autocannon in a third process
  * so neither shares the server's event loop), with the server's memory read before and after.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -71,7 +71,7 @@ export async function runIngestSection(options: IngestOptions): Promise<IngestRe
     const before = await readProcessMemory(pid);
     const line = await runNode(
       [
-        path.join(options.repoRoot, 'services/versions/bench/ingest-bench.js'),
+        path.join(options.repoRoot, 'bench/versions/ingest-bench.js'),
         '--url',
         serverUrl,
         '--duration',

@@ -3,7 +3,7 @@
 // Ingest benchmark: POST /usage_data with a realistic ~3000-key payload, every request a new
 // (uuid, recorded_at) so each one is a real insert, on loopback, for a bounded duration.
 //
-//   npx tsc -b services/versions && node services/versions/bench/ingest-bench.js [--duration 10] [--connections 10]
+//   npx tsc -b services/versions && node bench/versions/ingest-bench.js [--duration 10] [--connections 10]
 //       [--warmup 0] [--cpu-prof-dir DIR] [--url http://127.0.0.1:3001]
 //
 // --warmup S loads the server for S seconds before the measured run (JIT, the key-id cache and a

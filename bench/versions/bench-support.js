@@ -148,7 +148,7 @@ async function waitReady(url, child) {
  * the service and drops the database. `nodeArgs` go to the child's node (e.g. `--cpu-prof`).
  */
 async function startVersionsChild(extraEnv = {}, nodeArgs = []) {
-  const mainJs = path.resolve(__dirname, '..', 'dist', 'main.js');
+  const mainJs = path.resolve(__dirname, '../../services/versions/dist/main.js');
   if (!fs.existsSync(mainJs)) throw new Error(`${mainJs} is missing: run npx tsc -b services/versions first`);
   const dbName = `versions_bench_${Date.now()}`;
   await admin(`CREATE DATABASE ${dbName}`);

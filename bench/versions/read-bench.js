@@ -6,7 +6,7 @@
 // --metadata-every-th ping, a timing report of ~3000 metrics, all through the real ingest endpoints; then requests every
 // dashboard and read-API route --rounds times and prints one JSON line with the timings.
 //
-//   npx tsc -b services/versions && node services/versions/bench/read-bench.js [--pings 10000] [--instances 2500] [--concurrency 4] [--rounds 5] [--metadata-every 1]
+//   npx tsc -b services/versions && node bench/versions/read-bench.js [--pings 10000] [--instances 2500] [--concurrency 4] [--rounds 5] [--metadata-every 1]
 const { performance } = require('node:perf_hooks');
 const { Client } = require('pg');
 const { arg, databaseUrl, realisticPayload, startVersionsChild } = require('./bench-support');
