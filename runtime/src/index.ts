@@ -14,6 +14,8 @@ export {
   runWorkers,
   closeWorkersWithin,
   stopWorkers,
+  queueWorkerProcess,
+  type QueueWorkerProcess,
   type QueueWorker,
   type OwnedConnection,
 } from './worker-lifecycle';

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { startOpsServer, type OpsOptions } from './ops-router';
 
 /** What these helpers need of a BullMQ `Worker`: structural, so runtime does not depend on bullmq. */
 export interface QueueWorker {
@@ -84,4 +85,43 @@ export async function stopWorkers(options: {
   }
   options.logger.warn('workers did not close (Redis unreachable?); dropping the connections');
   for (const c of options.connections) c.disconnect();
+}
+
+/** A process whose work is BullMQ workers: the worker's and the aggregator's. */
+export interface QueueWorkerProcess {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The ops server's port once started (useful with an ops port of 0). */
+  opsPort(): number | undefined;
+}
+
+/**
+ * The start and stop of a process whose work is `workers`: `start` opens the ops server
+ * (`/healthz`, `/readyz` over `ops.checks`, `/metrics`), runs `beforeRun` (e.g. re-enqueueing
+ * what an earlier process left), then the workers' loops; `stop` stops the BullMQ side
+ * (`stopWorkers`), then `close` (the process's database pool), then the ops server.
+ */
+export function queueWorkerProcess(options: {
+  ops: OpsOptions & { port: number };
+  workers: readonly QueueWorker[];
+  logger: Logger;
+  beforeRun?: () => Promise<unknown>;
+  stop: Omit<Parameters<typeof stopWorkers>[0], 'workers' | 'running' | 'logger'>;
+  close: () => Promise<unknown>;
+}): QueueWorkerProcess {
+  let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
+  let running: Promise<void> | undefined;
+  return {
+    async start() {
+      ops = await startOpsServer(options.ops);
+      await options.beforeRun?.();
+      running = runWorkers(options.workers, options.logger);
+    },
+    async stop() {
+      await stopWorkers({ ...options.stop, workers: options.workers, running, logger: options.logger });
+      await options.close();
+      await ops?.close();
+    },
+    opsPort: () => ops?.port,
+  };
 }

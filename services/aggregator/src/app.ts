@@ -11,10 +11,9 @@ import {
   createMetricsRegistry,
   createPgPool,
   createRedis,
-  runWorkers,
-  startOpsServer,
-  stopWorkers,
+  queueWorkerProcess,
   type Logger,
+  type QueueWorkerProcess,
   RawUsageDataRepository,
   repeatedErrorLog,
   RunsRepository,
@@ -43,12 +42,8 @@ function assertHandlers(names: readonly string[]): void {
   }
 }
 
-export interface Aggregator {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** The ops server's port once started (useful with AGGREGATOR_OPS_PORT=0). */
-  opsPort(): number | undefined;
-}
+/** The aggregator process (its ops port once started: useful with AGGREGATOR_OPS_PORT=0). */
+export type Aggregator = QueueWorkerProcess;
 
 /**
  * Wires the aggregator: one BullMQ worker on `aggregate` running `aggregate-run` (merge → store)
@@ -128,42 +123,32 @@ export function buildAggregator(config: AggregatorConfig, logger: Logger): Aggre
   const onQueueError = repeatedErrorLog(logger, 'queue error');
   for (const queue of [submitQueue, metricsQueue, lightQueue]) queue.on('error', onQueueError);
 
-  let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
-  let running: Promise<void> | undefined;
-
-  return {
-    async start() {
-      ops = await startOpsServer({
-        port: config.opsPort,
-        registry,
-        checks: {
-          redis: () => queueRedis.ping(),
-          servping_db: () => servpingDb.query('SELECT 1'),
-        },
-      });
-      await enqueueUnsentPayloads({
+  return queueWorkerProcess({
+    ops: {
+      port: config.opsPort,
+      registry,
+      checks: {
+        redis: () => queueRedis.ping(),
+        servping_db: () => servpingDb.query('SELECT 1'),
+      },
+    },
+    workers: [worker],
+    logger,
+    beforeRun: () =>
+      enqueueUnsentPayloads({
         rawUsageData,
         settings,
         submitQueue,
         retryDelaysMs: config.submitRetryDelaysMs,
         logger,
-      });
-      running = runWorkers([worker], logger);
+      }),
+    // Past the budget the jobs are abandoned to BullMQ's stalled-job recovery, which re-runs
+    // them: both jobs are idempotent.
+    stop: {
+      timeoutMs: config.stopTimeoutMs,
+      dependents: [submitQueue, metricsQueue, lightQueue],
+      connections: [workerRedis, queueRedis],
     },
-    async stop() {
-      // Past the budget the jobs are abandoned to BullMQ's stalled-job recovery, which re-runs
-      // them: both jobs are idempotent.
-      await stopWorkers({
-        workers: [worker],
-        running,
-        timeoutMs: config.stopTimeoutMs,
-        dependents: [submitQueue, metricsQueue, lightQueue],
-        connections: [workerRedis, queueRedis],
-        logger,
-      });
-      await servpingDb.end();
-      await ops?.close();
-    },
-    opsPort: () => ops?.port,
-  };
+    close: () => servpingDb.end(),
+  });
 }

@@ -3,13 +3,12 @@ import { Counter } from 'prom-client';
 import { createRedisUsageReader, InstanceDbRepository } from '@servping/compute';
 import { JOB_QUEUE, type JobDataByName, type MetricResult } from '@servping/shared';
 import {
-  stopWorkers,
   createJobMetrics,
   createMetricsRegistry,
   createRedis,
-  runWorkers,
-  startOpsServer,
+  queueWorkerProcess,
   type Logger,
+  type QueueWorkerProcess,
   repeatedErrorLog,
 } from '@servping/runtime';
 import type { WorkerConfig } from './config';
@@ -19,12 +18,8 @@ import { computePass } from './jobs/compute-pass.job';
 import { passJobReader } from './repositories/pass-jobs.repository';
 import { runComputeContext } from './jobs/run-compute-context';
 
-export interface MetricWorker {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** The ops server's port once started (useful with WORKER_OPS_PORT=0). */
-  opsPort(): number | undefined;
-}
+/** The worker process (its ops port once started: useful with WORKER_OPS_PORT=0). */
+export type MetricWorker = QueueWorkerProcess;
 
 /**
  * Wires a worker process: BullMQ workers on `metrics`, `light` and `shards` (one blocking
@@ -145,39 +140,28 @@ export function buildWorker(config: WorkerConfig, logger: Logger): MetricWorker 
     worker.on('error', onWorkerError);
   }
 
-  let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
-  let running: Promise<void> | undefined;
-
-  return {
-    async start() {
-      ops = await startOpsServer({
-        port: config.opsPort,
-        registry,
-        checks: {
-          redis: () => countersRedis.ping(),
-          instance_db: () => db.ping(),
-        },
-      });
-      running = runWorkers(workers, logger);
+  return queueWorkerProcess({
+    ops: {
+      port: config.opsPort,
+      registry,
+      checks: {
+        redis: () => countersRedis.ping(),
+        instance_db: () => db.ping(),
+      },
     },
-    async stop() {
-      // Past the budget the jobs are cancelled (their statements too, through the signal) and
-      // the workers forced closed; BullMQ's stalled-job check re-runs them elsewhere, which is
-      // safe because counting only reads.
-      await stopWorkers({
-        workers,
-        running,
-        timeoutMs: config.stopTimeoutMs,
-        onOverrun: () => {
-          for (const w of workers) w.cancelAllJobs('worker shutting down');
-        },
-        dependents: [passQueue],
-        connections: [countersRedis, metricsRedis, lightRedis, shardsRedis, passesRedis],
-        logger,
-      });
-      await db.close();
-      await ops?.close();
+    workers,
+    logger,
+    // Past the budget the jobs are cancelled (their statements too, through the signal) and
+    // the workers forced closed; BullMQ's stalled-job check re-runs them elsewhere, which is
+    // safe because counting only reads.
+    stop: {
+      timeoutMs: config.stopTimeoutMs,
+      onOverrun: () => {
+        for (const w of workers) w.cancelAllJobs('worker shutting down');
+      },
+      dependents: [passQueue],
+      connections: [countersRedis, metricsRedis, lightRedis, shardsRedis, passesRedis],
     },
-    opsPort: () => ops?.port,
-  };
+    close: () => db.close(),
+  });
 }
