@@ -5,7 +5,10 @@ export function toHttpError(err: unknown): { status: number; body: { error: stri
   // percent-encoding in the path, a body over the limit): the client's error, answered as such.
   const status = typeof e.status === 'number' ? e.status : e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { status, body: { error: 'bad_request', message: String(e.message ?? 'bad request') } };
+    return {
+      status,
+      body: { error: 'bad_request', message: typeof e.message === 'string' ? e.message : 'bad request' },
+    };
   }
   // PostgreSQL's class 22 (data exception) can only come from a value a client sent that
   // validation let through.

@@ -33,7 +33,7 @@ describe('findJsonGuardViolations', () => {
   });
 
   it('does not overflow the stack on 100000 levels of arrays', () => {
-    const doc = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000));
+    const doc: unknown = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000));
     expect(findJsonGuardViolations(doc).map((v) => v.reason)).toEqual(['too_deep']);
   });
 });
@@ -61,7 +61,7 @@ describe('mayContainUnstorableText', () => {
   });
 
   it('lets the walk skip strings while keeping every other check', () => {
-    const doc = JSON.parse('{"a":"\\u0000","__proto__":1,"n":[1e999]}');
+    const doc: unknown = JSON.parse('{"a":"\\u0000","__proto__":1,"n":[1e999]}');
     expect(findJsonGuardViolations(doc, { checkStrings: false }).map((v) => `${v.reason} ${v.path}`)).toEqual(
       ['forbidden_key /__proto__', 'non_finite_number /n/0'],
     );

@@ -44,7 +44,8 @@ export async function listPings(
   uuid: string,
   options: { limit: number },
 ): Promise<Array<Record<string, unknown>> | null> {
-  const instance = await db('instances').select('id').where({ uuid }).first();
+  // id is a bigserial, which pg returns as text.
+  const instance = await db<{ id: string; uuid: string }>('instances').select('id').where({ uuid }).first();
   if (!instance) return null;
   return db('usage_data as u')
     .leftJoin('conversational_development_indices as c', 'c.usage_data_id', 'u.id')

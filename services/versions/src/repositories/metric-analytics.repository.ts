@@ -57,10 +57,10 @@ export async function metricSeries(
   for (const row of result.rows) {
     if (row.kind === 'point') {
       const { usage_data_id, uuid, version, recorded_at, value } = row;
-      points.push({ usage_data_id, uuid, version, recorded_at, value } as SeriesPoint);
+      points.push({ usage_data_id, uuid, version, recorded_at, value });
     } else {
       const { version, instances, pings, min, avg, max } = row;
-      byVersion.push({ version, instances, pings, min, avg, max } as VersionSummary);
+      byVersion.push({ version, instances, pings, min, avg, max });
     }
   }
   return { points, byVersion };

@@ -1,5 +1,12 @@
+import { expect } from '@jest/globals';
 import { gzipSync } from 'node:zlib';
-import { makePayload, startVersions, type Json, type RunningVersions } from './versions-harness';
+import {
+  jsonObject,
+  jsonObjects,
+  makePayload,
+  startVersions,
+  type RunningVersions,
+} from './versions-harness';
 
 const LIMIT = 64 * 1024;
 let svc: RunningVersions;
@@ -342,12 +349,12 @@ const cases: Case[] = [
 describe('refused ingest bodies', () => {
   it.each(cases)('%s → %s', async (_name, endpoint, body, headers, status, error, paths) => {
     const res = await fetch(`${svc.baseUrl}${endpoint}`, { method: 'POST', headers, body });
-    const answer = (await res.json()) as Json;
+    const answer = jsonObject(await res.json());
     expect(res.status).toBe(status);
     expect(answer.error).toBe(error);
     expect(typeof answer.message).toBe('string');
     if (paths.length > 0)
-      expect(answer.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(paths));
+      expect(jsonObjects(answer.errors).map((e) => e.path)).toEqual(expect.arrayContaining(paths));
   });
 
   it('wrote nothing for any of them', async () => {

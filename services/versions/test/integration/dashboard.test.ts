@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,10 @@ interface ChartNode {
   querySelectorAll(selector: string): Iterable<ChartNode> & { length: number };
 }
 declare const document: Pick<ChartNode, 'querySelectorAll'>;
+/** A chart point as the $$eval callbacks read it. */
+interface ChartPoint {
+  getAttribute(name: string): string | null;
+}
 
 const CHROMIUM = '/usr/bin/chromium';
 let svc: RunningVersions;
@@ -205,7 +210,7 @@ describe('dashboard in headless Chromium', () => {
     expect(counts['slowest-metrics']).toBeGreaterThan(0);
 
     // The last five weeks reported 1..5 instances (the markup instance joins the last week).
-    const reporting = await page.$$eval('#reporting-instances circle.point', (points) =>
+    const reporting = await page.$$eval('#reporting-instances circle.point', (points: ChartPoint[]) =>
       points.map((p) => Number(p.getAttribute('data-value'))),
     );
     expect(reporting.slice(-5)).toEqual([1, 2, 3, 4, 6]);
@@ -218,13 +223,13 @@ describe('dashboard in headless Chromium', () => {
     // Changing the metric re-renders the adoption chart for it.
     await page.fill('input[name=metric]', 'counts.boards');
     await Promise.all([page.waitForURL(/metric=counts.boards/), page.click('button[type=submit]')]);
-    const adoption = await page.$$eval('#metric-adoption circle.point', (points) =>
+    const adoption = await page.$$eval('#metric-adoption circle.point', (points: ChartPoint[]) =>
       points.map((p) => Number(p.getAttribute('data-value'))),
     );
     // Week 2025-06-16: instances 1..4 have boards = 2, instance 0 and the markup instance do not: 4 of 6.
     expect(adoption.at(-1)).toBe(66.7);
     // The values chart sums them (instance 0's -1 fallback left out): weeks with 1..5 instances.
-    const sums = await page.$$eval('#metric-sum circle.point', (points) =>
+    const sums = await page.$$eval('#metric-sum circle.point', (points: ChartPoint[]) =>
       points.map((p) => Number(p.getAttribute('data-value'))),
     );
     expect(sums.slice(-5)).toEqual([0, 2, 4, 6, 8]);

@@ -9,10 +9,19 @@ import {
   type DevopsScore,
 } from '@servping/versions';
 import { createLogger } from '@servping/runtime';
-import { makePayload, postJson, startVersions, type Json, type RunningVersions } from './versions-harness';
+import {
+  convIndex,
+  jsonNumber,
+  makePayload,
+  postJson,
+  startVersions,
+  type RunningVersions,
+} from './versions-harness';
 import { postgresUrl } from '@servping/test-servers';
 
 type PerUser = Record<(typeof DEVOPS_METRICS)[number], number>;
+/** A conversational_development_indices row: the score and the columns the tests read besides it. */
+type StoredScore = DevopsScore & { usage_data_id: string; reported: boolean };
 
 /**
  * The leaders as docs/versions.md defines them, straight from the history: for every other
@@ -82,18 +91,18 @@ describe('DevOps score leaders from the leader snapshot', () => {
       const payload = makePayload({ uuid, recordedAt, activeUsers, counts });
       const res = await postJson(svc.baseUrl, '/usage_data', payload);
       expect([200, 201]).toContain(res.status);
-      const stored: Json = await svc.versions
-        .db('conversational_development_indices')
-        .where({ usage_data_id: res.body.conv_index.usage_data_id })
+      const stored = await svc.versions
+        .db<StoredScore>('conversational_development_indices')
+        .where('usage_data_id', jsonNumber(convIndex(res.body).usage_data_id))
         .first();
-      const { usage_data_id: _id, ...answered } = res.body.conv_index;
+      const { usage_data_id: _id, ...answered } = convIndex(res.body);
       if (res.status === 201) {
         const expected = computeDevopsScore(perUserValues(payload), [leadersBefore]);
-        expect(pick(stored)).toEqual(expected);
-        expect(answered).toEqual(stored.reported ? expected : {});
-        scored.push(`${uuid} ${stored.reported ? expected.percentage_issues : '-'}`);
+        expect(pick(stored!)).toEqual(expected);
+        expect(answered).toEqual(stored?.reported ? expected : {});
+        scored.push(`${uuid} ${stored?.reported ? expected.percentage_issues : '-'}`);
       } else {
-        expect(answered).toEqual(stored.reported ? pick(stored) : {});
+        expect(answered).toEqual(stored?.reported ? pick(stored) : {});
       }
       // After the ping every instance's view of the leaders still matches the formula.
       for (const other of ['stale', 'a', 'b', 'c', 'd', 'never-seen']) {
@@ -137,11 +146,15 @@ describe('DevOps score leaders from the leader snapshot', () => {
       ),
     );
     expect(answers.every((a) => a.status === 200 || a.status === 201)).toBe(true);
-    const rows: Json[] = await svc.versions
+    const rows = await svc.versions
       .db('devops_leader_values as l')
       .join('instances as i', 'i.id', 'l.instance_id')
       .whereIn('i.uuid', uuids)
-      .select('i.uuid', 'l.recorded_at', 'l.instance_issues');
+      .select<Array<{ uuid: string; recorded_at: Date; instance_issues: number }>>(
+        'i.uuid',
+        'l.recorded_at',
+        'l.instance_issues',
+      );
     expect(rows).toHaveLength(20);
     for (const row of rows) {
       const i = Number(String(row.uuid).split('-')[1]);
@@ -165,7 +178,9 @@ describe('payload storage', () => {
     const text = JSON.stringify(makePayload({ uuid })).replace(/}$/, ',"big":9223372036854775807}');
     const res = await postJson(svc.baseUrl, '/usage_data', text);
     expect(res.status).toBe(201);
-    const { rows } = await svc.versions.db.raw<{ rows: Json[] }>(
+    const { rows } = await svc.versions.db.raw<{
+      rows: Array<{ big: string; same: boolean; big_jsonb: string }>;
+    }>(
       `SELECT payload ->> 'big' AS big, payload::text = ? AS same, payload::jsonb ->> 'big' AS big_jsonb
          FROM usage_data WHERE uuid = ?`,
       [text, uuid],
@@ -179,11 +194,14 @@ describe('payload storage', () => {
     const text = JSON.stringify(makePayload({ uuid })).replace(/}$/, `,"tiny":0.${'1'.repeat(20_000)}}`);
     const res = await postJson(svc.baseUrl, '/usage_data', text);
     expect(res.status).toBe(201);
-    const row = await svc.versions.db('usage_data').where({ uuid }).first();
-    expect(row.payload.tiny).toBe(0.1111111111111111);
+    const row = await svc.versions
+      .db<{ uuid: string; payload: Record<string, unknown> }>('usage_data')
+      .where({ uuid })
+      .first();
+    expect(row?.payload.tiny).toBe(0.1111111111111111);
     expect(await svc.versions.db('usage_data').where({ uuid }).count({ n: '*' })).toEqual([{ n: '1' }]);
     // Stored re-serialised, so jsonb (the flattening view, analysts' casts) reads it too.
-    const { rows } = await svc.versions.db.raw<{ rows: Json[] }>(
+    const { rows } = await svc.versions.db.raw<{ rows: Array<{ tiny: string }> }>(
       `SELECT payload::jsonb ->> 'tiny' AS tiny FROM usage_data WHERE uuid = ?`,
       [uuid],
     );
@@ -248,7 +266,7 @@ describe('devops_score()', () => {
       fc.asyncProperty(values, values, async (own, others) => {
         const byMetric = (list: number[]) =>
           Object.fromEntries(DEVOPS_METRICS.map((m, i) => [m, list[i]!])) as PerUser;
-        const { rows } = await svc.versions.db.raw<{ rows: Json[] }>(
+        const { rows } = await svc.versions.db.raw<{ rows: DevopsScore[] }>(
           'SELECT * FROM devops_score(?::float8[], ?::float8[])',
           [own, others],
         );
@@ -288,6 +306,7 @@ describe('migration onto an existing history', () => {
     try {
       await db.migrate.up();
       await db.migrate.up();
+      // ids are bigserial, which pg returns as text.
       const [instance] = await db('instances')
         .insert({
           uuid: 'old',
@@ -297,7 +316,7 @@ describe('migration onto an existing history', () => {
           last_recorded_at: '2025-01-08Z',
           last_version: '17.0.0',
         })
-        .returning('id');
+        .returning<Array<{ id: string }>>('id');
       const ids: number[] = [];
       for (const [recordedAt, issues] of [
         ['2025-01-08Z', 0.7],
@@ -305,7 +324,7 @@ describe('migration onto an existing history', () => {
       ] as const) {
         const [row] = await db('usage_data')
           .insert({
-            instance_id: instance.id,
+            instance_id: instance!.id,
             uuid: 'old',
             recorded_at: recordedAt,
             received_at: '2025-01-08Z',
@@ -313,18 +332,20 @@ describe('migration onto an existing history', () => {
             version: '17.0.0',
             payload: '{}',
           })
-          .returning('id');
-        ids.push(Number(row.id));
+          .returning<Array<{ id: string }>>('id');
+        ids.push(Number(row!.id));
         const score = computeDevopsScore({ ...zeros(), issues }, []);
         await db('conversational_development_indices').insert({
-          usage_data_id: row.id,
-          instance_id: instance.id,
+          usage_data_id: row!.id,
+          instance_id: instance!.id,
           reported: true,
           ...score,
         });
       }
       await db.migrate.latest();
-      const rows: Json[] = await db('devops_leader_values').select('usage_data_id', 'instance_issues');
+      const rows = await db<{ usage_data_id: string; instance_issues: number }>(
+        'devops_leader_values',
+      ).select('usage_data_id', 'instance_issues');
       expect(rows).toEqual([{ usage_data_id: String(ids[0]), instance_issues: 0.7 }]);
     } finally {
       await db.destroy();
@@ -332,9 +353,9 @@ describe('migration onto an existing history', () => {
   });
 });
 
-function pick(row: Json): DevopsScore {
+function pick(row: DevopsScore): DevopsScore {
   return Object.fromEntries(
-    DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]).map((c) => [
+    DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`] as const).map((c) => [
       c,
       row[c],
     ]),

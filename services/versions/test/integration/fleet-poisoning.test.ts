@@ -1,4 +1,4 @@
-import { makePayload, postJson, startVersions, type Json, type RunningVersions } from './versions-harness';
+import { convIndex, makePayload, postJson, startVersions, type RunningVersions } from './versions-harness';
 
 /**
  * One anonymous sender must not move other instances' DevOps scores: leaders are the 90th
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 let week = 0;
 /** The victim's next weekly ping, with the same usage each time: its score only moves if the leaders do. */
-async function victimScore(): Promise<Json> {
+async function victimScore(): Promise<Record<string, unknown>> {
   week++;
   clock.now = new Date(Date.UTC(2025, 5, 10 + week));
   await svc.versions.refreshLeaderSnapshot();
@@ -40,7 +40,7 @@ async function victimScore(): Promise<Json> {
     }),
   );
   expect(res.status).toBe(201);
-  return res.body.conv_index;
+  return convIndex(res.body);
 }
 
 describe('DevOps score leaders', () => {

@@ -1,5 +1,42 @@
 import { gzipSync } from 'node:zlib';
-import { makePayload, postJson, startVersions, type RunningVersions } from './versions-harness';
+import {
+  convIndex,
+  jsonField,
+  jsonNumber,
+  makePayload,
+  postJson,
+  startVersions,
+  type RunningVersions,
+} from './versions-harness';
+
+/** The columns of each table these tests read (bigint columns come back from pg as text). */
+interface UsageDataRow {
+  id: string;
+  uuid: string;
+  version: string;
+  edition: string;
+  installation_type: string;
+  active_user_count: string;
+  license_plan: string;
+  license_trial: boolean;
+  recorded_at: Date;
+  received_at: Date;
+  duplicate_count: number;
+  payload: Record<string, unknown>;
+}
+interface InstanceRow {
+  uuid: string;
+  ping_count: number;
+  last_version: string;
+  last_ping_at: Date;
+  last_recorded_at: Date;
+}
+interface ScoreRow {
+  usage_data_id: string;
+  reported: boolean;
+  leader_issues: number;
+  percentage_issues: number;
+}
 
 let svc: RunningVersions;
 const clock = { now: new Date('2025-06-02T10:00:00.000Z') };
@@ -19,8 +56,11 @@ describe('POST /usage_data', () => {
     const payload = makePayload({ uuid: 'first-ping-instance', extra: { some_new_metric: { nested: 5 } } });
     const res = await postJson(svc.baseUrl, '/usage_data', payload);
     expect(res.status).toBe(201);
-    expect(Object.keys(res.body.conv_index)).toEqual(['usage_data_id']);
-    const row = await svc.versions.db('usage_data').where({ id: res.body.conv_index.usage_data_id }).first();
+    expect(Object.keys(convIndex(res.body))).toEqual(['usage_data_id']);
+    const row = await svc.versions
+      .db<UsageDataRow>('usage_data')
+      .where('id', jsonNumber(convIndex(res.body).usage_data_id))
+      .first();
     expect(row).toMatchObject({
       uuid: 'first-ping-instance',
       version: '16.11.2',
@@ -31,12 +71,18 @@ describe('POST /usage_data', () => {
       license_trial: false,
       received_at: clock.now,
     });
-    expect(row.payload.some_new_metric).toEqual({ nested: 5 });
+    expect(row?.payload.some_new_metric).toEqual({ nested: 5 });
     // counts are stored once, in the payload; latest_usage_data derives stats from it.
     expect(row).not.toHaveProperty('stats');
-    const latest = await svc.versions.db('latest_usage_data').where({ uuid: 'first-ping-instance' }).first();
-    expect(latest.stats).toEqual(payload.counts);
-    const instance = await svc.versions.db('instances').where({ uuid: 'first-ping-instance' }).first();
+    const latest = await svc.versions
+      .db<{ uuid: string; stats: unknown }>('latest_usage_data')
+      .where({ uuid: 'first-ping-instance' })
+      .first();
+    expect(latest?.stats).toEqual(payload.counts);
+    const instance = await svc.versions
+      .db<InstanceRow>('instances')
+      .where({ uuid: 'first-ping-instance' })
+      .first();
     expect(instance).toMatchObject({ ping_count: 1, last_version: '16.11.2', last_ping_at: clock.now });
   });
 
@@ -50,7 +96,7 @@ describe('POST /usage_data', () => {
     const { rows } = await svc.versions.db.raw<{ rows: { sum: string; kind: string }[] }>(
       `SELECT payload->'counts'->>'huge_sum' AS sum, json_typeof(payload->'counts'->'huge_sum') AS kind
          FROM usage_data WHERE id = ?`,
-      [res.body.conv_index.usage_data_id],
+      [jsonNumber(convIndex(res.body).usage_data_id)],
     );
     expect(rows[0]).toEqual({ sum: digits, kind: 'string' });
   });
@@ -81,16 +127,16 @@ describe('POST /usage_data', () => {
       makePayload({ uuid: 'follower', recordedAt: '2025-06-02T00:00:00Z', counts: { issues: 32, notes: 5 } }),
     );
     expect(res.status).toBe(201);
-    expect(res.body.conv_index).toMatchObject({
+    expect(convIndex(res.body)).toMatchObject({
       leader_issues: 10.2,
       instance_issues: 3.2,
       percentage_issues: 31.37,
       instance_notes: 0.5,
     });
-    expect(Object.keys(res.body.conv_index)).toHaveLength(31);
+    expect(Object.keys(convIndex(res.body))).toHaveLength(31);
     const stored = await svc.versions
-      .db('conversational_development_indices')
-      .where({ usage_data_id: res.body.conv_index.usage_data_id })
+      .db<ScoreRow>('conversational_development_indices')
+      .where('usage_data_id', jsonNumber(convIndex(res.body).usage_data_id))
       .first();
     expect(stored).toMatchObject({ reported: true, leader_issues: 10.2, percentage_issues: 31.37 });
   });
@@ -100,15 +146,21 @@ describe('POST /usage_data', () => {
     const answers = await Promise.all(
       Array.from({ length: 50 }, () => postJson(svc.baseUrl, '/usage_data', payload)),
     );
-    const ids = new Set(answers.map((a) => a.body.conv_index.usage_data_id));
+    const ids = new Set(answers.map((a) => jsonNumber(convIndex(a.body).usage_data_id)));
     expect(ids.size).toBe(1);
-    expect(answers.map((a) => a.status).sort()).toEqual([...Array(49).fill(200), 201]);
+    expect(answers.map((a) => a.status).sort()).toEqual([...Array<number>(49).fill(200), 201]);
     expect(await count('usage_data', { uuid: 'concurrent-instance' })).toBe(1);
     expect(await count('conversational_development_indices', { usage_data_id: [...ids][0] })).toBe(1);
-    const row = await svc.versions.db('usage_data').where({ uuid: 'concurrent-instance' }).first();
-    expect(row.duplicate_count).toBe(49);
-    const instance = await svc.versions.db('instances').where({ uuid: 'concurrent-instance' }).first();
-    expect(instance.ping_count).toBe(1);
+    const row = await svc.versions
+      .db<UsageDataRow>('usage_data')
+      .where({ uuid: 'concurrent-instance' })
+      .first();
+    expect(row?.duplicate_count).toBe(49);
+    const instance = await svc.versions
+      .db<InstanceRow>('instances')
+      .where({ uuid: 'concurrent-instance' })
+      .first();
+    expect(instance?.ping_count).toBe(1);
   });
 
   it('gives a re-sent scored ping the same answer it gave the first time', async () => {
@@ -119,7 +171,7 @@ describe('POST /usage_data', () => {
     });
     const again = await postJson(svc.baseUrl, '/usage_data', payload);
     expect(again.status).toBe(200);
-    expect(again.body.conv_index).toMatchObject({ leader_issues: 10.2, percentage_issues: 31.37 });
+    expect(convIndex(again.body)).toMatchObject({ leader_issues: 10.2, percentage_issues: 31.37 });
   });
 
   it('accepts a gzip-compressed body', async () => {
@@ -140,7 +192,7 @@ describe('POST /usage_data', () => {
       '/usage_data',
       makePayload({ uuid: 'late', recordedAt: '2025-05-01T00:00:00Z', version: '16.0.0' }),
     );
-    const instance = await svc.versions.db('instances').where({ uuid: 'late' }).first();
+    const instance = await svc.versions.db<InstanceRow>('instances').where({ uuid: 'late' }).first();
     expect(instance).toMatchObject({
       last_version: '17.0.0',
       ping_count: 2,
@@ -169,9 +221,15 @@ describe('POST /usage_ping_metadata', () => {
       },
     });
     expect(res.status).toBe(201);
-    const header = await svc.versions.db('usage_ping_metadata').where({ id: res.body.id }).first();
+    const metadataId = jsonNumber(jsonField(res.body, 'id'));
+    const header = await svc.versions
+      .db<{ id: string; uuid: string; metric_count: number; version: string; usage_data_id: string }>(
+        'usage_ping_metadata',
+      )
+      .where('id', metadataId)
+      .first();
     const latest = await svc.versions
-      .db('usage_data')
+      .db<UsageDataRow>('usage_data')
       .where({ uuid: 'follower' })
       .orderBy('recorded_at', 'desc')
       .first();
@@ -179,11 +237,21 @@ describe('POST /usage_ping_metadata', () => {
       uuid: 'follower',
       metric_count: 4,
       version: '16.11.2',
-      usage_data_id: latest.id,
+      usage_data_id: latest?.id,
     });
     const timings = await svc.versions
-      .db('usage_ping_metric_timings')
-      .where({ metadata_id: res.body.id })
+      .db<{
+        id: string;
+        metadata_id: string;
+        name: string;
+        time_elapsed_s: number;
+        error: string | null;
+        batch_size_kept: string | null;
+        pass: string | null;
+        pass_statements: string | null;
+        pass_rows: string | null;
+      }>('usage_ping_metric_timings')
+      .where('metadata_id', metadataId)
       .orderBy('id');
     expect(
       timings.map((t) => [
@@ -217,9 +285,14 @@ describe('POST /usage_ping_errors', () => {
       },
     });
     expect(res.status).toBe(201);
-    const row = await svc.versions.db('usage_ping_errors').where({ id: res.body.id }).first();
+    const row = await svc.versions
+      .db<{ id: string; uuid: string; version: string; elapsed_s: number; instance_id: string | null }>(
+        'usage_ping_errors',
+      )
+      .where('id', jsonNumber(jsonField(res.body, 'id')))
+      .first();
     expect(row).toMatchObject({ uuid: 'follower', version: '14.7.0-pre', elapsed_s: 0.006946 });
-    expect(row.instance_id).not.toBeNull();
+    expect(row?.instance_id).not.toBeNull();
   });
 });
 

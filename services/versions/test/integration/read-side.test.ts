@@ -1,10 +1,13 @@
 import {
   getJson,
+  jsonField,
+  jsonNumber,
+  jsonObject,
+  jsonObjects,
   makePayload,
   postJson,
   READ_TOKEN,
   startVersions,
-  type Json,
   type RunningVersions,
 } from './versions-harness';
 
@@ -88,11 +91,7 @@ describe('GET /api/v1/instances', () => {
   it('lists instances, most recently heard from first, with their ping counts', async () => {
     const res = await getJson(svc.baseUrl, '/api/v1/instances');
     expect(
-      res.body.instances.map((i: { uuid: string; ping_count: number; last_version: string }) => [
-        i.uuid,
-        i.ping_count,
-        i.last_version,
-      ]),
+      jsonObjects(jsonField(res.body, 'instances')).map((i) => [i.uuid, i.ping_count, i.last_version]),
     ).toEqual([
       ['alpha', 2, '17.0.0'],
       ['beta', 1, '17.0.0'],
@@ -102,7 +101,7 @@ describe('GET /api/v1/instances', () => {
 
   it('lists only instances silent for stale_days', async () => {
     const res = await getJson(svc.baseUrl, '/api/v1/instances?stale_days=14');
-    expect(res.body.instances.map((i: { uuid: string }) => i.uuid)).toEqual(['gamma']);
+    expect(jsonObjects(jsonField(res.body, 'instances')).map((i) => i.uuid)).toEqual(['gamma']);
   });
 
   it('answers 400 on a bad parameter', async () => {
@@ -114,9 +113,7 @@ describe('GET /api/v1/instances/:uuid/pings', () => {
   it("lists an instance's pings newest first", async () => {
     const res = await getJson(svc.baseUrl, '/api/v1/instances/alpha/pings');
     expect(res.status).toBe(200);
-    expect(
-      res.body.pings.map((p: { version: string; score_reported: boolean }) => [p.version, p.score_reported]),
-    ).toEqual([
+    expect(jsonObjects(jsonField(res.body, 'pings')).map((p) => [p.version, p.score_reported])).toEqual([
       ['17.0.0', true],
       ['16.11.0', false],
     ]);
@@ -130,18 +127,12 @@ describe('GET /api/v1/instances/:uuid/pings', () => {
 describe('GET /api/v1/metrics/:keyPath/series', () => {
   it("returns a metric's values across instances and versions over time", async () => {
     const res = await getJson(svc.baseUrl, '/api/v1/metrics/counts.issues/series?since=2025-05-01T00:00:00Z');
-    expect(
-      res.body.points.map((p: { uuid: string; version: string; value: number }) => [
-        p.uuid,
-        p.version,
-        p.value,
-      ]),
-    ).toEqual([
+    expect(jsonObjects(jsonField(res.body, 'points')).map((p) => [p.uuid, p.version, p.value])).toEqual([
       ['alpha', '16.11.0', 10],
       ['alpha', '17.0.0', 20],
       ['beta', '17.0.0', 5],
     ]);
-    expect(res.body.byVersion).toEqual([
+    expect(jsonField(res.body, 'byVersion')).toEqual([
       { version: '16.11.0', instances: 1, pings: 1, min: 10, avg: 10, max: 10 },
       { version: '17.0.0', instances: 2, pings: 2, min: 5, avg: 12.5, max: 20 },
     ]);
@@ -159,21 +150,21 @@ describe('GET /api/v1/metrics/:keyPath/series', () => {
 describe('GET /api/v1/metrics/health', () => {
   it('reports failure rates (value < 0) and timing percentiles by version', async () => {
     const res = await getJson(svc.baseUrl, '/api/v1/metrics/health?days=30');
-    expect(res.body.failures).toEqual([
+    expect(jsonField(res.body, 'failures')).toEqual([
       { version: '17.0.0', key_path: 'counts.boards', pings: 2, failures: 1, failure_rate: 0.5 },
     ]);
     // Six samples 0.1, 0.2, 0.3, 1, 2, 3 (and a tenth of them for boards), interpolated percentiles,
     // from the snapshot (refreshed in beforeAll).
-    const rounded = res.body.slowest.map((s: Json) => ({
+    const rounded = jsonObjects(jsonField(res.body, 'slowest')).map((s) => ({
       ...s,
-      p50_s: round(s.p50_s),
-      p95_s: round(s.p95_s),
+      p50_s: round(jsonNumber(s.p50_s)),
+      p95_s: round(jsonNumber(s.p95_s)),
     }));
     expect(rounded).toEqual([
       { version: '17.0.0', key_path: 'counts.issues', samples: 6, errors: 0, p50_s: 0.65, p95_s: 2.75 },
       { version: '17.0.0', key_path: 'counts.boards', samples: 6, errors: 0, p50_s: 0.065, p95_s: 0.275 },
     ]);
-    expect(res.body.slowest_computed_at).toBe('2025-06-20T12:00:00.000Z');
+    expect(jsonField(res.body, 'slowest_computed_at')).toBe('2025-06-20T12:00:00.000Z');
   });
 });
 
@@ -186,8 +177,10 @@ describe('GET /api/v1/export', () => {
     const lines = (await res.text())
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.uuid, l.version, l.payload.counts.issues])).toEqual([
+      .map((l) => jsonObject(JSON.parse(l)));
+    expect(
+      lines.map((l) => [l.uuid, l.version, jsonField(jsonField(l.payload, 'counts'), 'issues')]),
+    ).toEqual([
       ['alpha', '16.11.0', 10],
       ['alpha', '17.0.0', 20],
       ['beta', '17.0.0', 5],
@@ -207,7 +200,7 @@ describe('GET /api/v1/export', () => {
       headers: { authorization: `Bearer ${READ_TOKEN}` },
     });
     const lines = (await res.text()).trimEnd().split('\n');
-    expect(lines.map((l) => JSON.parse(l).payload)).toEqual([sent]);
+    expect(lines.map((l) => jsonField(JSON.parse(l), 'payload'))).toEqual([sent]);
     await svc.versions.db('usage_data').where({ uuid: 'pretty' }).delete();
     await svc.versions.db('instances').where({ uuid: 'pretty' }).delete();
     clock.now = new Date('2025-06-20T12:00:00.000Z');
@@ -232,7 +225,7 @@ describe('GET /api/v1/export', () => {
     const uuids = (await res.text())
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l).uuid as string);
+      .map((l) => jsonField(JSON.parse(l), 'uuid'));
     expect(uuids).toHaveLength(450);
     expect(new Set(uuids).size).toBe(450);
     await svc.versions.db('usage_data').where('uuid', 'like', 'bulk-%').delete();
@@ -266,8 +259,11 @@ describe('analyst views', () => {
   });
 
   it('metric_failure_rates, metric_timing_percentiles and stale_instances answer the common questions', async () => {
+    // count() and numeric columns come back from pg as text.
     const failures = await svc.versions
-      .db('metric_failure_rates')
+      .db<{ version: string; key_path: string; pings: string; failures: string; failure_rate: string }>(
+        'metric_failure_rates',
+      )
       .where({ key_path: 'counts.boards' })
       .orderBy('version');
     expect(failures.map((f) => [f.version, f.pings, f.failures, f.failure_rate])).toEqual([
@@ -275,12 +271,16 @@ describe('analyst views', () => {
       ['16.11.0', '1', '0', '0.0000'],
       ['17.0.0', '2', '1', '0.5000'],
     ]);
-    const timings = await svc.versions.db('metric_timing_percentiles').where({ key_path: 'counts.issues' });
+    const timings = await svc.versions
+      .db<{ version: string; key_path: string; samples: string; p50_s: number; p95_s: number }>(
+        'metric_timing_percentiles',
+      )
+      .where({ key_path: 'counts.issues' });
     expect(timings.map((t) => [t.version, t.samples, round(t.p50_s), round(t.p95_s)])).toEqual([
       ['17.0.0', '6', 0.65, 2.75],
     ]);
     // The view uses the database clock; gamma's last ping (April 2025) is long past 14 days.
-    const stale = await svc.versions.db('stale_instances').select('uuid');
+    const stale = await svc.versions.db<{ uuid: string }>('stale_instances').select('uuid');
     expect(stale.map((s) => s.uuid)).toContain('gamma');
   });
 });

@@ -98,33 +98,66 @@ export function makePayload(
   };
 }
 
-/** Parsed JSON answers; tests assert on their shape. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any;
+/** A JSON value read as an object, to read its fields; throws, failing the test, when it is not one. */
+export function jsonObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`expected a JSON object, got ${JSON.stringify(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** A JSON value read as an array; throws, failing the test, when it is not one. */
+export function jsonArray(value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new Error(`expected a JSON array, got ${JSON.stringify(value)}`);
+  return value as unknown[];
+}
+
+/** A JSON value read as an array of objects; throws, failing the test, when it is not one. */
+export function jsonObjects(value: unknown): Array<Record<string, unknown>> {
+  return jsonArray(value).map(jsonObject);
+}
+
+/** One field of a JSON object (undefined when absent); throws, failing the test, when `value` is no object. */
+export function jsonField(value: unknown, name: string): unknown {
+  return jsonObject(value)[name];
+}
+
+/** The `conv_index` object of a /usage_data answer; throws, failing the test, when there is none. */
+export function convIndex(body: unknown): Record<string, unknown> {
+  return jsonObject(jsonField(body, 'conv_index'));
+}
+
+/** A JSON value read as a number; throws, failing the test, when it is not one. */
+export function jsonNumber(value: unknown): number {
+  if (typeof value !== 'number') throw new Error(`expected a JSON number, got ${JSON.stringify(value)}`);
+  return value;
+}
 
 export async function postJson(
   baseUrl: string,
   path: string,
   body: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: Json; headers: Headers }> {
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const res = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  return { status: res.status, body: parsed, headers: res.headers };
 }
 
 export async function getJson(
   baseUrl: string,
   path: string,
   token: string | undefined = READ_TOKEN,
-): Promise<{ status: number; body: Json; headers: Headers }> {
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const res = await fetch(`${baseUrl}${path}`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  return { status: res.status, body: parsed, headers: res.headers };
 }
