@@ -19,9 +19,15 @@ import { toHttpError } from './http/http-error';
 import { createVersionsMetrics, observeRequests } from './http/versions-metrics';
 import { createBodyValidator } from './ingest/validate-body';
 import { createVersionsDatabase, migrateToLatest, pingDatabase } from './repositories/database.repository';
-import { refreshLeaderSnapshot } from './repositories/devops-leaders.repository';
-import { refreshTimingSnapshot } from './repositories/metric-analytics.repository';
-import { createPingMetricValuesOf } from './repositories/metric-keys.repository';
+import { BackgroundSnapshotRepository } from './repositories/background-snapshot.repository';
+import { DashboardRepository } from './repositories/dashboard.repository';
+import { DevopsLeadersRepository } from './repositories/devops-leaders.repository';
+import { ExportRepository } from './repositories/export.repository';
+import { InstancesRepository } from './repositories/instances.repository';
+import { MetricAnalyticsRepository } from './repositories/metric-analytics.repository';
+import { MetricKeysRepository } from './repositories/metric-keys.repository';
+import { PingDiagnosticsRepository } from './repositories/ping-diagnostics.repository';
+import { UsageDataRepository } from './repositories/usage-data.repository';
 import { createDashboardRouter } from './routes/dashboard.routes';
 import { createIngestRouter } from './routes/ingest.routes';
 import { createReadApiRouter } from './routes/read-api.routes';
@@ -79,6 +85,9 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
     statementTimeoutMs: config.dbStatementTimeoutMs,
     logger,
   });
+  const snapshotLocks = new BackgroundSnapshotRepository(db);
+  const metricAnalytics = new MetricAnalyticsRepository(db, snapshotLocks);
+  const devopsLeaders = new DevopsLeadersRepository(snapshotLocks);
   const registry = createMetricsRegistry('versions');
   const metrics = createVersionsMetrics(registry);
   if (config.readTokens.length === 0)
@@ -107,8 +116,9 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
   }
   app.use(
     createIngestRouter({
-      db,
-      pingMetricValuesOf: createPingMetricValuesOf(db, { maxCachedKeys: METRIC_KEY_CACHE_SIZE }),
+      usageData: new UsageDataRepository(db),
+      pingDiagnostics: new PingDiagnosticsRepository(db),
+      metricKeys: new MetricKeysRepository(db, { maxCachedKeys: METRIC_KEY_CACHE_SIZE }),
       validate: createBodyValidator({ maxKeys: config.maxPayloadKeys }),
       metrics,
       logger: logger.child({ component: 'ingest' }),
@@ -136,10 +146,21 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
       }),
     );
   }
-  app.use('/api/v1', createReadApiRouter({ db, tokens: config.readTokens, logger, now }));
+  app.use(
+    '/api/v1',
+    createReadApiRouter({
+      instances: new InstancesRepository(db),
+      metricAnalytics,
+      pingExport: new ExportRepository(db),
+      tokens: config.readTokens,
+      logger,
+      now,
+    }),
+  );
   app.use(
     createDashboardRouter({
-      db,
+      dashboard: new DashboardRepository(db),
+      metricAnalytics,
       tokens: config.readTokens,
       sessionSecret,
       sessionTtlS: config.sessionTtlS,
@@ -162,14 +183,14 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
 
   const refreshTimings = (wait: boolean) => {
     const at = now();
-    return refreshTimingSnapshot(db, {
+    return metricAnalytics.refreshTimingSnapshot({
       since: new Date(at.getTime() - TIMING_SNAPSHOT_DAYS * 24 * 3600 * 1000),
       now: at,
       wait,
     });
   };
   const refreshLeaders = (wait: boolean) =>
-    refreshLeaderSnapshot(db, { now: now(), windowDays: config.leaderWindowDays, wait });
+    devopsLeaders.refreshLeaderSnapshot({ now: now(), windowDays: config.leaderWindowDays, wait });
   /** The snapshots recomputed in the background, each by one replica at a time. */
   const snapshots = [
     { name: 'timing snapshot', refresh: refreshTimings, intervalS: config.timingSnapshotIntervalS },

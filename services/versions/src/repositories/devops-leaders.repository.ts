@@ -1,16 +1,23 @@
-import type { Knex } from 'knex';
-import { refreshUnderLock } from './background-snapshot.repository';
+import type { BackgroundSnapshotRepository } from './background-snapshot.repository';
 
 /**
- * Recomputes the DevOps-score leader snapshot (refresh_devops_leader_snapshot() in the
- * migrations) over the instances whose latest ping was received in the `windowDays` before `now`,
- * by one replica at a time (see refreshUnderLock).
+ * The DevOps-score leader snapshot that ingest scores new pings against. Its one statement runs in
+ * the lock's transaction, so the snapshot lock is all it needs of the database.
  */
-export async function refreshLeaderSnapshot(
-  db: Knex,
-  options: { now: Date; windowDays: number; wait: boolean },
-): Promise<boolean> {
-  return refreshUnderLock(db, { lockName: 'devops_leader_snapshot', wait: options.wait }, async (trx) => {
-    await trx.raw('SELECT refresh_devops_leader_snapshot(?, ?)', [options.now, options.windowDays]);
-  });
+export class DevopsLeadersRepository {
+  constructor(private readonly snapshots: Pick<BackgroundSnapshotRepository, 'refreshUnderLock'>) {}
+
+  /**
+   * Recomputes the DevOps-score leader snapshot (refresh_devops_leader_snapshot() in the
+   * migrations) over the instances whose latest ping was received in the `windowDays` before `now`,
+   * by one replica at a time (see refreshUnderLock).
+   */
+  async refreshLeaderSnapshot(options: { now: Date; windowDays: number; wait: boolean }): Promise<boolean> {
+    return this.snapshots.refreshUnderLock(
+      { lockName: 'devops_leader_snapshot', wait: options.wait },
+      async (trx) => {
+        await trx.raw('SELECT refresh_devops_leader_snapshot(?, ?)', [options.now, options.windowDays]);
+      },
+    );
+  }
 }

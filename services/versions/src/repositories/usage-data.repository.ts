@@ -21,46 +21,6 @@ const SCORE_COLUMNS = DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${
  */
 const UNREADABLE_JSON_CODES = new Set(['22003', '22P02']);
 
-/**
- * Stores one ping, its metric values and its DevOps score in one statement (one round trip):
- * ingest_usage_data() upserts the instance (locking its row, which serialises concurrent pings of
- * one instance), inserts the usage_data row or finds the existing one, and for a new ping reads the
- * leaders among other instances (one row of the leader snapshot), scores the ping's per-user values
- * against them (devops_score(), GitLab's formula as computeDevopsScore writes it) and writes the
- * score and the instance's leader values; the same statement writes the ping's ping_metric_values
- * row when the ping is new. Being one statement it is atomic: whoever sees the usage_data row also
- * sees its values and score, and a failure leaves nothing.
- *
- * `payloadText` is the request body as received, stored as the payload (`json`) without
- * re-serialising or parsing it into jsonb; `payload` is the same document parsed. A body that may
- * hold a number jsonb cannot read (`mayHoldNumberJsonbRefuses`, rare) is first read as jsonb by
- * PostgreSQL; if it cannot be, the parsed document is stored re-serialised, so `payload::jsonb`
- * (the flattening view, analysts' casts) reads every stored row.
- */
-export async function storePing(
-  db: Knex,
-  input: {
-    facts: UsageDataFacts;
-    payloadText: string;
-    payload: unknown;
-    /** The ping's numeric leaves by key id (see MetricKeyTrie). */
-    metricValues: PingMetricValues;
-    perUser: PerUserValues;
-    receivedAt: Date;
-  },
-): Promise<StoredPing> {
-  const jsonbReadable =
-    !mayHoldNumberJsonbRefuses(input.payloadText) || (await jsonbReads(db, input.payloadText));
-  // JSON.stringify writes every number as a double PostgreSQL can read (1e-20000 becomes 0).
-  const payloadText = jsonbReadable ? input.payloadText : JSON.stringify(input.payload);
-  const row = await ingestUsageData(db, input, payloadText);
-  return {
-    usageDataId: Number(row.usage_data_id),
-    created: row.created,
-    score: row.reported ? pickScore(row.score_row) : null,
-  };
-}
-
 interface IngestRow {
   usage_data_id: string;
   created: boolean;
@@ -87,53 +47,99 @@ const INGEST_SQL = `WITH stored AS (
        SELECT usage_data_id, ?::integer[], ?::float8[], ?::integer[] FROM stored WHERE created)
      SELECT * FROM stored`;
 
-async function ingestUsageData(
-  db: Knex,
-  input: { facts: UsageDataFacts; metricValues: PingMetricValues; perUser: PerUserValues; receivedAt: Date },
-  payloadText: string,
-): Promise<IngestRow> {
-  const { facts, metricValues } = input;
-  const result = await db
-    .raw<{ rows: IngestRow[] }>(INGEST_SQL, [
-      facts.uuid,
-      facts.hostname,
-      facts.recordedAt,
-      facts.version,
-      facts.edition,
-      facts.installationType,
-      facts.activeUserCount,
-      facts.historicalMaxUsers,
-      facts.licenseMd5,
-      facts.licenseSha256,
-      facts.licenseId,
-      facts.licensePlan,
-      facts.licenseUserCount,
-      facts.licenseStartsAt,
-      facts.licenseExpiresAt,
-      facts.licenseTrial,
-      facts.licenseSubscriptionId,
-      payloadText,
-      input.receivedAt,
-      float8ArrayBinary(DEVOPS_METRICS.map((metric) => input.perUser[metric])),
-      int4ArrayBinary(metricValues.keyIds),
-      float8ArrayBinary(metricValues.values),
-      int4ArrayBinary(metricValues.failedKeyIds),
-    ])
-    // A named statement is parsed and planned once per connection: ~0.2 ms of PostgreSQL CPU a ping
-    // (backend CPU over 400 calls in one session, 1.10 → 0.83-0.93 ms for the statement without
-    // payload and values).
-    .options({ name: 'versions_ingest_usage_data' });
-  return result.rows[0]!;
-}
+/** `usage_data` and what ingest writes with each ping: its metric values and DevOps score. */
+export class UsageDataRepository {
+  constructor(private readonly db: Knex) {}
 
-/** Whether PostgreSQL reads `jsonText` as jsonb (false when a number in it is out of numeric's range). */
-async function jsonbReads(db: Knex, jsonText: string): Promise<boolean> {
-  try {
-    await db.raw('SELECT ?::jsonb IS NULL', [jsonText]);
-    return true;
-  } catch (err) {
-    if (UNREADABLE_JSON_CODES.has((err as { code?: string }).code ?? '')) return false;
-    throw err;
+  /**
+   * Stores one ping, its metric values and its DevOps score in one statement (one round trip):
+   * ingest_usage_data() upserts the instance (locking its row, which serialises concurrent pings of
+   * one instance), inserts the usage_data row or finds the existing one, and for a new ping reads the
+   * leaders among other instances (one row of the leader snapshot), scores the ping's per-user values
+   * against them (devops_score(), GitLab's formula as computeDevopsScore writes it) and writes the
+   * score and the instance's leader values; the same statement writes the ping's ping_metric_values
+   * row when the ping is new. Being one statement it is atomic: whoever sees the usage_data row also
+   * sees its values and score, and a failure leaves nothing.
+   *
+   * `payloadText` is the request body as received, stored as the payload (`json`) without
+   * re-serialising or parsing it into jsonb; `payload` is the same document parsed. A body that may
+   * hold a number jsonb cannot read (`mayHoldNumberJsonbRefuses`, rare) is first read as jsonb by
+   * PostgreSQL; if it cannot be, the parsed document is stored re-serialised, so `payload::jsonb`
+   * (the flattening view, analysts' casts) reads every stored row.
+   */
+  async storePing(input: {
+    facts: UsageDataFacts;
+    payloadText: string;
+    payload: unknown;
+    /** The ping's numeric leaves by key id (see MetricKeyTrie). */
+    metricValues: PingMetricValues;
+    perUser: PerUserValues;
+    receivedAt: Date;
+  }): Promise<StoredPing> {
+    const jsonbReadable =
+      !mayHoldNumberJsonbRefuses(input.payloadText) || (await this.jsonbReads(input.payloadText));
+    // JSON.stringify writes every number as a double PostgreSQL can read (1e-20000 becomes 0).
+    const payloadText = jsonbReadable ? input.payloadText : JSON.stringify(input.payload);
+    const row = await this.ingestUsageData(input, payloadText);
+    return {
+      usageDataId: Number(row.usage_data_id),
+      created: row.created,
+      score: row.reported ? pickScore(row.score_row) : null,
+    };
+  }
+
+  private async ingestUsageData(
+    input: {
+      facts: UsageDataFacts;
+      metricValues: PingMetricValues;
+      perUser: PerUserValues;
+      receivedAt: Date;
+    },
+    payloadText: string,
+  ): Promise<IngestRow> {
+    const { facts, metricValues } = input;
+    const result = await this.db
+      .raw<{ rows: IngestRow[] }>(INGEST_SQL, [
+        facts.uuid,
+        facts.hostname,
+        facts.recordedAt,
+        facts.version,
+        facts.edition,
+        facts.installationType,
+        facts.activeUserCount,
+        facts.historicalMaxUsers,
+        facts.licenseMd5,
+        facts.licenseSha256,
+        facts.licenseId,
+        facts.licensePlan,
+        facts.licenseUserCount,
+        facts.licenseStartsAt,
+        facts.licenseExpiresAt,
+        facts.licenseTrial,
+        facts.licenseSubscriptionId,
+        payloadText,
+        input.receivedAt,
+        float8ArrayBinary(DEVOPS_METRICS.map((metric) => input.perUser[metric])),
+        int4ArrayBinary(metricValues.keyIds),
+        float8ArrayBinary(metricValues.values),
+        int4ArrayBinary(metricValues.failedKeyIds),
+      ])
+      // A named statement is parsed and planned once per connection: ~0.2 ms of PostgreSQL CPU a ping
+      // (backend CPU over 400 calls in one session, 1.10 → 0.83-0.93 ms for the statement without
+      // payload and values).
+      .options({ name: 'versions_ingest_usage_data' });
+    return result.rows[0]!;
+  }
+
+  /** Whether PostgreSQL reads `jsonText` as jsonb (false when a number in it is out of numeric's range). */
+  private async jsonbReads(jsonText: string): Promise<boolean> {
+    try {
+      await this.db.raw('SELECT ?::jsonb IS NULL', [jsonText]);
+      return true;
+    } catch (err) {
+      if (UNREADABLE_JSON_CODES.has((err as { code?: string }).code ?? '')) return false;
+      throw err;
+    }
   }
 }
 

@@ -1,17 +1,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { Knex } from 'knex';
 import { requireSameOriginWrites } from '@servping/runtime';
 import { renderDashboard, renderLogin } from '../dashboard/render-dashboard';
 import { keyPathParam, QueryParamError } from '../http/query-params';
 import { signSession, tokenMatches } from '../http/read-auth';
 import { isReader, SESSION_COOKIE } from '../http/require-reader';
-import {
-  metricAdoptionByWeek,
-  metricSumByWeek,
-  reportingInstancesByWeek,
-  versionDistribution,
-} from '../repositories/dashboard.repository';
-import { metricHealth } from '../repositories/metric-analytics.repository';
+import type { DashboardRepository } from '../repositories/dashboard.repository';
+import type { MetricAnalyticsRepository } from '../repositories/metric-analytics.repository';
 
 const DAY_MS = 24 * 3600 * 1000;
 const DEFAULT_METRIC = 'counts.issues';
@@ -20,7 +14,11 @@ const DEFAULT_METRIC = 'counts.issues';
 const PAGE_HEADERS = { 'Cache-Control': 'no-store' };
 
 export interface DashboardRouteOptions {
-  db: Knex;
+  dashboard: Pick<
+    DashboardRepository,
+    'reportingInstancesByWeek' | 'versionDistribution' | 'metricAdoptionByWeek' | 'metricSumByWeek'
+  >;
+  metricAnalytics: Pick<MetricAnalyticsRepository, 'metricHealth'>;
   tokens: readonly string[];
   sessionSecret: string;
   sessionTtlS: number;
@@ -89,18 +87,18 @@ export function createDashboardRouter(options: DashboardRouteOptions): Router {
 }
 
 async function renderPage(req: Request, res: Response, options: DashboardRouteOptions): Promise<void> {
-  const { db } = options;
+  const { dashboard, metricAnalytics } = options;
   const now = options.now();
   const metricRaw =
     typeof req.query.metric === 'string' && req.query.metric !== '' ? req.query.metric : DEFAULT_METRIC;
   const keyPath = keyPathParam(metricRaw);
   const since = new Date(now.getTime() - 30 * DAY_MS);
   const [reportingByWeek, versions, adoptionByWeek, sumByWeek, health] = await Promise.all([
-    reportingInstancesByWeek(db, { now, weeks: 12 }),
-    versionDistribution(db, { now, days: 30, limit: 15 }),
-    metricAdoptionByWeek(db, { now, weeks: 12, keyPath }),
-    metricSumByWeek(db, { now, weeks: 12, keyPath }),
-    metricHealth(db, { since, limit: 10 }),
+    dashboard.reportingInstancesByWeek({ now, weeks: 12 }),
+    dashboard.versionDistribution({ now, days: 30, limit: 15 }),
+    dashboard.metricAdoptionByWeek({ now, weeks: 12, keyPath }),
+    dashboard.metricSumByWeek({ now, weeks: 12, keyPath }),
+    metricAnalytics.metricHealth({ since, limit: 10 }),
   ]);
   res.type('html').send(
     renderDashboard({

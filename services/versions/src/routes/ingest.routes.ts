@@ -1,18 +1,18 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { Knex } from 'knex';
 import type { Logger } from '@servping/runtime';
 import { BodyReadError, drainRequest, readJsonBody } from '../http/read-body';
 import type { VersionsMetrics } from '../http/versions-metrics';
 import { toUsageDataFacts } from '../ingest/usage-data-facts';
 import type { BodyByEndpoint, BodyValidator, IngestEndpoint, RejectionReason } from '../ingest/validate-body';
-import type { PingMetricValuesOf } from '../repositories/metric-keys.repository';
-import { storeMetadata, storePingError } from '../repositories/ping-diagnostics.repository';
-import { storePing } from '../repositories/usage-data.repository';
+import type { MetricKeysRepository } from '../repositories/metric-keys.repository';
+import type { PingDiagnosticsRepository } from '../repositories/ping-diagnostics.repository';
+import type { UsageDataRepository } from '../repositories/usage-data.repository';
 import { perUserValues } from '../scoring/devops-score';
 
 export interface IngestRouteOptions {
-  db: Knex;
-  pingMetricValuesOf: PingMetricValuesOf;
+  usageData: Pick<UsageDataRepository, 'storePing'>;
+  pingDiagnostics: Pick<PingDiagnosticsRepository, 'storeMetadata' | 'storePingError'>;
+  metricKeys: Pick<MetricKeysRepository, 'pingMetricValuesOf'>;
   validate: BodyValidator;
   metrics: VersionsMetrics;
   logger: Logger;
@@ -41,7 +41,7 @@ const DRAIN_FACTOR = 4;
  */
 export function createIngestRouter(options: IngestRouteOptions): Router {
   const router = express.Router();
-  const { db, metrics, now } = options;
+  const { usageData, pingDiagnostics, metricKeys, metrics, now } = options;
 
   // `/usage_data/upload` takes a payload downloaded from an offline instance and carried here by
   // `servping upload` (GitLab's manual upload, 14.8+): the same validation, and the same row for
@@ -50,8 +50,8 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
     ['/usage_data', '/usage_data/upload'],
     ingest(options, 'usage_data', async (body, res, text) => {
       const receivedAt = now();
-      const metricValues = await options.pingMetricValuesOf(body);
-      const stored = await storePing(db, {
+      const metricValues = await metricKeys.pingMetricValuesOf(body);
+      const stored = await usageData.storePing({
         facts: toUsageDataFacts(body),
         payloadText: text,
         payload: body,
@@ -73,7 +73,7 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
   router.post(
     '/usage_ping_metadata',
     ingest(options, 'usage_ping_metadata', async (body, res) => {
-      const { metadataId } = await storeMetadata(db, {
+      const { metadataId } = await pingDiagnostics.storeMetadata({
         uuid: body.metadata.uuid,
         metrics: body.metadata.metrics.map((m) => ({
           name: m.name,
@@ -95,7 +95,7 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
   router.post(
     '/usage_ping_errors',
     ingest(options, 'usage_ping_errors', async (body, res) => {
-      const { errorId } = await storePingError(db, {
+      const { errorId } = await pingDiagnostics.storePingError({
         occurredAt: new Date(body.error.time),
         uuid: body.error.uuid,
         hostname: body.error.hostname,

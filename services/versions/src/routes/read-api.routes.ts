@@ -1,12 +1,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { Knex } from 'knex';
 import type { Logger } from '@servping/runtime';
 import { intParam, keyPathParam, QueryParamError, timeParam } from '../http/query-params';
 import { requireReadToken } from '../http/require-reader';
 import { UUID_PATTERN } from '../ingest/envelope-schemas';
-import { exportPage } from '../repositories/export.repository';
-import { listInstances, listPings } from '../repositories/instances.repository';
-import { metricHealth, metricSeries } from '../repositories/metric-analytics.repository';
+import type { ExportRepository } from '../repositories/export.repository';
+import type { InstancesRepository } from '../repositories/instances.repository';
+import type { MetricAnalyticsRepository } from '../repositories/metric-analytics.repository';
 
 const DAY_MS = 24 * 3600 * 1000;
 const EXPORT_PAGE_SIZE = 200;
@@ -16,12 +15,14 @@ type Handler = (req: Request, res: Response) => Promise<void>;
 
 /** The analysts' read API under /api/v1; every route requires a read token. */
 export function createReadApiRouter(options: {
-  db: Knex;
+  instances: Pick<InstancesRepository, 'listInstances' | 'listPings'>;
+  metricAnalytics: Pick<MetricAnalyticsRepository, 'metricHealth' | 'metricSeries'>;
+  pingExport: Pick<ExportRepository, 'exportPage'>;
   tokens: readonly string[];
   logger: Logger;
   now: () => Date;
 }): Router {
-  const { db, now } = options;
+  const { metricAnalytics, pingExport, now } = options;
   const router = express.Router();
   router.use(requireReadToken(options.tokens));
 
@@ -29,7 +30,7 @@ export function createReadApiRouter(options: {
     '/instances',
     handle(async (req, res) => {
       const staleDays = intParam(req.query.stale_days, 'stale_days', 1, 3650, 0);
-      const instances = await listInstances(db, {
+      const instances = await options.instances.listInstances({
         limit: intParam(req.query.limit, 'limit', 1, 1000, 100),
         offset: intParam(req.query.offset, 'offset', 0, 1_000_000_000, 0),
         staleSince: staleDays > 0 ? new Date(now().getTime() - staleDays * DAY_MS) : undefined,
@@ -44,7 +45,7 @@ export function createReadApiRouter(options: {
       const uuid = String(req.params.uuid);
       // No ingest stores a uuid outside the pattern, so there is nothing to look up.
       const pings = UUID.test(uuid)
-        ? await listPings(db, uuid, { limit: intParam(req.query.limit, 'limit', 1, 1000, 100) })
+        ? await options.instances.listPings(uuid, { limit: intParam(req.query.limit, 'limit', 1, 1000, 100) })
         : null;
       if (pings === null) {
         res.status(404).json({ error: 'not_found', message: 'no instance with this uuid' });
@@ -58,7 +59,7 @@ export function createReadApiRouter(options: {
     '/metrics/health',
     handle(async (req, res) => {
       const days = intParam(req.query.days, 'days', 1, 3650, 30);
-      const { failures, slowest, slowestComputedAt } = await metricHealth(db, {
+      const { failures, slowest, slowestComputedAt } = await metricAnalytics.metricHealth({
         since: new Date(now().getTime() - days * DAY_MS),
         limit: intParam(req.query.limit, 'limit', 1, 1000, 50),
       });
@@ -70,7 +71,7 @@ export function createReadApiRouter(options: {
     '/metrics/:keyPath/series',
     handle(async (req, res) => {
       const keyPath = keyPathParam(req.params.keyPath);
-      const series = await metricSeries(db, {
+      const series = await metricAnalytics.metricSeries({
         keyPath,
         since: timeParam(req.query.since, 'since', new Date(0)),
         until: timeParam(req.query.until, 'until', new Date(now().getTime() + DAY_MS)),
@@ -89,7 +90,7 @@ export function createReadApiRouter(options: {
       let rows = 0;
       // Page by page with backpressure: a slow consumer pauses the reads instead of growing memory.
       while (!res.destroyed) {
-        const page = await exportPage(db, { since, afterId, pageSize: EXPORT_PAGE_SIZE });
+        const page = await pingExport.exportPage({ since, afterId, pageSize: EXPORT_PAGE_SIZE });
         for (const row of page) {
           if (!res.write(row.line)) await drainedOrClosed(res);
           if (res.destroyed) break;
