@@ -10,17 +10,20 @@ const WIDTH = 640;
 const HEIGHT = 240;
 const PAD = { top: 16, right: 16, bottom: 48, left: 56 };
 
+/** What every chart is drawn from: its element id, title, data and the unit of its values. */
+interface ChartOptions {
+  id: string;
+  title: string;
+  data: readonly Datum[];
+  unit?: string;
+}
+
 /**
  * A line chart as an inline SVG string: one `<circle class="point">` per datum with its label and
  * value in data attributes (what the browser test counts), a polyline through them, and a y axis
  * from 0 to the maximum.
  */
-export function lineChart(options: {
-  id: string;
-  title: string;
-  data: readonly Datum[];
-  unit?: string;
-}): string {
+export function lineChart(options: ChartOptions): string {
   const { data } = options;
   const max = niceMax(Math.max(0, ...data.map((d) => d.value)));
   const plotW = WIDTH - PAD.left - PAD.right;
@@ -52,12 +55,7 @@ export function lineChart(options: {
 }
 
 /** A horizontal bar chart: one `<rect class="bar">` per datum, longest bar = largest value. */
-export function barChart(options: {
-  id: string;
-  title: string;
-  data: readonly Datum[];
-  unit?: string;
-}): string {
+export function barChart(options: ChartOptions): string {
   const { data } = options;
   const rowH = 22;
   const labelW = 240;
