@@ -1,38 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { createLogger } from '@servping/runtime';
-import { createVersionsDatabase, migrateToLatest } from '@servping/versions';
-import { postgresUrl } from '@servping/test-servers';
+import { migrateToLatest } from '@servping/versions';
+import { scratchVersionsDatabase } from './versions-harness';
 
 /** The last migration that stored metric values as rows (a trigger filled metric_values). */
 const ROWS_MIGRATION = '20251204000000_versions_read_model.js';
 
-const ADMIN_URL = postgresUrl('test');
-const dbName = `versions_migration_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-const url = new URL(ADMIN_URL);
-url.pathname = `/${dbName}`;
-const db = createVersionsDatabase({
-  connectionString: url.toString(),
-  poolMax: 2,
-  statementTimeoutMs: 0,
-  logger: createLogger({ service: 'versions-test', level: 'silent' }),
-});
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(() => admin(`CREATE DATABASE ${dbName}`));
-afterAll(async () => {
-  await db.destroy();
-  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-});
+const { db, connectionString } = scratchVersionsDatabase('versions_migration');
 
 describe('moving metric values to one row per ping', () => {
   it('keeps every value stored before it, readable through the metric_values view', async () => {
@@ -54,7 +26,7 @@ describe('moving metric values to one row per ping', () => {
     );
     expect(before.rows).toHaveLength(3);
 
-    await migrateToLatest(db, { connectionString: url.toString() });
+    await migrateToLatest(db, { connectionString });
 
     const after = await db.raw<{ rows: unknown[] }>(
       'SELECT usage_data_id, key_id, value FROM metric_values ORDER BY key_id',

@@ -1,40 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { createLogger } from '@servping/runtime';
-import { createVersionsDatabase, migrateToLatest } from '@servping/versions';
-import { postgresUrl } from '@servping/test-servers';
+import { migrateToLatest } from '@servping/versions';
+import { scratchVersionsDatabase } from './versions-harness';
 
 /** The last migration that stored the payload as jsonb with its counts beside it as stats. */
 const JSONB_MIGRATION = '20261205000300_versions_ingest_write_path.js';
 /** The migration this file tests. */
 const JSON_MIGRATION = '20261206000000_versions_payload_json.js';
 
-const ADMIN_URL = postgresUrl('test');
-const dbName = `versions_payload_json_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-const url = new URL(ADMIN_URL);
-url.pathname = `/${dbName}`;
-const db = createVersionsDatabase({
-  connectionString: url.toString(),
-  poolMax: 2,
-  statementTimeoutMs: 0,
-  logger: createLogger({ service: 'versions-test', level: 'silent' }),
-});
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(() => admin(`CREATE DATABASE ${dbName}`));
-afterAll(async () => {
-  await db.destroy();
-  await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-});
+const { db, connectionString } = scratchVersionsDatabase('versions_payload_json');
 
 const PAYLOAD_TEXT =
   '{"uuid": "old", "counts": {"issues": 3, "boards": -1, "big": 9223372036854775807}, "deep": {"a": 2.5}}';
@@ -60,7 +32,7 @@ describe('storing the payload once, as json', () => {
     const before = (await leaves()).rows;
     expect(before).toHaveLength(4);
 
-    await migrateToLatest(db, { connectionString: url.toString() });
+    await migrateToLatest(db, { connectionString });
 
     const { rows } = await db.raw<{ rows: Array<Record<string, unknown>> }>(
       `SELECT pg_typeof(u.payload)::text AS type, u.payload::text AS text, l.stats::text AS stats

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { buildVersions, loadConfig, type VersionsApp } from '@servping/versions';
+import type { Knex } from 'knex';
+import { createLogger } from '@servping/runtime';
+import { buildVersions, createVersionsDatabase, loadConfig, type VersionsApp } from '@servping/versions';
 import { postgresUrl } from '@servping/test-servers';
 
 const ADMIN_URL = postgresUrl('test');
@@ -45,6 +47,28 @@ export async function startVersions(
       await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     },
   };
+}
+
+/**
+ * A Versions database of its own for a migration test, not migrated: created before the file's
+ * tests and dropped after them (registers its own beforeAll/afterAll).
+ */
+export function scratchVersionsDatabase(prefix: string): { db: Knex; connectionString: string } {
+  const dbName = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  const db = createVersionsDatabase({
+    connectionString: url.toString(),
+    poolMax: 2,
+    statementTimeoutMs: 0,
+    logger: createLogger({ service: 'versions-test', level: 'silent' }),
+  });
+  beforeAll(() => admin(`CREATE DATABASE ${dbName}`));
+  afterAll(async () => {
+    await db.destroy();
+    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  });
+  return { db, connectionString: url.toString() };
 }
 
 async function admin(sql: string): Promise<void> {
