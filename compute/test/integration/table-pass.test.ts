@@ -42,6 +42,16 @@ beforeAll(async () => {
       (ARRAY['opened','closed','locked'])[i % 3 + 1],
       CASE WHEN i % 4 = 0 THEN NULL ELSE (i % 7) * 3000000000000000 END,
       TIMESTAMPTZ '2024-03-15' - (i % 40) * INTERVAL '1 day' FROM generate_series(1, 20000) i;
+    -- Keys with gaps (every 997th id, then a block near 2^62), an indexed column with negative,
+    -- zero, NULL and huge values: a distinct count the planner moves from value ranges into a pass.
+    CREATE TABLE scattered (id bigint PRIMARY KEY, author bigint, created_at timestamptz NOT NULL);
+    INSERT INTO scattered
+      SELECT i * 997 + CASE WHEN i > 2900 THEN 4611686018427387904 ELSE 0 END,
+             CASE WHEN i % 9 = 0 THEN NULL WHEN i % 13 = 0 THEN -4611686018427387904 + i % 5
+                  WHEN i % 17 = 0 THEN 9223372036854775807 - i % 3 ELSE (i % 301) - 150 END,
+             TIMESTAMPTZ '2024-03-15' - (i % 40) * INTERVAL '1 day'
+        FROM generate_series(1, 3000) i;
+    CREATE INDEX scattered_author ON scattered (author);
     ANALYZE;
   `);
   db = InstanceDbRepository.connect({ connectionString: fixture.url, applicationName: 'table-pass-test' });
@@ -155,6 +165,28 @@ describe('computeTablePass', () => {
     } finally {
       await short.close();
     }
+  });
+
+  it('counts an indexed column with gaps, negatives, NULLs and huge values as exactly in a pass as through its value ranges', async () => {
+    const scattered = (over: Partial<DatabaseQuery> = {}) => countQuery('scattered', over);
+    const author = { operation: 'distinct_count', column: col('author', 'scattered') } as const;
+    const outcome = await computeTablePass({
+      members: [scattered(), scattered({ ...author, distinctBy: 'bitmap' })],
+      timeFrame: 'all',
+      recordedAt,
+      db,
+      targetStatementMs: 1,
+    });
+    const byRanges = await computeDatabaseValue({
+      query: scattered({ ...author, distinctBy: 'value_ranges' }),
+      timeFrame: 'all',
+      recordedAt,
+      db,
+    });
+    const exact = await groundTruth(scattered(author), 'all');
+    expect(valueOf(outcome, 0)).toBe(3000);
+    expect(valueOf(outcome, 1)).toBe(exact);
+    expect(byRanges.value).toBe(exact);
   });
 
   it('leaves a misconfigured member out before any statement', async () => {
