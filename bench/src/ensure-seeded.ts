@@ -31,13 +31,16 @@ export async function ensureSeeded(
   // Also when readSeedMarker ignored a marker whose data is gone: a marker left in place would
   // vouch for a seed interrupted this time.
   await clearSeedMarker(instanceUrl);
-  const now = new Date().toISOString();
+  const now = new Date();
   const { redisUrl } = readEnv(io.env, { redisUrl: commonEnv.redisUrl });
-  await seedDemo(
-    { instanceDatabaseUrl: instanceUrl, redisUrl, rows, seed, now: new Date(now), connections: 2 },
-    io.stdout,
-  );
-  const marker: SeedMarker = { rows, seed, schema, now, seededAt: new Date().toISOString() };
+  await seedDemo({ instanceDatabaseUrl: instanceUrl, redisUrl, rows, seed, now, connections: 2 }, io.stdout);
+  const marker: SeedMarker = {
+    rows,
+    seed,
+    schema,
+    now: now.toISOString(),
+    seededAt: new Date().toISOString(),
+  };
   await writeSeedMarker(instanceUrl, marker);
   await vacuumInstance(instanceUrl);
   return { skipped: false, seconds: Math.round((performance.now() - started) / 100) / 10, marker };

@@ -259,13 +259,11 @@ export {
   type TakeResult,
 } from './rate-limit/token-bucket';
 export {
-  RUN_STATES,
   MAX_EVENTS_PER_REQUEST,
   isRunOver,
   progressLine,
   type RunState,
   type RequestedBy,
-  type MetricState,
   type MetricProgress,
   type Submission,
   type RunView,

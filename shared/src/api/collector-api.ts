@@ -7,17 +7,14 @@
 import type { MetricValue } from '../payload/metric-result';
 import type { JobDataByName } from '../pipeline/jobs';
 
-export const RUN_STATES = ['planned', 'running', 'finished', 'failed'] as const;
-export type RunState = (typeof RUN_STATES)[number];
+export type RunState = 'planned' | 'running' | 'finished' | 'failed';
 /** Who asked for a run: the schedule, the API, the console, the CLI… */
 export type RequestedBy = JobDataByName['trigger-run']['requestedBy'];
-
-export type MetricState = 'done' | 'fallback' | 'failed' | 'pending';
 
 export interface MetricProgress {
   /** The metric's key_path once it finished; the job id while pending or after a crash. */
   name: string;
-  state: MetricState;
+  state: 'done' | 'fallback' | 'failed' | 'pending';
   timeElapsedS?: number;
   error?: string;
   /** The value reported (the fallback for a failed metric), once finished. */
