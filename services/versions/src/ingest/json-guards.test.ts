@@ -1,4 +1,4 @@
-import { findJsonGuardViolations, mayContainUnstorableText, mayHoldNumberJsonbRefuses } from './json-guards';
+import { inspectJsonDocument, mayContainUnstorableText, mayHoldNumberJsonbRefuses } from './json-guards';
 
 function nested(levels: number): unknown {
   let doc: unknown = 1;
@@ -6,7 +6,7 @@ function nested(levels: number): unknown {
   return doc;
 }
 
-describe('findJsonGuardViolations', () => {
+describe('inspectJsonDocument: guards', () => {
   it.each([
     ['a plain payload', { uuid: 'x', counts: { issues: 3, h: { '-1': -1 } }, list: [1, 'a', null] }, []],
     [
@@ -29,12 +29,12 @@ describe('findJsonGuardViolations', () => {
       ['forbidden_key /a~1b/prototype'],
     ],
   ])('%s', (_name, doc, expected) => {
-    expect(findJsonGuardViolations(doc).map((v) => `${v.reason} ${v.path}`)).toEqual(expected);
+    expect(inspectJsonDocument(doc).violations.map((v) => `${v.reason} ${v.path}`)).toEqual(expected);
   });
 
   it('does not overflow the stack on 100000 levels of arrays', () => {
     const doc: unknown = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000));
-    expect(findJsonGuardViolations(doc).map((v) => v.reason)).toEqual(['too_deep']);
+    expect(inspectJsonDocument(doc).violations.map((v) => v.reason)).toEqual(['too_deep']);
   });
 });
 
@@ -55,16 +55,18 @@ describe('mayContainUnstorableText', () => {
   it('is true for every text whose parsed document the string check refuses', () => {
     const texts = ['"\\u0000"', '"\\ud800"', '"\\uDBFF"', '"\\udc00"', '{"\\uDFFFk":1}', '["a\\u0000b"]'];
     for (const text of texts) {
-      expect(findJsonGuardViolations(JSON.parse(text)).map((v) => v.reason)).toEqual(['invalid_string']);
+      expect(inspectJsonDocument(JSON.parse(text)).violations.map((v) => v.reason)).toEqual([
+        'invalid_string',
+      ]);
       expect(mayContainUnstorableText(text)).toBe(true);
     }
   });
 
   it('lets the walk skip strings while keeping every other check', () => {
     const doc: unknown = JSON.parse('{"a":"\\u0000","__proto__":1,"n":[1e999]}');
-    expect(findJsonGuardViolations(doc, { checkStrings: false }).map((v) => `${v.reason} ${v.path}`)).toEqual(
-      ['forbidden_key /__proto__', 'non_finite_number /n/0'],
-    );
+    expect(
+      inspectJsonDocument(doc, { checkStrings: false }).violations.map((v) => `${v.reason} ${v.path}`),
+    ).toEqual(['forbidden_key /__proto__', 'non_finite_number /n/0']);
   });
 });
 

@@ -1,3 +1,5 @@
+import { NumericLeaves } from './numeric-leaves';
+
 /**
  * Structural checks on a parsed JSON document, run before schema validation. JSON.parse itself
  * accepts all three of these: `1e999` parses to Infinity, `"__proto__"` becomes an own key that a
@@ -96,22 +98,35 @@ export interface JsonGuardViolation {
   message: string;
 }
 
+/** What one walk of a parsed document finds: every guard violation, and its numeric leaves. */
+export interface JsonDocumentInspection {
+  violations: JsonGuardViolation[];
+  /** Meaningful only without violations (the walk stops early at some). */
+  leaves: NumericLeaves;
+}
+
+/** Objects inside arrays are walked for the guards but hold no metric values. */
+const INSIDE_ARRAY = -1;
+
 /**
- * Walks `doc` and returns every violation, stopping descent below a node that is already too
- * deep. The root is depth 0; a value inside 32 nested containers is at depth 32 and accepted.
- * Recursion is safe because it never goes deeper than `maxDepth` + 1 frames. The walk runs on
- * every ingested body (thousands of leaves), so a node's JSON pointer is only built when that node
- * is a violation: the keys leading to it are kept on one shared stack instead.
+ * Walks `doc` once, returning every violation and the numeric leaves the metric key trie resolves
+ * (so the ping is not walked a second time). Descent stops below a node that is already too deep.
+ * The root is depth 0; a value inside 32 nested containers is at depth 32 and accepted. Recursion
+ * is safe because it never goes deeper than `maxDepth` + 1 frames. The walk runs on every ingested
+ * body (thousands of leaves), so a node's JSON pointer is only built when that node is a violation:
+ * the keys leading to it are kept on one shared stack instead.
  */
-export function findJsonGuardViolations(doc: unknown, options: JsonGuardOptions = {}): JsonGuardViolation[] {
+export function inspectJsonDocument(doc: unknown, options: JsonGuardOptions = {}): JsonDocumentInspection {
   const { maxDepth = MAX_JSON_DEPTH, maxKeys = Infinity, checkStrings = true } = options;
   let keyCount = 0;
   const violations: JsonGuardViolation[] = [];
+  const leaves = new NumericLeaves();
   const keys: string[] = [];
   const report = (reason: JsonGuardReason, message: string) =>
     violations.push({ reason, path: keys.map((k) => `/${escapePointer(k)}`).join(''), message });
 
-  const walk = (node: unknown, depth: number): void => {
+  /** `object` is the node's index in `leaves` when it is an object reached through objects alone. */
+  const walk = (node: unknown, depth: number, object: number): void => {
     if (typeof node === 'number') {
       if (!Number.isFinite(node)) report('non_finite_number', 'number is not finite');
       else if (Math.abs(node) > MAX_ABS_NUMBER)
@@ -139,7 +154,7 @@ export function findJsonGuardViolations(doc: unknown, options: JsonGuardOptions 
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         keys.push(String(i));
-        walk(node[i], depth + 1);
+        walk(node[i], depth + 1, INSIDE_ARRAY);
         keys.pop();
       }
       return;
@@ -149,12 +164,24 @@ export function findJsonGuardViolations(doc: unknown, options: JsonGuardOptions 
       if (FORBIDDEN_KEYS.has(key)) report('forbidden_key', `key ${key} is not allowed`);
       else if (checkStrings && UNSTORABLE_TEXT.test(key))
         report('invalid_string', 'key contains NUL or a lone surrogate');
-      else walk((node as Record<string, unknown>)[key], depth + 1);
+      else {
+        const value = (node as Record<string, unknown>)[key];
+        let child = INSIDE_ARRAY;
+        if (object !== INSIDE_ARRAY) {
+          if (typeof value === 'number') leaves.addLeaf(object, key, value);
+          else if (isPlainObject(value)) child = leaves.addObject(object, key);
+        }
+        walk(value, depth + 1, child);
+      }
       keys.pop();
     }
   };
-  walk(doc, 0);
-  return violations;
+  walk(doc, 0, isPlainObject(doc) ? leaves.addObject(-1, '') : INSIDE_ARRAY);
+  return { violations, leaves };
+}
+
+function isPlainObject(node: unknown): node is Record<string, unknown> {
+  return typeof node === 'object' && node !== null && !Array.isArray(node);
 }
 
 /** RFC 6901 escaping of one reference token. */

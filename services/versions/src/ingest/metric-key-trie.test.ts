@@ -1,11 +1,15 @@
+import { inspectJsonDocument } from './json-guards';
 import { MetricKeyTrie } from './metric-key-trie';
+
+/** The trie resolves what the ingest walk records. */
+const leavesOf = (doc: unknown) => inspectJsonDocument(doc).leaves;
 
 /** Ids for the paths of `doc` as a database would assign them: in order of first sight, from 1. */
 function leavesWithIds(trie: MetricKeyTrie, doc: unknown, ids: Map<string, number>) {
-  const first = trie.leaves(doc);
+  const first = trie.leaves(leavesOf(doc));
   if ('known' in first) return first.known;
   for (const path of first.unknownPaths) if (!ids.has(path)) ids.set(path, ids.size + 1);
-  const second = trie.leaves(doc, ids);
+  const second = trie.leaves(leavesOf(doc), ids);
   if (!('known' in second)) throw new Error('still unknown');
   return second.known;
 }
@@ -20,12 +24,18 @@ describe('MetricKeyTrie', () => {
       { 'counts.issues': 3, 'counts.deep.x': -1, active_user_count: 10 },
     ],
     ['arrays are not walked', { list: [1, 2, { a: 3 }], n: 0 }, ['n'], { n: 0 }],
+    [
+      'objects inside arrays hold no metrics, however deep',
+      { l: [{ a: { b: 1 } }], m: { n: 2, o: [{ p: 3 }] } },
+      ['m.n'],
+      { 'm.n': 2 },
+    ],
     ['a shared path: the shallower leaf wins', { a: { b: 2 }, 'a.b': 1 }, ['a.b', 'a.b'], { 'a.b': 1 }],
     ['not an object', [1, 2], [], {}],
     ['a number alone', 5, [], {}],
   ])('%s', (_name, doc, unknownPaths, byPath) => {
     const trie = new MetricKeyTrie();
-    const first = trie.leaves(doc);
+    const first = trie.leaves(leavesOf(doc));
     expect('unknownPaths' in first ? first.unknownPaths : []).toEqual(unknownPaths);
     const ids = new Map<string, number>();
     const stored = leavesWithIds(trie, doc, ids);
@@ -43,10 +53,12 @@ describe('MetricKeyTrie', () => {
     const trie = new MetricKeyTrie();
     const ids = new Map<string, number>();
     leavesWithIds(trie, { counts: { issues: 1, notes: 2 } }, ids);
-    expect(trie.leaves({ counts: { notes: 5, issues: 4 } })).toEqual({
+    expect(trie.leaves(leavesOf({ counts: { notes: 5, issues: 4 } }))).toEqual({
       known: { keyIds: [1, 2], values: [4, 5], failedKeyIds: [] },
     });
-    expect(trie.leaves({ counts: { issues: 1, boards: 2 } })).toEqual({ unknownPaths: ['counts.boards'] });
+    expect(trie.leaves(leavesOf({ counts: { issues: 1, boards: 2 } }))).toEqual({
+      unknownPaths: ['counts.boards'],
+    });
   });
 
   it('starts over empty when cleared', () => {
@@ -55,6 +67,6 @@ describe('MetricKeyTrie', () => {
     expect(trie.size).toBe(2);
     trie.clear();
     expect(trie.size).toBe(0);
-    expect(trie.leaves({ counts: { issues: 1 } })).toEqual({ unknownPaths: ['counts.issues'] });
+    expect(trie.leaves(leavesOf({ counts: { issues: 1 } }))).toEqual({ unknownPaths: ['counts.issues'] });
   });
 });

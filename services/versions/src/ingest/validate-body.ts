@@ -9,10 +9,11 @@ import {
 } from './envelope-schemas';
 import {
   escapePointer,
-  findJsonGuardViolations,
+  inspectJsonDocument,
   mayContainUnstorableText,
   type JsonGuardReason,
 } from './json-guards';
+import type { NumericLeaves } from './numeric-leaves';
 import { isStorableDate, isStorableTimestamp } from './storable-time';
 
 export type IngestEndpoint = 'usage_data' | 'usage_ping_metadata' | 'usage_ping_errors';
@@ -32,7 +33,8 @@ export interface BodyProblem {
 }
 
 export type ValidationResult<E extends IngestEndpoint> =
-  { ok: true; body: BodyByEndpoint[E] } | { ok: false; reason: RejectionReason; problems: BodyProblem[] };
+  | { ok: true; body: BodyByEndpoint[E]; leaves: NumericLeaves }
+  | { ok: false; reason: RejectionReason; problems: BodyProblem[] };
 
 export type BodyValidator = <E extends IngestEndpoint>(endpoint: E, text: string) => ValidationResult<E>;
 
@@ -57,7 +59,7 @@ export function createBodyValidator(options: { maxKeys: number }): BodyValidator
     } catch (err) {
       return { ok: false, reason: 'invalid_json', problems: [{ path: '', message: (err as Error).message }] };
     }
-    const violations = findJsonGuardViolations(doc, {
+    const { violations, leaves } = inspectJsonDocument(doc, {
       maxKeys: options.maxKeys,
       checkStrings: mayContainUnstorableText(text),
     });
@@ -73,7 +75,7 @@ export function createBodyValidator(options: { maxKeys: number }): BodyValidator
     if (!validate(doc)) {
       return { ok: false, reason: 'schema', problems: (validate.errors ?? []).map(toProblem) };
     }
-    return { ok: true, body: doc as BodyByEndpoint[E] };
+    return { ok: true, body: doc as BodyByEndpoint[E], leaves };
   };
 }
 

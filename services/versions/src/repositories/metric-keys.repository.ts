@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { NumericLeaves } from '../ingest/numeric-leaves';
 import { MetricKeyTrie } from '../ingest/metric-key-trie';
 import type { PingMetricValues } from '../ingest/ping-metric-values';
 
@@ -17,13 +18,13 @@ export class MetricKeysRepository {
     private readonly options: { maxCachedKeys: number },
   ) {}
 
-  /** A parsed ping's numeric leaves by `metric_keys` id, as stored; adds the key paths not known yet. */
-  async pingMetricValuesOf(doc: unknown): Promise<PingMetricValues> {
-    const first = this.trie.leaves(doc);
+  /** A ping's numeric leaves by `metric_keys` id, as stored; adds the key paths not known yet. */
+  async pingMetricValuesOf(leaves: NumericLeaves): Promise<PingMetricValues> {
+    const first = this.trie.leaves(leaves);
     if ('known' in first) return first.known;
     const found = await this.lookUp(first.unknownPaths);
     if (this.trie.size > this.options.maxCachedKeys) this.trie.clear();
-    const second = this.trie.leaves(doc, found);
+    const second = this.trie.leaves(leaves, found);
     if ('known' in second) return second.known;
     throw new Error(`metric_keys has no id for ${second.unknownPaths[0]}`);
   }

@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '@servping/runtime';
 import { BodyReadError, drainRequest, readJsonBody } from '../http/read-body';
 import type { VersionsMetrics } from '../http/versions-metrics';
+import type { NumericLeaves } from '../ingest/numeric-leaves';
 import { toUsageDataFacts } from '../ingest/usage-data-facts';
 import type { BodyByEndpoint, BodyValidator, IngestEndpoint, RejectionReason } from '../ingest/validate-body';
 import type { MetricKeysRepository } from '../repositories/metric-keys.repository';
@@ -48,9 +49,9 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
   // the same uuid + recorded_at, however often it is uploaded or was also sent.
   router.post(
     ['/usage_data', '/usage_data/upload'],
-    ingest(options, 'usage_data', async (body, res, text) => {
+    ingest(options, 'usage_data', async (body, res, { text, leaves }) => {
       const receivedAt = now();
-      const metricValues = await metricKeys.pingMetricValuesOf(body);
+      const metricValues = await metricKeys.pingMetricValuesOf(leaves);
       const stored = await usageData.storePing({
         facts: toUsageDataFacts(body),
         payloadText: text,
@@ -116,8 +117,12 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
 function ingest<E extends IngestEndpoint>(
   options: IngestRouteOptions,
   endpoint: E,
-  /** `text` is the body as received (decompressed), already validated as `body`. */
-  handle: (body: BodyByEndpoint[E], res: Response, text: string) => Promise<void>,
+  /** `text` is the body as received (decompressed), already validated as `body`, whose numeric leaves are `leaves`. */
+  handle: (
+    body: BodyByEndpoint[E],
+    res: Response,
+    received: { text: string; leaves: NumericLeaves },
+  ) => Promise<void>,
 ) {
   const { metrics } = options;
   const refuse = (res: Response, status: number, reason: string, message: string, errors?: unknown[]) => {
@@ -147,7 +152,7 @@ function ingest<E extends IngestEndpoint>(
       return refuse(res, STATUS_BY_REASON[result.reason], result.reason, message, result.problems);
     }
     try {
-      await handle(result.body, res, text);
+      await handle(result.body, res, { text, leaves: result.leaves });
     } catch (err) {
       metrics.ingest.inc({ endpoint, outcome: 'failed' });
       throw err;
