@@ -2,6 +2,15 @@
 // metrics as jsonb), timings and errors as rows, and the DevOps score each ping was answered with.
 // Plain SQL so that an analyst reading this file sees exactly what they query.
 
+/**
+ * The ten metrics of GitLab's DevOps score, in the order this schema first stored them. Later
+ * migrations take the list from here: a migration is a snapshot, so its SQL must not follow the
+ * application's list (src/scoring/devops-score.ts), which a test holds to the columns it finds.
+ */
+const DEVOPS_METRIC_NAMES =
+  'issues notes milestones boards merge_requests ci_pipelines environments deployments projects_prometheus_active service_desk_issues';
+const DEVOPS_METRICS = Object.freeze(DEVOPS_METRIC_NAMES.split(' '));
+
 /** @param {import('knex').Knex} knex */
 module.exports.up = async function up(knex) {
   await knex.raw(`
@@ -105,24 +114,11 @@ module.exports.up = async function up(knex) {
       -- answer carries only usage_data_id, as GitLab's SubmitService expects.
       reported      boolean NOT NULL,
       created_at    timestamptz NOT NULL DEFAULT now(),
-      ${[
-        'issues',
-        'notes',
-        'milestones',
-        'boards',
-        'merge_requests',
-        'ci_pipelines',
-        'environments',
-        'deployments',
-        'projects_prometheus_active',
-        'service_desk_issues',
-      ]
-        .flatMap((m) => [
-          `leader_${m} double precision NOT NULL`,
-          `instance_${m} double precision NOT NULL`,
-          `percentage_${m} double precision NOT NULL`,
-        ])
-        .join(',\n      ')}
+      ${DEVOPS_METRICS.flatMap((m) => [
+        `leader_${m} double precision NOT NULL`,
+        `instance_${m} double precision NOT NULL`,
+        `percentage_${m} double precision NOT NULL`,
+      ]).join(',\n      ')}
     );
     CREATE INDEX conversational_development_indices_instance_idx
       ON conversational_development_indices (instance_id, created_at DESC);
@@ -140,3 +136,5 @@ module.exports.down = async function down(knex) {
     DROP TABLE instances;
   `);
 };
+
+module.exports.DEVOPS_METRICS = DEVOPS_METRICS;

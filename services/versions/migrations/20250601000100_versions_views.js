@@ -1,5 +1,16 @@
 // Views for the questions analysts ask most; docs/versions.md shows them in use.
 
+/** Failure rates by version and key; later migrations recreate it when the views below it change. */
+const FAILURE_RATES_VIEW_SQL = `
+    CREATE VIEW metric_failure_rates AS
+      SELECT version, key_path,
+             count(*) AS pings,
+             count(*) FILTER (WHERE value < 0) AS failures,
+             round(count(*) FILTER (WHERE value < 0)::numeric / count(*), 4) AS failure_rate
+        FROM usage_data_metric_values
+       GROUP BY version, key_path;
+`;
+
 /** @param {import('knex').Knex} knex */
 module.exports.up = async function up(knex) {
   await knex.raw(`
@@ -37,13 +48,7 @@ module.exports.up = async function up(knex) {
 
     -- A value below zero is one of GitLab's fallbacks (-1 failure/timeout, -2 counter error,
     -- -1000 deprecated), so it counts as a failed measurement.
-    CREATE VIEW metric_failure_rates AS
-      SELECT version, key_path,
-             count(*) AS pings,
-             count(*) FILTER (WHERE value < 0) AS failures,
-             round(count(*) FILTER (WHERE value < 0)::numeric / count(*), 4) AS failure_rate
-        FROM usage_data_metric_values
-       GROUP BY version, key_path;
+    ${FAILURE_RATES_VIEW_SQL}
 
     CREATE VIEW metric_timing_percentiles AS
       SELECT m.version, t.name AS key_path,
@@ -75,3 +80,5 @@ module.exports.down = async function down(knex) {
     DROP FUNCTION jsonb_numeric_leaves(jsonb);
   `);
 };
+
+module.exports.FAILURE_RATES_VIEW_SQL = FAILURE_RATES_VIEW_SQL;

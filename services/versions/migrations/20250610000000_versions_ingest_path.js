@@ -10,19 +10,8 @@
 //     statement: atomic without an explicit transaction, and one round trip.
 // The analysts' tables and views do not change.
 
-const METRICS = [
-  'issues',
-  'notes',
-  'milestones',
-  'boards',
-  'merge_requests',
-  'ci_pipelines',
-  'environments',
-  'deployments',
-  'projects_prometheus_active',
-  'service_desk_issues',
-];
-const INSTANCE_COLUMNS = METRICS.map((m) => `instance_${m}`);
+const { DEVOPS_METRICS } = require('./20250601000000_versions_tables');
+const INSTANCE_COLUMNS = DEVOPS_METRICS.map((m) => `instance_${m}`);
 /** Instance facts that follow the newest ping: [instances column, function parameter]. */
 const FACT_COLUMNS = [
   ['hostname', 'p_hostname'],
@@ -40,37 +29,16 @@ const FACT_COLUMNS = [
 const LEADER_VALUE_INDEXES_SQL = INSTANCE_COLUMNS.map(
   (c) => `CREATE INDEX devops_leader_values_${c}_idx ON devops_leader_values (${c});`,
 ).join('\n    ');
-const SCORE_COLUMNS = METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]);
+const SCORE_COLUMNS = DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]);
 
 /**
- * ingest_usage_data() as this migration defines it: the payload as jsonb with `stats` =
- * payload.counts beside it. 20261206000000 redefines it with the payload as json and no stats (its
- * down() puts this one back).
+ * The steps every version of ingest_usage_data() begins with: upsert the instance (taking its row
+ * lock, which serialises pings of one instance), insert the ping or find the stored one, answer a
+ * re-send with its stored score, and for a new ping count it and move the instance's facts
+ * forward. Reads p_* parameters and sets v_instance_id, v_ping_count, v_usage_data_id, v_created.
  */
-function ingestUsageDataSql({ payloadType, withStats }) {
+function storePingSql({ withStats }) {
   return `
-    -- Stores one ping: upserts the instance (taking its row lock, which serialises pings of one
-    -- instance), inserts the usage_data row or finds the existing one for this (uuid, recorded_at),
-    -- and for a new ping counts it, moves the instance facts forward, stores the score p_score
-    -- (computed by the caller against the leaders) and the instance's leader values. A re-send gets
-    -- the stored score back in score_row. One statement, so nothing is ever half written.
-    CREATE FUNCTION ingest_usage_data(
-      p_uuid text, p_hostname text, p_recorded_at timestamptz, p_version text, p_edition text,
-      p_installation_type text, p_active_user_count bigint, p_historical_max_users bigint,
-      p_license_md5 text, p_license_sha256 text, p_license_id bigint, p_license_plan text,
-      p_license_user_count bigint, p_license_starts_at date, p_license_expires_at date,
-      p_license_trial boolean, p_license_subscription_id text,
-      p_payload ${payloadType}, p_received_at timestamptz, p_score jsonb)
-    RETURNS TABLE (usage_data_id bigint, created boolean, reported boolean, score_row jsonb)
-    LANGUAGE plpgsql AS $fn$
-    #variable_conflict use_column
-    DECLARE
-      v_instance_id bigint;
-      v_ping_count integer;
-      v_usage_data_id bigint;
-      v_created boolean;
-      v_reported boolean;
-    BEGIN
       INSERT INTO instances (uuid, hostname, first_ping_at, last_ping_at, last_recorded_at, last_version,
                              edition, installation_type, license_md5, license_sha256, license_id,
                              license_plan, license_expires_at, license_trial)
@@ -110,7 +78,39 @@ function ingestUsageDataSql({ payloadType, withStats }) {
         ping_count = ping_count + 1,
         ${FACT_COLUMNS.map(([column, param]) => `${column} = CASE WHEN p_recorded_at >= last_recorded_at THEN ${param} ELSE ${column} END`).join(',\n        ')},
         last_recorded_at = greatest(last_recorded_at, p_recorded_at)
-      WHERE id = v_instance_id;
+      WHERE id = v_instance_id;`;
+}
+
+/**
+ * ingest_usage_data() as this migration defines it: the payload as jsonb with `stats` =
+ * payload.counts beside it. 20261206000000 redefines it with the payload as json and no stats (its
+ * down() puts this one back).
+ */
+function ingestUsageDataSql({ payloadType, withStats }) {
+  return `
+    -- Stores one ping: upserts the instance (taking its row lock, which serialises pings of one
+    -- instance), inserts the usage_data row or finds the existing one for this (uuid, recorded_at),
+    -- and for a new ping counts it, moves the instance facts forward, stores the score p_score
+    -- (computed by the caller against the leaders) and the instance's leader values. A re-send gets
+    -- the stored score back in score_row. One statement, so nothing is ever half written.
+    CREATE FUNCTION ingest_usage_data(
+      p_uuid text, p_hostname text, p_recorded_at timestamptz, p_version text, p_edition text,
+      p_installation_type text, p_active_user_count bigint, p_historical_max_users bigint,
+      p_license_md5 text, p_license_sha256 text, p_license_id bigint, p_license_plan text,
+      p_license_user_count bigint, p_license_starts_at date, p_license_expires_at date,
+      p_license_trial boolean, p_license_subscription_id text,
+      p_payload ${payloadType}, p_received_at timestamptz, p_score jsonb)
+    RETURNS TABLE (usage_data_id bigint, created boolean, reported boolean, score_row jsonb)
+    LANGUAGE plpgsql AS $fn$
+    #variable_conflict use_column
+    DECLARE
+      v_instance_id bigint;
+      v_ping_count integer;
+      v_usage_data_id bigint;
+      v_created boolean;
+      v_reported boolean;
+    BEGIN
+      ${storePingSql({ withStats })}
 
       v_reported := v_ping_count > 0;
       INSERT INTO conversational_development_indices (usage_data_id, instance_id, reported, created_at,
@@ -180,14 +180,14 @@ module.exports.up = async function up(knex) {
     -- metric's index, stopping at the first row that passes the filter. A plpgsql function so the
     -- plan of this 10-subquery statement is made once per connection, not on every ping.
     CREATE FUNCTION devops_leaders_among_others(p_uuid text, p_received_at timestamptz, p_window_days integer)
-    RETURNS TABLE (${METRICS.map((m) => `${m} double precision`).join(', ')})
+    RETURNS TABLE (${DEVOPS_METRICS.map((m) => `${m} double precision`).join(', ')})
     LANGUAGE plpgsql STABLE AS $fn$
     DECLARE
       v_since timestamptz := p_received_at - make_interval(days => p_window_days);
       v_me bigint := (SELECT id FROM instances WHERE uuid = p_uuid);
     BEGIN
       RETURN QUERY SELECT
-        ${METRICS.map(
+        ${DEVOPS_METRICS.map(
           (m) => `coalesce((SELECT max(l.instance_${m}) FROM devops_leader_values l
                    WHERE l.received_at >= v_since AND l.instance_id IS DISTINCT FROM v_me), 0)::float8`,
         ).join(',\n        ')};
@@ -212,3 +212,4 @@ module.exports.down = async function down(knex) {
 
 module.exports.LEADER_VALUE_INDEXES_SQL = LEADER_VALUE_INDEXES_SQL;
 module.exports.ingestUsageDataSql = ingestUsageDataSql;
+module.exports.storePingSql = storePingSql;

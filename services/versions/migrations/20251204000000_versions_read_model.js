@@ -8,18 +8,7 @@
 //   - auth_failures holds the failed-authentication counts of the read side (rate-limiter-flexible's
 //     table layout), shared by every replica.
 
-const DEVOPS_METRICS = [
-  'issues',
-  'notes',
-  'milestones',
-  'boards',
-  'merge_requests',
-  'ci_pipelines',
-  'environments',
-  'deployments',
-  'projects_prometheus_active',
-  'service_desk_issues',
-];
+const { DEVOPS_METRICS } = require('./20250601000000_versions_tables');
 
 /**
  * The most per active user a real instance can plausibly have of each all-time count: far above
@@ -216,5 +205,4 @@ module.exports.down = async function down(knex) {
 module.exports.EXTRACT_METRIC_VALUES_SQL = EXTRACT_METRIC_VALUES_SQL;
 module.exports.LEADERS_AMONG_OTHERS_SQL = LEADERS_AMONG_OTHERS_SQL;
 module.exports.ENSURE_METRIC_KEYS_SQL = ENSURE_METRIC_KEYS_SQL;
-module.exports.DEVOPS_METRICS = DEVOPS_METRICS;
 module.exports.LEADER_PERCENTILE = LEADER_PERCENTILE;

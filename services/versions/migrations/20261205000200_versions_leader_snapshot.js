@@ -11,11 +11,8 @@
 // a[k(n-1)+1] (it lay at or below the rank, which moves up by one). So the snapshot keeps three
 // values per metric, whatever the fleet's size.
 
-const {
-  DEVOPS_METRICS,
-  LEADER_PERCENTILE,
-  LEADERS_AMONG_OTHERS_SQL,
-} = require('./20251204000000_versions_read_model');
+const { DEVOPS_METRICS } = require('./20250601000000_versions_tables');
+const { LEADER_PERCENTILE, LEADERS_AMONG_OTHERS_SQL } = require('./20251204000000_versions_read_model');
 
 /** The window of the snapshot that migrating computes; the service recomputes it at start with its own. */
 const DEFAULT_WINDOW_DAYS = 30;

@@ -8,7 +8,8 @@
 //     costs Versions a pass, not a sort of 3 000 ids.
 
 const { LEADER_VALUE_INDEXES_SQL } = require('./20250610000000_versions_ingest_path');
-const { DEVOPS_METRICS, ENSURE_METRIC_KEYS_SQL } = require('./20251204000000_versions_read_model');
+const { DEVOPS_METRICS } = require('./20250601000000_versions_tables');
+const { ENSURE_METRIC_KEYS_SQL } = require('./20251204000000_versions_read_model');
 
 /** @param {import('knex').Knex} knex */
 module.exports.up = async function up(knex) {

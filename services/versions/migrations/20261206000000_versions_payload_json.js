@@ -14,6 +14,7 @@
 // document (the rewrite holds an exclusive lock on usage_data while it runs; docs/versions.md,
 // Performance, gives its speed).
 
+const { FAILURE_RATES_VIEW_SQL } = require('./20250601000100_versions_views');
 const { ingestUsageDataSql } = require('./20250610000000_versions_ingest_path');
 
 /** Views over usage_data's payload, dropped before the column changes and recreated after it. */
@@ -21,16 +22,6 @@ const DROP_VIEWS_SQL = `
     DROP VIEW metric_failure_rates;
     DROP VIEW usage_data_metric_values;
     DROP VIEW latest_usage_data;
-`;
-
-const FAILURE_RATES_VIEW_SQL = `
-    CREATE VIEW metric_failure_rates AS
-      SELECT version, key_path,
-             count(*) AS pings,
-             count(*) FILTER (WHERE value < 0) AS failures,
-             round(count(*) FILTER (WHERE value < 0)::numeric / count(*), 4) AS failure_rate
-        FROM usage_data_metric_values
-       GROUP BY version, key_path;
 `;
 
 /** @param {import('knex').Knex} knex */

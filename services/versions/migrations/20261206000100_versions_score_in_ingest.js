@@ -9,24 +9,11 @@
 // instance's row lock is taken instead of just before the statement: under read committed that
 // changes nothing a client can observe (docs/versions.md, DevOps score).
 
-const { ingestUsageDataSql } = require('./20250610000000_versions_ingest_path');
-const { DEVOPS_METRICS } = require('./20251204000000_versions_read_model');
+const { ingestUsageDataSql, storePingSql } = require('./20250610000000_versions_ingest_path');
+const { DEVOPS_METRICS } = require('./20250601000000_versions_tables');
 
 const SCORE_COLUMNS = DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]);
 const INSTANCE_COLUMNS = DEVOPS_METRICS.map((m) => `instance_${m}`);
-/** Instance facts that follow the newest ping: [instances column, function parameter]. */
-const FACT_COLUMNS = [
-  ['hostname', 'p_hostname'],
-  ['last_version', 'p_version'],
-  ['edition', 'p_edition'],
-  ['installation_type', 'p_installation_type'],
-  ['license_md5', 'p_license_md5'],
-  ['license_sha256', 'p_license_sha256'],
-  ['license_id', 'p_license_id'],
-  ['license_plan', 'p_license_plan'],
-  ['license_expires_at', 'p_license_expires_at'],
-  ['license_trial', 'p_license_trial'],
-];
 
 /** One metric's leader, instance value and percentage; `i` is its 1-based place in DEVOPS_METRICS. */
 function metricScoreSql(i) {
@@ -87,46 +74,7 @@ module.exports.up = async function up(knex) {
       v_others double precision[];
       v_score conversational_development_indices;
     BEGIN
-      INSERT INTO instances (uuid, hostname, first_ping_at, last_ping_at, last_recorded_at, last_version,
-                             edition, installation_type, license_md5, license_sha256, license_id,
-                             license_plan, license_expires_at, license_trial)
-      VALUES (p_uuid, p_hostname, p_received_at, p_received_at, p_recorded_at, p_version, p_edition,
-              p_installation_type, p_license_md5, p_license_sha256, p_license_id, p_license_plan,
-              p_license_expires_at, p_license_trial)
-      ON CONFLICT (uuid) DO UPDATE
-        SET last_ping_at = greatest(instances.last_ping_at, EXCLUDED.last_ping_at), updated_at = now()
-      RETURNING id, ping_count INTO v_instance_id, v_ping_count;
-
-      INSERT INTO usage_data (instance_id, uuid, recorded_at, received_at, last_received_at, hostname, version,
-                              edition, installation_type, active_user_count, historical_max_users,
-                              license_md5, license_sha256, license_id, license_plan, license_user_count,
-                              license_starts_at, license_expires_at, license_trial, license_subscription_id,
-                              payload)
-      VALUES (v_instance_id, p_uuid, p_recorded_at, p_received_at, p_received_at, p_hostname, p_version,
-              p_edition, p_installation_type, p_active_user_count, p_historical_max_users,
-              p_license_md5, p_license_sha256, p_license_id, p_license_plan, p_license_user_count,
-              p_license_starts_at, p_license_expires_at, p_license_trial, p_license_subscription_id,
-              p_payload)
-      ON CONFLICT (uuid, recorded_at) DO UPDATE
-        SET duplicate_count = usage_data.duplicate_count + 1,
-            last_received_at = greatest(usage_data.last_received_at, EXCLUDED.last_received_at)
-      RETURNING id, (xmax = 0) INTO v_usage_data_id, v_created;
-
-      IF NOT v_created THEN
-        RETURN QUERY
-          SELECT v_usage_data_id, false, coalesce(c.reported, false), to_jsonb(c)
-            FROM (SELECT 1) one
-            LEFT JOIN conversational_development_indices c ON c.usage_data_id = v_usage_data_id;
-        RETURN;
-      END IF;
-
-      -- Facts move forward only when this ping is at least as recent as the last one (SET reads
-      -- the row as it was, so every CASE compares with the old last_recorded_at).
-      UPDATE instances SET
-        ping_count = ping_count + 1,
-        ${FACT_COLUMNS.map(([column, param]) => `${column} = CASE WHEN p_recorded_at >= last_recorded_at THEN ${param} ELSE ${column} END`).join(',\n        ')},
-        last_recorded_at = greatest(last_recorded_at, p_recorded_at)
-      WHERE id = v_instance_id;
+      ${storePingSql({ withStats: false })}
 
       SELECT ARRAY[${DEVOPS_METRICS.map((m) => `l.${m}`).join(', ')}] INTO v_others
         FROM devops_leaders_among_others(p_uuid) l;

@@ -261,6 +261,20 @@ describe('devops_score()', () => {
   );
   const values = fc.array(perUser, { minLength: DEVOPS_METRICS.length, maxLength: DEVOPS_METRICS.length });
 
+  // The migrations keep the list as the schema first stored it; the application's must match it.
+  it('scores the metrics the schema stores, in its column order', async () => {
+    const { rows } = await svc.versions.db.raw<{ rows: Array<{ table_name: string; metric: string }> }>(
+      `SELECT table_name, substr(column_name, length('instance_') + 1) AS metric
+         FROM information_schema.columns
+        WHERE table_name IN ('conversational_development_indices', 'devops_leader_values')
+          AND column_name LIKE 'instance\\_%' AND column_name <> 'instance_id'
+        ORDER BY table_name, ordinal_position`,
+    );
+    for (const table of ['conversational_development_indices', 'devops_leader_values']) {
+      expect(rows.filter((r) => r.table_name === table).map((r) => r.metric)).toEqual([...DEVOPS_METRICS]);
+    }
+  });
+
   it('scores exactly as computeDevopsScore does', async () => {
     await fc.assert(
       fc.asyncProperty(values, values, async (own, others) => {
