@@ -15,7 +15,7 @@ import {
   type MetricDefinition,
 } from '@servping/shared';
 import { createRedis, readDictionaryFiles } from '@servping/runtime';
-import { createEventTracker, trackingDictionary } from '@servping/collector';
+import { EventTracker, trackingDictionary } from '@servping/collector';
 import {
   applyReaderRole,
   ensureDatabase,
@@ -114,7 +114,7 @@ async function seedRedis(
   try {
     const legacyEvents = knownEvents(definitions);
     const counterKeys = knownCounterKeys(definitions);
-    const tracker = createEventTracker({ redis, knownEvents: legacyEvents, knownCounters: counterKeys });
+    const tracker = new EventTracker({ redis, knownEvents: legacyEvents, knownCounters: counterKeys });
     const legacy = await writeRedisEvents(
       redis,
       tracker,

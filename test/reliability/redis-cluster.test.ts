@@ -11,7 +11,7 @@ import { createRedis, type RedisClient } from '@servping/runtime';
 import { hllKey, hllWeekKey, isoWeek, type RedisWrite } from '@servping/shared';
 import { redisUrl } from '@servping/test-servers';
 import { createRedisUsageReader } from '@servping/compute';
-import { createEventTracker } from '@servping/collector';
+import { EventTracker } from '@servping/collector';
 import { TRACKER_TOKEN } from './support/collector-process';
 import { countOf, definition } from './support/dictionary-files';
 import { startFullStack, type FullStack } from './support/full-stack';
@@ -171,7 +171,7 @@ it('writes Internal Events with one MULTI per slot and sums counters kept in dif
       { op: 'pfadd', key: sketch, value: 'u1', expireS: 600 },
       { op: 'pfadd', key: sketch, value: 'u2', expireS: 600 },
     ];
-    const tracker = createEventTracker({
+    const tracker = new EventTracker({
       redis: clustered,
       knownEvents: new Set(),
       knownCounters: new Set(),
@@ -204,7 +204,7 @@ it("reseeds the demo's Redis events on a cluster: keys in several slots replaced
   try {
     const slots = await Promise.all(keys.map((k) => cluster.client.cluster('KEYSLOT', k)));
     expect(new Set(slots).size).toBeGreaterThan(1);
-    const tracker = createEventTracker({
+    const tracker = new EventTracker({
       redis: clustered,
       knownEvents: new Set(['seed_a', 'seed_b']),
       knownCounters: new Set(['seed_counter_x', 'seed_counter_y']),

@@ -9,7 +9,7 @@ export {
 } from './config';
 export { buildRunFlow, aggregateJobId, metricJobId, shardJobId, type RunPlan } from './planning/run-flow';
 export { migrateServpingDatabase } from './database/servping-database';
-export { createEventTracker, type EventTracker } from './repositories/event-tracking.repository';
+export { EventTracker } from './repositories/event-tracking.repository';
 export {
   planTracking,
   trackingDictionary,

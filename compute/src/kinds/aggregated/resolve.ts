@@ -1,12 +1,5 @@
-import {
-  classOptionsRule,
-  specInvalid,
-  specOk,
-  withOptions,
-  type DefinitionKind,
-  type SpecResult,
-  type UniqueIdentifier,
-} from '@servping/shared';
+import { classOptionsRule, specInvalid, specOk, withOptions } from '@servping/shared';
+import type { DefinitionKind, SpecResult, UniqueIdentifier } from '@servping/shared';
 import { aggregatedOptionsSchema, type AggregatedOptionsYaml } from './options';
 
 const AGGREGATED_CLASS = 'AggregatedMetric';

@@ -1,11 +1,5 @@
-import {
-  classOptionsRule,
-  specInvalid,
-  specOk,
-  withOptions,
-  type DefinitionKind,
-  type SpecResult,
-} from '@servping/shared';
+import { classOptionsRule, specInvalid, specOk, withOptions } from '@servping/shared';
+import type { DefinitionKind, SpecResult } from '@servping/shared';
 import { resolveDatabaseQuery } from './database-query';
 import { databaseOptionsSchema } from './options';
 

@@ -12,21 +12,6 @@ export interface EventTrackerOptions {
   knownCounters: ReadonlySet<string>;
 }
 
-export interface EventTracker {
-  /**
-   * Adds `values` (user ids, project ids…) to the event's HyperLogLog of the ISO week containing
-   * `at`, and resets its expiry to six weeks, in one MULTI so the key never exists without a TTL.
-   */
-  trackUniqueEvent(event: string, values: ReadonlyArray<string | number>, at: Date): Promise<void>;
-  /** INCRBY on a plain counter; resolves to the new total. */
-  incrementCounter(key: string, by?: number): Promise<number>;
-  /**
-   * Applies the writes of tracked Internal Events (`eventWrites`), each key with its expiry, in one
-   * MULTI; on a Redis Cluster one MULTI per hash tag, as a transaction cannot cross slots.
-   */
-  applyWrites(writes: readonly RedisWrite[]): Promise<void>;
-}
-
 function unknownEvent(what: string): ServpingError {
   return new ServpingError('SERVPING_UNKNOWN_EVENT', what);
 }
@@ -36,46 +21,63 @@ function unknownEvent(what: string): ServpingError {
  * Unknown names are refused rather than written: a key no metric reads would only waste memory,
  * and a typo would otherwise be silently lost (GitLab raises UnknownEvent in development).
  */
-export function createEventTracker({ redis, knownEvents, knownCounters }: EventTrackerOptions): EventTracker {
-  return {
-    async trackUniqueEvent(event, values, at) {
-      if (!knownEvents.has(event)) {
-        throw unknownEvent(`unknown event '${event}': no active or broken redis_hll metric counts it`);
-      }
-      if (values.length === 0) return;
-      const key = hllKey(event, at);
-      const multi = redis.multi();
-      for (let i = 0; i < values.length; i += PFADD_BATCH_SIZE) {
-        multi.pfadd(key, ...values.slice(i, i + PFADD_BATCH_SIZE).map(String));
-      }
-      multi.expire(key, HLL_KEY_EXPIRY_S);
-      await execOrThrow(multi, `tracking event '${event}'`);
-    },
+export class EventTracker {
+  private readonly redis: RedisClient;
+  private readonly knownEvents: ReadonlySet<string>;
+  private readonly knownCounters: ReadonlySet<string>;
 
-    async incrementCounter(key, by = 1) {
-      if (!knownCounters.has(key)) {
-        throw unknownEvent(`unknown counter '${key}': no active or broken redis metric reads it`);
-      }
-      if (!Number.isSafeInteger(by) || by < 1) {
-        throw new RangeError(`counter increment must be a positive integer, got ${String(by)}`);
-      }
-      return redis.incrby(key, by);
-    },
+  constructor({ redis, knownEvents, knownCounters }: EventTrackerOptions) {
+    this.redis = redis;
+    this.knownEvents = knownEvents;
+    this.knownCounters = knownCounters;
+  }
 
-    async applyWrites(writes) {
-      const groups = redis.isCluster ? [...groupByHashText(writes, (w) => w.key).values()] : [writes];
-      for (const group of groups) {
-        if (group.length === 0) continue;
-        const multi = redis.multi();
-        for (const write of group) {
-          if (write.op === 'incr') multi.incr(write.key);
-          else multi.pfadd(write.key, write.value);
-          if (write.expireS !== undefined) multi.expire(write.key, write.expireS);
-        }
-        await execOrThrow(multi, 'tracking Internal Events');
+  /**
+   * Adds `values` (user ids, project ids…) to the event's HyperLogLog of the ISO week containing
+   * `at`, and resets its expiry to six weeks, in one MULTI so the key never exists without a TTL.
+   */
+  async trackUniqueEvent(event: string, values: ReadonlyArray<string | number>, at: Date): Promise<void> {
+    if (!this.knownEvents.has(event)) {
+      throw unknownEvent(`unknown event '${event}': no active or broken redis_hll metric counts it`);
+    }
+    if (values.length === 0) return;
+    const key = hllKey(event, at);
+    const multi = this.redis.multi();
+    for (let i = 0; i < values.length; i += PFADD_BATCH_SIZE) {
+      multi.pfadd(key, ...values.slice(i, i + PFADD_BATCH_SIZE).map(String));
+    }
+    multi.expire(key, HLL_KEY_EXPIRY_S);
+    await execOrThrow(multi, `tracking event '${event}'`);
+  }
+
+  /** INCRBY on a plain counter; resolves to the new total. */
+  async incrementCounter(key: string, by = 1): Promise<number> {
+    if (!this.knownCounters.has(key)) {
+      throw unknownEvent(`unknown counter '${key}': no active or broken redis metric reads it`);
+    }
+    if (!Number.isSafeInteger(by) || by < 1) {
+      throw new RangeError(`counter increment must be a positive integer, got ${String(by)}`);
+    }
+    return this.redis.incrby(key, by);
+  }
+
+  /**
+   * Applies the writes of tracked Internal Events (`eventWrites`), each key with its expiry, in one
+   * MULTI; on a Redis Cluster one MULTI per hash tag, as a transaction cannot cross slots.
+   */
+  async applyWrites(writes: readonly RedisWrite[]): Promise<void> {
+    const groups = this.redis.isCluster ? [...groupByHashText(writes, (w) => w.key).values()] : [writes];
+    for (const group of groups) {
+      if (group.length === 0) continue;
+      const multi = this.redis.multi();
+      for (const write of group) {
+        if (write.op === 'incr') multi.incr(write.key);
+        else multi.pfadd(write.key, write.value);
+        if (write.expireS !== undefined) multi.expire(write.key, write.expireS);
       }
-    },
-  };
+      await execOrThrow(multi, 'tracking Internal Events');
+    }
+  }
 }
 
 async function execOrThrow(multi: ReturnType<RedisClient['multi']>, what: string): Promise<void> {

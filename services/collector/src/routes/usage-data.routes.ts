@@ -16,7 +16,7 @@ import { ApiError } from '../http/api-error';
 import { requireScope, type TokenTable } from '../http/auth';
 import { authThenJson } from '../http/json-body';
 import { validateBody } from '../http/validate-body';
-import { createEventTracker, type EventTracker } from '../repositories/event-tracking.repository';
+import { EventTracker } from '../repositories/event-tracking.repository';
 import { planTracking, trackingDictionary, type TrackingDictionary } from '../tracking/tracking-plan';
 import { nonSqlExport, queriesExport, type ExportFacts } from '../usage-data/export-shapes';
 
@@ -82,7 +82,7 @@ export function usageDataRoutes(deps: UsageDataRoutesDeps): Router {
       tracking = {
         definitions,
         events,
-        tracker: createEventTracker({
+        tracker: new EventTracker({
           redis: deps.redis,
           knownEvents: legacyEvents,
           knownCounters: knownCounterKeys(definitions),

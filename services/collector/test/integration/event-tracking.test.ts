@@ -2,7 +2,7 @@ import { expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { HLL_KEY_EXPIRY_S, hllKey, windowKeys, type ServpingError } from '@servping/shared';
-import { createEventTracker, type EventTracker } from '../../src/repositories/event-tracking.repository';
+import { EventTracker } from '../../src/repositories/event-tracking.repository';
 import { testRedis } from '@servping/test-servers';
 
 // Every key this file writes starts with its own prefix; `raw` (no prefix) cleans them up.
@@ -19,7 +19,7 @@ let tracker: EventTracker;
 beforeAll(() => {
   redis = new Redis({ ...testRedis, keyPrefix: prefix });
   raw = new Redis(testRedis);
-  tracker = createEventTracker({
+  tracker = new EventTracker({
     redis,
     knownEvents: new Set(['i_approve', 'g_edit', 'bulk']),
     knownCounters: new Set(['USAGE_SOURCE_CODE_PUSHES']),
