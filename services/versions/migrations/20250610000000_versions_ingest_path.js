@@ -31,6 +31,37 @@ const LEADER_VALUE_INDEXES_SQL = INSTANCE_COLUMNS.map(
 ).join('\n    ');
 const SCORE_COLUMNS = DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]);
 
+/** The facts every version of ingest_usage_data() takes first, in parameter order. */
+const PING_FACT_PARAMETERS = `
+      p_uuid text, p_hostname text, p_recorded_at timestamptz, p_version text, p_edition text,
+      p_installation_type text, p_active_user_count bigint, p_historical_max_users bigint,
+      p_license_md5 text, p_license_sha256 text, p_license_id bigint, p_license_plan text,
+      p_license_user_count bigint, p_license_starts_at date, p_license_expires_at date,
+      p_license_trial boolean, p_license_subscription_id text`;
+
+/** The variables every version of ingest_usage_data() declares (storePingSql() sets the first four). */
+const STORE_PING_VARIABLES = `
+      v_instance_id bigint;
+      v_ping_count integer;
+      v_usage_data_id bigint;
+      v_created boolean;
+      v_reported boolean;`;
+
+/**
+ * devops_leaders_among_others() of the first two generations, up to its query: the signature, the
+ * window's start and the instance's own id. `create` is CREATE FUNCTION or CREATE OR REPLACE FUNCTION.
+ */
+function leadersAmongOthersHeadSql(create) {
+  return `${create} devops_leaders_among_others(p_uuid text, p_received_at timestamptz, p_window_days integer)
+    RETURNS TABLE (${DEVOPS_METRICS.map((m) => `${m} double precision`).join(', ')})
+    LANGUAGE plpgsql STABLE AS $fn$
+    DECLARE
+      v_since timestamptz := p_received_at - make_interval(days => p_window_days);
+      v_me bigint := (SELECT id FROM instances WHERE uuid = p_uuid);
+    BEGIN
+      RETURN QUERY SELECT`;
+}
+
 /**
  * The steps every version of ingest_usage_data() begins with: upsert the instance (taking its row
  * lock, which serialises pings of one instance), insert the ping or find the stored one, answer a
@@ -94,21 +125,13 @@ function ingestUsageDataSql({ payloadType, withStats }) {
     -- (computed by the caller against the leaders) and the instance's leader values. A re-send gets
     -- the stored score back in score_row. One statement, so nothing is ever half written.
     CREATE FUNCTION ingest_usage_data(
-      p_uuid text, p_hostname text, p_recorded_at timestamptz, p_version text, p_edition text,
-      p_installation_type text, p_active_user_count bigint, p_historical_max_users bigint,
-      p_license_md5 text, p_license_sha256 text, p_license_id bigint, p_license_plan text,
-      p_license_user_count bigint, p_license_starts_at date, p_license_expires_at date,
-      p_license_trial boolean, p_license_subscription_id text,
+      ${PING_FACT_PARAMETERS},
       p_payload ${payloadType}, p_received_at timestamptz, p_score jsonb)
     RETURNS TABLE (usage_data_id bigint, created boolean, reported boolean, score_row jsonb)
     LANGUAGE plpgsql AS $fn$
     #variable_conflict use_column
     DECLARE
-      v_instance_id bigint;
-      v_ping_count integer;
-      v_usage_data_id bigint;
-      v_created boolean;
-      v_reported boolean;
+      ${STORE_PING_VARIABLES}
     BEGIN
       ${storePingSql({ withStats })}
 
@@ -179,14 +202,7 @@ module.exports.up = async function up(knex) {
     -- received within the window (0 where there is none). Each max is one backward scan of that
     -- metric's index, stopping at the first row that passes the filter. A plpgsql function so the
     -- plan of this 10-subquery statement is made once per connection, not on every ping.
-    CREATE FUNCTION devops_leaders_among_others(p_uuid text, p_received_at timestamptz, p_window_days integer)
-    RETURNS TABLE (${DEVOPS_METRICS.map((m) => `${m} double precision`).join(', ')})
-    LANGUAGE plpgsql STABLE AS $fn$
-    DECLARE
-      v_since timestamptz := p_received_at - make_interval(days => p_window_days);
-      v_me bigint := (SELECT id FROM instances WHERE uuid = p_uuid);
-    BEGIN
-      RETURN QUERY SELECT
+    ${leadersAmongOthersHeadSql('CREATE FUNCTION')}
         ${DEVOPS_METRICS.map(
           (m) => `coalesce((SELECT max(l.instance_${m}) FROM devops_leader_values l
                    WHERE l.received_at >= v_since AND l.instance_id IS DISTINCT FROM v_me), 0)::float8`,
@@ -213,3 +229,6 @@ module.exports.down = async function down(knex) {
 module.exports.LEADER_VALUE_INDEXES_SQL = LEADER_VALUE_INDEXES_SQL;
 module.exports.ingestUsageDataSql = ingestUsageDataSql;
 module.exports.storePingSql = storePingSql;
+module.exports.PING_FACT_PARAMETERS = PING_FACT_PARAMETERS;
+module.exports.STORE_PING_VARIABLES = STORE_PING_VARIABLES;
+module.exports.leadersAmongOthersHeadSql = leadersAmongOthersHeadSql;

@@ -9,6 +9,7 @@
 //     table layout), shared by every replica.
 
 const { DEVOPS_METRICS } = require('./20250601000000_versions_tables');
+const { leadersAmongOthersHeadSql } = require('./20250610000000_versions_ingest_path');
 
 /**
  * The most per active user a real instance can plausibly have of each all-time count: far above
@@ -90,14 +91,7 @@ const LEADERS_AMONG_OTHERS_SQL = `
     -- The leader candidate of each metric: the ${LEADER_PERCENTILE * 100}th percentile (nearest rank)
     -- of the positive per-user values among other instances whose latest ping was received within
     -- the window (0 where there is none).
-    CREATE OR REPLACE FUNCTION devops_leaders_among_others(p_uuid text, p_received_at timestamptz, p_window_days integer)
-    RETURNS TABLE (${DEVOPS_METRICS.map((m) => `${m} double precision`).join(', ')})
-    LANGUAGE plpgsql STABLE AS $fn$
-    DECLARE
-      v_since timestamptz := p_received_at - make_interval(days => p_window_days);
-      v_me bigint := (SELECT id FROM instances WHERE uuid = p_uuid);
-    BEGIN
-      RETURN QUERY SELECT
+    ${leadersAmongOthersHeadSql('CREATE OR REPLACE FUNCTION')}
         ${DEVOPS_METRICS.map(
           (m) =>
             `coalesce(percentile_disc(${LEADER_PERCENTILE}) WITHIN GROUP (ORDER BY l.instance_${m}) FILTER (WHERE l.instance_${m} > 0), 0)::float8`,

@@ -9,7 +9,12 @@
 // instance's row lock is taken instead of just before the statement: under read committed that
 // changes nothing a client can observe (docs/versions.md, DevOps score).
 
-const { ingestUsageDataSql, storePingSql } = require('./20250610000000_versions_ingest_path');
+const {
+  ingestUsageDataSql,
+  storePingSql,
+  PING_FACT_PARAMETERS,
+  STORE_PING_VARIABLES,
+} = require('./20250610000000_versions_ingest_path');
 const { DEVOPS_METRICS } = require('./20250601000000_versions_tables');
 
 const SCORE_COLUMNS = DEVOPS_METRICS.flatMap((m) => [`leader_${m}`, `instance_${m}`, `percentage_${m}`]);
@@ -56,21 +61,13 @@ module.exports.up = async function up(knex) {
     -- way score_row is the ping's conversational_development_indices row. One statement, so
     -- nothing is ever half written.
     CREATE FUNCTION ingest_usage_data(
-      p_uuid text, p_hostname text, p_recorded_at timestamptz, p_version text, p_edition text,
-      p_installation_type text, p_active_user_count bigint, p_historical_max_users bigint,
-      p_license_md5 text, p_license_sha256 text, p_license_id bigint, p_license_plan text,
-      p_license_user_count bigint, p_license_starts_at date, p_license_expires_at date,
-      p_license_trial boolean, p_license_subscription_id text,
+      ${PING_FACT_PARAMETERS},
       p_payload json, p_received_at timestamptz, p_per_user double precision[])
     RETURNS TABLE (usage_data_id bigint, created boolean, reported boolean, score_row jsonb)
     LANGUAGE plpgsql AS $fn$
     #variable_conflict use_column
     DECLARE
-      v_instance_id bigint;
-      v_ping_count integer;
-      v_usage_data_id bigint;
-      v_created boolean;
-      v_reported boolean;
+      ${STORE_PING_VARIABLES}
       v_others double precision[];
       v_score conversational_development_indices;
     BEGIN
