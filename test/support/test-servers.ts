@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 /**
  * The PostgreSQL server and Redis that every test uses, in one place. By default the local
  * servers of the README; on a machine where nothing answers there, test/support/global-setup.ts
@@ -49,4 +50,15 @@ export function postgresUrl(database: string, user?: string): string {
 /** URL of the test Redis, optionally of database number `db`. */
 export function redisUrl(db?: number): string {
   return `redis://${testRedis.host}:${testRedis.port}${db === undefined ? '' : `/${db}`}`;
+}
+
+/** Runs one statement (CREATE DATABASE, DROP DATABASE…) as the superuser on the maintenance database. */
+export async function adminSql(sql: string): Promise<void> {
+  const client = new Client({ connectionString: postgresUrl('test') });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }

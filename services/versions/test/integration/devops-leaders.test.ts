@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { Client } from 'pg';
 import {
   computeDevopsScore,
   createVersionsDatabase,
@@ -17,7 +16,7 @@ import {
   startVersions,
   type RunningVersions,
 } from './versions-harness';
-import { postgresUrl } from '@servping/test-servers';
+import { adminSql, postgresUrl } from '@servping/test-servers';
 
 type PerUser = Record<(typeof DEVOPS_METRICS)[number], number>;
 /** A conversational_development_indices row: the score and the columns the tests read besides it. */
@@ -294,21 +293,12 @@ describe('devops_score()', () => {
 describe('migration onto an existing history', () => {
   const adminUrl = postgresUrl('test');
   const dbName = `versions_test_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-  const admin = async (sql: string) => {
-    const client = new Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
   afterAll(async () => {
-    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await adminSql(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   });
 
   it('fills devops_leader_values with each instance latest scored ping', async () => {
-    await admin(`CREATE DATABASE ${dbName}`);
+    await adminSql(`CREATE DATABASE ${dbName}`);
     const url = new URL(adminUrl);
     url.pathname = `/${dbName}`;
     const db = createVersionsDatabase({

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import type { Knex } from 'knex';
 import { createLogger } from '@servping/runtime';
 import { buildVersions, createVersionsDatabase, loadConfig, type VersionsApp } from '@servping/versions';
-import { postgresUrl } from '@servping/test-servers';
+import { adminSql, postgresUrl } from '@servping/test-servers';
 
 const ADMIN_URL = postgresUrl('test');
 export const READ_TOKEN = 'reader-token-for-tests';
@@ -24,7 +23,7 @@ export async function startVersions(
   now?: () => Date,
 ): Promise<RunningVersions> {
   const dbName = `versions_test_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-  await admin(`CREATE DATABASE ${dbName}`);
+  await adminSql(`CREATE DATABASE ${dbName}`);
   const databaseUrl = new URL(ADMIN_URL);
   databaseUrl.pathname = `/${dbName}`;
   const config = loadConfig({
@@ -44,7 +43,7 @@ export async function startVersions(
     databaseUrl: databaseUrl.toString(),
     close: async () => {
       await versions.stop();
-      await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await adminSql(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     },
   };
 }
@@ -63,22 +62,12 @@ export function scratchVersionsDatabase(prefix: string): { db: Knex; connectionS
     statementTimeoutMs: 0,
     logger: createLogger({ service: 'versions-test', level: 'silent' }),
   });
-  beforeAll(() => admin(`CREATE DATABASE ${dbName}`));
+  beforeAll(() => adminSql(`CREATE DATABASE ${dbName}`));
   afterAll(async () => {
     await db.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await adminSql(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   });
   return { db, connectionString: url.toString() };
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** A small but realistic ping. */
