@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { dropDatabase, ensureDatabase } from '@servping/demo';
-import { freePorts } from '@servping/stack';
+import { freePorts, serviceCommand } from '@servping/stack';
 import { readProcessMemory, type ProcessMemory } from './process-memory';
 
 export interface IngestOptions {
@@ -50,7 +50,7 @@ export async function runIngestSection(options: IngestOptions): Promise<IngestRe
   mkdirSync(options.logDir, { recursive: true });
   const [port] = (await freePorts(1)) as [number];
   const serverUrl = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [path.join(options.repoRoot, 'services/versions/dist/main.js')], {
+  const server = spawn(process.execPath, serviceCommand(options.repoRoot, 'versions'), {
     env: {
       ...process.env,
       VERSIONS_PORT: String(port),

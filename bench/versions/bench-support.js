@@ -6,6 +6,7 @@ const net = require('node:net');
 const path = require('node:path');
 const fs = require('node:fs');
 const { Client } = require('pg');
+const { serviceCommand } = require('@servping/stack');
 
 const ADMIN_URL = process.env.VERSIONS_BENCH_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/test';
 
@@ -148,13 +149,15 @@ async function waitReady(url, child) {
  * the service and drops the database. `nodeArgs` go to the child's node (e.g. `--cpu-prof`).
  */
 async function startVersionsChild(extraEnv = {}, nodeArgs = []) {
-  const mainJs = path.resolve(__dirname, '../../services/versions/dist/main.js');
+  const repoRoot = path.resolve(__dirname, '../..');
+  const mainJs = path.join(repoRoot, 'services/versions/dist/main.js');
   if (!fs.existsSync(mainJs)) throw new Error(`${mainJs} is missing: run npx tsc -b services/versions first`);
   const dbName = `versions_bench_${Date.now()}`;
   await admin(`CREATE DATABASE ${dbName}`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [...nodeArgs, mainJs], {
+  // The bench's node options (e.g. --cpu-prof), then the service's own, as its container runs it.
+  const child = spawn(process.execPath, [...nodeArgs, ...serviceCommand(repoRoot, 'versions')], {
     env: {
       ...process.env,
       VERSIONS_PORT: String(port),

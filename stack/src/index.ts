@@ -2,5 +2,11 @@
 export { ensureBackingServices, type BackingServices, type ConfiguredUrls } from './backing-services';
 export { embeddedServerPrograms } from './embedded-postgres';
 export { freePorts } from './free-ports';
-export { startStack, type RunningStack, type StackOptions } from './service-stack';
+export {
+  serviceCommand,
+  startStack,
+  SERVICE_NODE_OPTIONS,
+  type RunningStack,
+  type StackOptions,
+} from './service-stack';
 export { answers } from './tcp-probe';

@@ -27,9 +27,29 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
+type Service = 'versions' | 'collector' | 'worker' | 'aggregator';
+
+/**
+ * Node options each service's process runs with, here and in its container (infra/docker/Dockerfile
+ * sets the same). Versions parses a ~60 KB JSON body a ping; a 32 MB young generation (Node's
+ * default tops out at 16 MB) lets most of each request's garbage die young: 9 % less server CPU a
+ * ping in 12 alternated rounds against the default (docs/versions.md, Performance).
+ */
+export const SERVICE_NODE_OPTIONS: Readonly<Record<Service, readonly string[]>> = {
+  versions: ['--max-semi-space-size=32'],
+  collector: [],
+  worker: [],
+  aggregator: [],
+};
+
+/** The command line of a service's process: node, its options, its built entry point. */
+export function serviceCommand(repoRoot: string, service: Service): string[] {
+  return [...SERVICE_NODE_OPTIONS[service], path.join(repoRoot, 'services', service, 'dist', 'main.js')];
+}
+
 interface ProcessSpec {
   name: string;
-  service: 'versions' | 'collector' | 'worker' | 'aggregator';
+  service: Service;
   env: NodeJS.ProcessEnv;
   opsUrl: string;
 }
@@ -78,14 +98,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   try {
     for (const spec of specs) {
       const log = createWriteStream(path.join(options.logDir, `${spec.name}.log`), { flags: 'a' });
-      const child = spawn(
-        process.execPath,
-        [path.join(options.repoRoot, 'services', spec.service, 'dist', 'main.js')],
-        {
-          env: { ...options.env, ...spec.env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      const child = spawn(process.execPath, serviceCommand(options.repoRoot, spec.service), {
+        env: { ...options.env, ...spec.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child.stdout?.pipe(log);
       child.stderr?.pipe(log);
       children.set(spec.name, child);
