@@ -25,6 +25,7 @@ import { DevopsLeadersRepository } from './repositories/devops-leaders.repositor
 import { ExportRepository } from './repositories/export.repository';
 import { InstancesRepository } from './repositories/instances.repository';
 import { MetricAnalyticsRepository } from './repositories/metric-analytics.repository';
+import { MetricKeySetsRepository } from './repositories/metric-key-sets.repository';
 import { MetricKeysRepository } from './repositories/metric-keys.repository';
 import { PingDiagnosticsRepository } from './repositories/ping-diagnostics.repository';
 import { UsageDataRepository } from './repositories/usage-data.repository';
@@ -36,6 +37,8 @@ import { createReadApiRouter } from './routes/read-api.routes';
 const AUTH_FAILURE_WINDOW_S = 600;
 /** Key ids each replica remembers: GitLab's ~3 000 keys per version, for many versions. */
 const METRIC_KEY_CACHE_SIZE = 100_000;
+/** Key ids of the key sets each replica remembers (4 MB): ~330 shapes of GitLab's ~3 000 keys. */
+const METRIC_KEY_SET_CACHE_SIZE = 1_000_000;
 /** The slowest-metrics snapshot covers timings received in this many days (the dashboard's window). */
 const TIMING_SNAPSHOT_DAYS = 30;
 
@@ -119,6 +122,7 @@ export function buildApp(config: VersionsConfig, deps: VersionsDeps = {}): Versi
       usageData: new UsageDataRepository(db),
       pingDiagnostics: new PingDiagnosticsRepository(db),
       metricKeys: new MetricKeysRepository(db, { maxCachedKeys: METRIC_KEY_CACHE_SIZE }),
+      metricKeySets: new MetricKeySetsRepository(db, { maxCachedKeyIds: METRIC_KEY_SET_CACHE_SIZE }),
       validate: createBodyValidator({ maxKeys: config.maxPayloadKeys }),
       metrics,
       logger: logger.child({ component: 'ingest' }),

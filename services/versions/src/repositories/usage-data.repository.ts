@@ -43,8 +43,8 @@ const INGEST_SQL = `WITH stored AS (
          p_license_trial => ?, p_license_subscription_id => ?,
          p_payload => ?::json, p_received_at => ?, p_per_user => ?::float8[])),
      metric_values_row AS (
-       INSERT INTO ping_metric_values (usage_data_id, key_ids, "values", failed_key_ids)
-       SELECT usage_data_id, ?::integer[], ?::float8[], ?::integer[] FROM stored WHERE created)
+       INSERT INTO ping_metric_values (usage_data_id, key_set_id, key_count, "values", failed_key_ids)
+       SELECT usage_data_id, ?::integer, ?::integer, ?::float8[], ?::integer[] FROM stored WHERE created)
      SELECT * FROM stored`;
 
 /** `usage_data` and what ingest writes with each ping: its metric values and DevOps score. */
@@ -58,8 +58,9 @@ export class UsageDataRepository {
    * leaders among other instances (one row of the leader snapshot), scores the ping's per-user values
    * against them (devops_score(), GitLab's formula as computeDevopsScore writes it) and writes the
    * score and the instance's leader values; the same statement writes the ping's ping_metric_values
-   * row when the ping is new. Being one statement it is atomic: whoever sees the usage_data row also
-   * sees its values and score, and a failure leaves nothing.
+   * row (its values and the id of its key set) when the ping is new. Being one statement it is
+   * atomic: whoever sees the usage_data row also sees its values and score, and a failure leaves
+   * nothing.
    *
    * `payloadText` is the request body as received, stored as the payload (`json`) without
    * re-serialising or parsing it into jsonb; `payload` is the same document parsed. A body that may
@@ -73,6 +74,8 @@ export class UsageDataRepository {
     payload: unknown;
     /** The ping's numeric leaves by key id (see MetricKeyTrie). */
     metricValues: PingMetricValues;
+    /** The metric_key_sets id of `metricValues.keyIds` (see MetricKeySetsRepository). */
+    keySetId: number;
     perUser: PerUserValues;
     receivedAt: Date;
   }): Promise<StoredPing> {
@@ -92,6 +95,7 @@ export class UsageDataRepository {
     input: {
       facts: UsageDataFacts;
       metricValues: PingMetricValues;
+      keySetId: number;
       perUser: PerUserValues;
       receivedAt: Date;
     },
@@ -120,7 +124,8 @@ export class UsageDataRepository {
         payloadText,
         input.receivedAt,
         float8ArrayBinary(DEVOPS_METRICS.map((metric) => input.perUser[metric])),
-        int4ArrayBinary(metricValues.keyIds),
+        input.keySetId,
+        metricValues.keyIds.length,
         float8ArrayBinary(metricValues.values),
         int4ArrayBinary(metricValues.failedKeyIds),
       ])

@@ -5,6 +5,7 @@ import type { VersionsMetrics } from '../http/versions-metrics';
 import type { NumericLeaves } from '../ingest/numeric-leaves';
 import { toUsageDataFacts } from '../ingest/usage-data-facts';
 import type { BodyByEndpoint, BodyValidator, IngestEndpoint, RejectionReason } from '../ingest/validate-body';
+import type { MetricKeySetsRepository } from '../repositories/metric-key-sets.repository';
 import type { MetricKeysRepository } from '../repositories/metric-keys.repository';
 import type { PingDiagnosticsRepository } from '../repositories/ping-diagnostics.repository';
 import type { UsageDataRepository } from '../repositories/usage-data.repository';
@@ -14,6 +15,7 @@ export interface IngestRouteOptions {
   usageData: Pick<UsageDataRepository, 'storePing'>;
   pingDiagnostics: Pick<PingDiagnosticsRepository, 'storeMetadata' | 'storePingError'>;
   metricKeys: Pick<MetricKeysRepository, 'pingMetricValuesOf'>;
+  metricKeySets: Pick<MetricKeySetsRepository, 'keySetIdOf'>;
   validate: BodyValidator;
   metrics: VersionsMetrics;
   logger: Logger;
@@ -42,7 +44,7 @@ const DRAIN_FACTOR = 4;
  */
 export function createIngestRouter(options: IngestRouteOptions): Router {
   const router = express.Router();
-  const { usageData, pingDiagnostics, metricKeys, metrics, now } = options;
+  const { usageData, pingDiagnostics, metricKeys, metricKeySets, metrics, now } = options;
 
   // `/usage_data/upload` takes a payload downloaded from an offline instance and carried here by
   // `servping upload` (GitLab's manual upload, 14.8+): the same validation, and the same row for
@@ -52,11 +54,13 @@ export function createIngestRouter(options: IngestRouteOptions): Router {
     ingest(options, 'usage_data', async (body, res, { text, leaves }) => {
       const receivedAt = now();
       const metricValues = await metricKeys.pingMetricValuesOf(leaves);
+      const keySetId = await metricKeySets.keySetIdOf(metricValues.keyIds);
       const stored = await usageData.storePing({
         facts: toUsageDataFacts(body),
         payloadText: text,
         payload: body,
         metricValues,
+        keySetId,
         perUser: perUserValues(body),
         receivedAt,
       });

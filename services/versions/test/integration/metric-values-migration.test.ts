@@ -34,7 +34,9 @@ describe('moving metric values to one row per ping', () => {
     expect(after.rows).toEqual(before.rows);
     const stored = await db.raw<{ rows: Array<{ key_path: string; failed: boolean }> }>(
       `SELECT k.key_path, k.id = ANY (p.failed_key_ids) AS failed
-         FROM ping_metric_values p CROSS JOIN LATERAL unnest(p.key_ids) AS t(key_id)
+         FROM ping_metric_values p
+         JOIN metric_key_sets s ON s.id = p.key_set_id
+         CROSS JOIN LATERAL unnest(s.key_ids) AS t(key_id)
          JOIN metric_keys k ON k.id = t.key_id
         ORDER BY k.key_path`,
     );
