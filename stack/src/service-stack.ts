@@ -30,8 +30,8 @@ export interface RunningStack {
 type Service = 'versions' | 'collector' | 'worker' | 'aggregator';
 
 /**
- * Node options each service's process runs with, here and in its container (infra/docker/Dockerfile
- * sets the same). Versions parses a ~60 KB JSON body a ping; a 32 MB young generation (Node's
+ * Node options each service's process runs with, here, in its container (infra/docker/Dockerfile's
+ * NODE_OPTIONS) and under `npm run start`; test/infra/dockerfile.test.ts holds the three equal. Versions parses a ~60 KB JSON body a ping; a 32 MB young generation (Node's
  * default tops out at 16 MB) lets most of each request's garbage die young: 9 % less server CPU a
  * ping in 12 alternated rounds against the default (docs/versions.md, Performance).
  */

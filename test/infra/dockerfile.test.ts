@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { SERVICE_NODE_OPTIONS } from '@servping/stack';
 import { durationMs, loadDockerfile, parseDockerfile, REPO_ROOT, resolveTarget } from './dockerfile';
 import { PORT_VARIABLE, SERVICES } from './service-env';
 
@@ -67,16 +68,20 @@ describe('Dockerfile targets', () => {
     expect(runInstructions('runtime').join('\n')).toMatch(/apt-get install -y --no-install-recommends tini/);
   });
 
-  it.each(SERVICES)('%s starts exactly like its workspace `npm run start`', (name) => {
-    const target = resolveTarget(stages, name);
-    expect(target.cmd).toEqual(['node', `services/${name}/dist/main.js`]);
-    const manifest = JSON.parse(
-      readFileSync(path.join(REPO_ROOT, 'services', name, 'package.json'), 'utf8'),
-    ) as {
-      scripts: Record<string, string>;
-    };
-    expect(manifest.scripts.start).toBe('node dist/main.js');
-  });
+  it.each(SERVICES)(
+    '%s starts exactly like its workspace `npm run start`, with the Node options of the stack',
+    (name) => {
+      const target = resolveTarget(stages, name);
+      expect(target.cmd).toEqual(['node', `services/${name}/dist/main.js`]);
+      const manifest = JSON.parse(
+        readFileSync(path.join(REPO_ROOT, 'services', name, 'package.json'), 'utf8'),
+      ) as {
+        scripts: Record<string, string>;
+      };
+      expect(manifest.scripts.start).toBe(['node', ...SERVICE_NODE_OPTIONS[name], 'dist/main.js'].join(' '));
+      expect(target.env.NODE_OPTIONS ?? '').toBe(SERVICE_NODE_OPTIONS[name].join(' '));
+    },
+  );
 
   it.each(SERVICES)('%s: the CMD names a file that `tsc -b` produces', (name) => {
     const tsconfig = JSON.parse(

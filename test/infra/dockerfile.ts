@@ -145,9 +145,11 @@ export function resolveTarget(stages: readonly Stage[], target: string): Resolve
     else if (keyword === 'STOPSIGNAL') resolved.stopSignal = args;
     else if (keyword === 'EXPOSE') resolved.expose.push(...args.split(/\s+/));
     else if (keyword === 'ENV') {
+      // `name=value`: the value is everything after the first `=` (`NODE_OPTIONS=--flag=32`).
       for (const pair of args.split(/\s+/)) {
-        const [name, value = ''] = pair.split('=', 2);
-        resolved.env[name!] = value;
+        const at = pair.indexOf('=');
+        if (at === -1) resolved.env[pair] = '';
+        else resolved.env[pair.slice(0, at)] = pair.slice(at + 1);
       }
     }
   }
