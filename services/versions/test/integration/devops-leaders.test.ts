@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import {
-  computeDevopsScore,
-  createVersionsDatabase,
-  DEVOPS_METRICS,
-  perUserValues,
-  type DevopsScore,
-} from '@servping/versions';
-import { createLogger } from '@servping/runtime';
+import { computeDevopsScore, DEVOPS_METRICS, perUserValues, type DevopsScore } from '@servping/versions';
 import {
   convIndex,
   jsonNumber,
   makePayload,
   postJson,
   startVersions,
+  scratchVersionsDatabase,
   type RunningVersions,
 } from './versions-harness';
-import { adminSql, postgresUrl } from '@servping/test-servers';
 
 type PerUser = Record<(typeof DEVOPS_METRICS)[number], number>;
 /** A conversational_development_indices row: the score and the columns the tests read besides it. */
@@ -291,69 +284,53 @@ describe('devops_score()', () => {
 });
 
 describe('migration onto an existing history', () => {
-  const adminUrl = postgresUrl('test');
-  const dbName = `versions_test_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-  afterAll(async () => {
-    await adminSql(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  });
+  const { db } = scratchVersionsDatabase('versions_leaders_migration');
 
   it('fills devops_leader_values with each instance latest scored ping', async () => {
-    await adminSql(`CREATE DATABASE ${dbName}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${dbName}`;
-    const db = createVersionsDatabase({
-      connectionString: url.toString(),
-      poolMax: 1,
-      statementTimeoutMs: 0,
-      logger: createLogger({ service: 'test', level: 'silent' }),
-    });
-    try {
-      await db.migrate.up();
-      await db.migrate.up();
-      // ids are bigserial, which pg returns as text.
-      const [instance] = await db('instances')
+    await db.migrate.up();
+    await db.migrate.up();
+    // ids are bigserial, which pg returns as text.
+    const [instance] = await db('instances')
+      .insert({
+        uuid: 'old',
+        hostname: 'h',
+        first_ping_at: '2025-01-01Z',
+        last_ping_at: '2025-01-08Z',
+        last_recorded_at: '2025-01-08Z',
+        last_version: '17.0.0',
+      })
+      .returning<Array<{ id: string }>>('id');
+    const ids: number[] = [];
+    for (const [recordedAt, issues] of [
+      ['2025-01-08Z', 0.7],
+      ['2025-01-01Z', 0.5],
+    ] as const) {
+      const [row] = await db('usage_data')
         .insert({
+          instance_id: instance!.id,
           uuid: 'old',
+          recorded_at: recordedAt,
+          received_at: '2025-01-08Z',
           hostname: 'h',
-          first_ping_at: '2025-01-01Z',
-          last_ping_at: '2025-01-08Z',
-          last_recorded_at: '2025-01-08Z',
-          last_version: '17.0.0',
+          version: '17.0.0',
+          payload: '{}',
         })
         .returning<Array<{ id: string }>>('id');
-      const ids: number[] = [];
-      for (const [recordedAt, issues] of [
-        ['2025-01-08Z', 0.7],
-        ['2025-01-01Z', 0.5],
-      ] as const) {
-        const [row] = await db('usage_data')
-          .insert({
-            instance_id: instance!.id,
-            uuid: 'old',
-            recorded_at: recordedAt,
-            received_at: '2025-01-08Z',
-            hostname: 'h',
-            version: '17.0.0',
-            payload: '{}',
-          })
-          .returning<Array<{ id: string }>>('id');
-        ids.push(Number(row!.id));
-        const score = computeDevopsScore({ ...zeros(), issues }, []);
-        await db('conversational_development_indices').insert({
-          usage_data_id: row!.id,
-          instance_id: instance!.id,
-          reported: true,
-          ...score,
-        });
-      }
-      await db.migrate.latest();
-      const rows = await db<{ usage_data_id: string; instance_issues: number }>(
-        'devops_leader_values',
-      ).select('usage_data_id', 'instance_issues');
-      expect(rows).toEqual([{ usage_data_id: String(ids[0]), instance_issues: 0.7 }]);
-    } finally {
-      await db.destroy();
+      ids.push(Number(row!.id));
+      const score = computeDevopsScore({ ...zeros(), issues }, []);
+      await db('conversational_development_indices').insert({
+        usage_data_id: row!.id,
+        instance_id: instance!.id,
+        reported: true,
+        ...score,
+      });
     }
+    await db.migrate.latest();
+    const rows = await db<{ usage_data_id: string; instance_issues: number }>('devops_leader_values').select(
+      'usage_data_id',
+      'instance_issues',
+    );
+    expect(rows).toEqual([{ usage_data_id: String(ids[0]), instance_issues: 0.7 }]);
   });
 });
 
